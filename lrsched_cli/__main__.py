@@ -1,0 +1,3 @@
+from lrsched_cli.cli import main
+
+main()

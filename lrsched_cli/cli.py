@@ -1,0 +1,253 @@
+"""The command line: a thin client of the registry, the math and the writers.
+
+Only this module imports typer. Every schedule command is derived from its registry entry;
+only the command being run is built (the whole tree only for help, `list` and completion),
+which keeps start-up close to a bare Typer import.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import os
+import sys
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from lrsched_cli import __version__
+from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, plan
+from lrsched_cli.render import WRITERS, Format, RateError, Series
+from lrsched_cli.schedules import ScheduleError
+
+HELP = """See, epoch by epoch, the learning rate your training run will use.
+
+\b
+Examples:
+  lrsched step --lr 0.1 --step-size 10
+  lrsched cosine --lr 0.1 --min-lr 0.001 -f csv
+  lrsched list
+"""
+
+
+def flag(name: str) -> str:
+    """The command-line spelling of a snake_case parameter: the one place names are converted."""
+    return "--" + name.replace("_", "-")
+
+
+def usage_error(param: str, message: str) -> NoReturn:
+    raise typer.BadParameter(message, param_hint=f"'{flag(param)}'")  # quoted, as Typer's own
+
+
+def _finite(value: float | None) -> float | None:
+    """Typer accepts nan, inf and 1e309 as floats; lrsched refuses them everywhere."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number, got {value}")
+    return value
+
+
+# Options every schedule command shares, declared once.
+Epochs = Annotated[
+    int | None,
+    typer.Option(
+        "--epochs",
+        "-n",
+        min=0,
+        help="Rows to show [default: the schedule's natural length, else 30].",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+Precision = Annotated[int, typer.Option(min=0, max=17, help="Decimals in blog and table output.")]
+Warmup = Annotated[int, typer.Option(min=0, help="Epochs of linear warmup before the schedule starts.")]
+WarmupStartLr = Annotated[
+    float,
+    typer.Option(callback=_finite, help="Rate the warmup starts from, ramping to the schedule's first."),
+]
+StepsPerEpoch = Annotated[
+    int | None,
+    typer.Option(min=1, help="Show one row per optimizer step, K per epoch; durations stay in epochs."),
+]
+
+
+def common_options(
+    epochs: Epochs = None,
+    format: FormatOption = Format.blog,
+    precision: Precision = 6,
+    warmup: Warmup = 0,
+    warmup_start_lr: WarmupStartLr = 0.0,
+    steps_per_epoch: StepsPerEpoch = None,
+) -> None:
+    """Never called: its signature declares the shared options, once."""
+
+
+COMMON = [
+    p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+    for p in inspect.signature(common_options, eval_str=True).parameters.values()
+]
+
+
+def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Parameter:
+    """The Typer option for one factory parameter: its type, default and PARAMS help."""
+    annotation, default = parameter.annotation, parameter.default
+    if parameter.name == entry.length:
+        annotation, default = int | None, None
+    base = _strip_optional(annotation)
+    extra: dict[str, Any] = {}
+    if base is float:
+        extra["callback"] = _finite
+    cli_type: Any = str if typing.get_origin(base) is tuple else annotation
+    option = typer.Option(flag(parameter.name), help=PARAMS[parameter.name].help, **extra)
+    return parameter.replace(
+        kind=inspect.Parameter.KEYWORD_ONLY,
+        annotation=Annotated[cli_type, option],
+        default=default,
+    )
+
+
+def _strip_optional(annotation: Any) -> Any:
+    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    return args[0] if len(args) == 1 and type(None) in typing.get_args(annotation) else annotation
+
+
+def _from_cli(entry: Entry, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn option values into factory arguments: comma lists become tuples."""
+    converted = dict(values)
+    for parameter in entry.parameters():
+        base = _strip_optional(parameter.annotation)
+        value = values.get(parameter.name)
+        if typing.get_origin(base) is tuple and isinstance(value, str):
+            item = typing.get_args(base)[0]
+            converted[parameter.name] = parse_list(parameter.name, value, item)
+    return converted
+
+
+def parse_list(param: str, text: str, item: Callable[[str], Any]) -> tuple[Any, ...]:
+    """``"30,80"`` -> ``(30, 80)``, naming the option and the bad item on error."""
+    try:
+        values = tuple(item(part) for part in text.split(",")) if text.strip() else ()
+    except ValueError:
+        kind = "integers" if item is int else "numbers"
+        usage_error(param, f"must be a comma-separated list of {kind}, got {text!r}")
+    if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+        usage_error(param, f"must hold finite numbers only, got {text!r}")
+    return values
+
+
+def emit(series: Series, fmt: Format, precision: int, out: typing.TextIO | None = None) -> None:
+    """Write the series in a format; rates that overflow become a usage error."""
+    try:
+        WRITERS[fmt](out or sys.stdout, series, precision)
+    except RateError as error:
+        message = f"{error}; choose parameters that keep the rate finite"
+        raise typer.BadParameter(message) from None
+
+
+def schedule_command(entry: Entry) -> Callable[..., None]:
+    """Build the function Typer turns into ``lrsched NAME``, from the registry entry alone."""
+    own = [_schedule_option(entry, p) for p in entry.parameters()]
+
+    def command(
+        *,
+        epochs: int | None,
+        format: Format,
+        precision: int,
+        warmup: int,
+        warmup_start_lr: float,
+        steps_per_epoch: int | None,
+        **values: Any,
+    ) -> None:
+        try:
+            ready = plan(
+                entry,
+                _from_cli(entry, values),
+                epochs=epochs,
+                warmup=warmup,
+                warmup_start_lr=warmup_start_lr,
+                steps_per_epoch=steps_per_epoch,
+            )
+        except ScheduleError as error:
+            usage_error(error.param, error.message)
+        rates: Iterable[float] = map(ready.schedule, range(ready.rows))
+        emit(Series(entry.name, ready.params, rates, steps_per_epoch), format, precision)
+
+    command.__signature__ = inspect.Signature(own + COMMON)  # type: ignore[attr-defined]
+    command.__name__ = entry.name.replace("-", "_")
+    return command
+
+
+def _help(entry: Entry) -> tuple[str, str]:
+    """The command's help (its docstring, formula blocks kept as written) and examples epilog."""
+    paragraphs = entry.doc.split("\n\n")
+    kept = [("\b\n" + p) if p.startswith("    ") else p for p in paragraphs]
+    epilog = "\b\nExamples:\n" + "\n".join(f"  {example}" for example in entry.examples)
+    return "\n\n".join(kept), epilog
+
+
+def add_schedule(app: typer.Typer, entry: Entry) -> None:
+    help_text, epilog = _help(entry)
+    app.command(entry.name, help=help_text, short_help=entry.summary, epilog=epilog)(schedule_command(entry))
+
+
+def list_schedules() -> None:
+    """List every schedule with its formula."""
+    width = max(len(name) for name in SCHEDULES)
+    for name, entry in SCHEDULES.items():
+        typer.echo(f"{name:<{width}}  {entry.formula}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lrsched {__version__}")
+        raise typer.Exit()
+
+
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+def add_list(app: typer.Typer) -> None:
+    app.command("list", help=list_schedules.__doc__)(list_schedules)
+
+
+EXTRA_COMMANDS: dict[str, Callable[[typer.Typer], None]] = {"list": add_list}
+"""Commands that are not schedules, by name, each with the function that adds it to an app."""
+
+
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app with just the command argv invokes, or every command when that is not clear."""
+    app = typer.Typer(
+        name="lrsched",
+        help=HELP,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(root)
+    wanted = argv[0] if argv and not _completing() else None
+    if wanted in SCHEDULES:
+        add_schedule(app, SCHEDULES[wanted])
+    elif wanted in EXTRA_COMMANDS:
+        EXTRA_COMMANDS[wanted](app)
+    else:
+        for entry in SCHEDULES.values():
+            add_schedule(app, entry)
+        for add in EXTRA_COMMANDS.values():
+            add(app)
+    return app
+
+
+def _completing() -> bool:
+    return "_LRSCHED_COMPLETE" in os.environ
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    app_for(args)(args=args, prog_name="lrsched")

@@ -1,0 +1,126 @@
+"""Every output format, byte for byte, against golden files in tests/golden/ (inspected by eye)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import lrsched
+
+TUTORIAL = {
+    "tutorial_step.txt": ["step", "--lr", "0.1", "--step-size", "10"],
+    "tutorial_exponential.txt": ["exponential", "--lr", "0.1", "--decay-rate", "0.05"],
+    "tutorial_cosine.txt": ["cosine", "--lr", "0.1", "--min-lr", "0.001"],
+}
+
+
+@pytest.mark.parametrize("name", TUTORIAL)
+def test_the_tutorials_three_tables(name: str, golden) -> None:  # type: ignore[no-untyped-def]
+    result = lrsched(*TUTORIAL[name])
+    assert result.exit_code == 0
+    golden(name, result.stdout)
+
+
+def test_tutorial_spot_values() -> None:
+    """The tutorial's own numbers, independent of the golden files."""
+    exp = lrsched("exponential", "--lr", "0.1", "--decay-rate", "0.05").stdout.splitlines()
+    assert exp[1] == "Epoch 2, Learning Rate: 0.095123"
+    assert exp[29] == "Epoch 30, Learning Rate: 0.023457"
+    cos = lrsched("cosine", "--lr", "0.1", "--min-lr", "0.001").stdout.splitlines()
+    assert cos[1] == "Epoch 2, Learning Rate: 0.099729"
+    assert cos[29] == "Epoch 30, Learning Rate: 0.001271"
+
+
+CASE = ["cosine-restarts", "--lr", "0.1", "--t-0", "3", "--t-mult", "2", "-n", "10"]
+
+
+@pytest.mark.parametrize("fmt", ["blog", "table", "csv", "json", "jsonl"])
+def test_every_format(fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
+    result = lrsched(*CASE, "-f", fmt)
+    assert result.exit_code == 0
+    golden(f"restarts.{fmt}", result.stdout)
+
+
+@pytest.mark.parametrize("fmt", ["blog", "table", "csv", "json", "jsonl"])
+def test_every_format_per_step(fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
+    result = lrsched("step", "--lr", "0.1", "--step-size", "2", "-n", "3", "--steps-per-epoch", "2", "-f", fmt)
+    assert result.exit_code == 0
+    golden(f"step_per_step.{fmt}", result.stdout)
+
+
+def test_csv_is_unix_lines_with_round_trip_floats() -> None:
+    out = lrsched("cosine", "--lr", "0.1", "--min-lr", "0.001", "-f", "csv").stdout
+    assert "\r" not in out
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["epoch", "lr"]
+    assert rows[1] == ["1", "0.1"]
+    assert float(rows[2][1]) == 0.09972883382072953  # full precision, as repr writes it
+    assert len(rows) == 31
+
+
+def test_json_records_every_resolved_parameter() -> None:
+    data = json.loads(lrsched("cosine", "--lr", "0.1", "-f", "json").stdout)
+    assert data["schedule"] == "cosine"
+    assert data["params"] == {
+        "lr": 0.1,
+        "t_max": 30,
+        "min_lr": 0.0,
+        "warmup": 0,
+        "warmup_start_lr": 0.0,
+        "steps_per_epoch": None,
+    }
+    assert data["rows"][0] == {"epoch": 1, "lr": 0.1}
+    assert len(data["rows"]) == 30
+
+
+def test_jsonl_is_one_object_per_line() -> None:
+    lines = lrsched("step", "--lr", "0.1", "--step-size", "1", "-n", "3", "-f", "jsonl").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"epoch": 1, "lr": 0.1},
+        {"epoch": 2, "lr": 0.010000000000000002},
+        {"epoch": 3, "lr": 0.0010000000000000002},
+    ]
+
+
+@pytest.mark.parametrize(("fmt", "expected"), [("blog", ""), ("table", ""), ("csv", "epoch,lr\n"), ("jsonl", "")])
+def test_zero_epochs_prints_nothing_but_a_header(fmt: str, expected: str) -> None:
+    result = lrsched("step", "--lr", "0.1", "--step-size", "1", "-n", "0", "-f", fmt)
+    assert result.exit_code == 0
+    assert result.stdout == expected
+
+
+def test_zero_epochs_json_has_empty_rows() -> None:
+    result = lrsched("cosine", "--lr", "0.1", "-n", "0", "-f", "json")
+    assert json.loads(result.stdout)["rows"] == []
+
+
+@pytest.mark.parametrize("precision", ["0", "3", "17"])
+def test_precision(precision: str) -> None:
+    line = lrsched("step", "--lr", "0.1", "--step-size", "1", "-n", "1", "--precision", precision).stdout
+    assert line == f"Epoch 1, Learning Rate: {0.1:.{precision}f}\n"
+
+
+def test_natural_length_of_cosine_is_its_period_plus_warmup() -> None:
+    assert len(lrsched("cosine", "--lr", "0.1", "--t-max", "90").stdout.splitlines()) == 90
+    assert len(lrsched("cosine", "--lr", "0.1", "--t-max", "90", "--warmup", "5").stdout.splitlines()) == 95
+
+
+def test_cosine_t_max_defaults_to_the_rows_left_after_warmup() -> None:
+    data = json.loads(lrsched("cosine", "--lr", "0.1", "--warmup", "5", "-n", "20", "-f", "json").stdout)
+    assert data["params"]["t_max"] == 15
+    assert [row["lr"] for row in data["rows"][:6]] == pytest.approx([0.0, 0.02, 0.04, 0.06, 0.08, 0.1])
+
+
+def test_steps_per_epoch_lands_drops_on_the_exact_step() -> None:
+    result = lrsched("step", "--lr", "1", "--step-size", "3", "-n", "4", "--steps-per-epoch", "7", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 28
+    assert (rows[20]["epoch"], rows[20]["step"], rows[20]["lr"]) == ("3", "21", "1.0")
+    assert (rows[21]["epoch"], rows[21]["step"], rows[21]["lr"]) == ("4", "22", "0.1")
+
+
+def test_steps_per_epoch_samples_the_cosine_between_epochs() -> None:
+    data = json.loads(lrsched("cosine", "--lr", "1", "--t-max", "2", "--steps-per-epoch", "2", "-f", "json").stdout)
+    assert [row["lr"] for row in data["rows"]] == pytest.approx([1.0, 0.8535533905932737, 0.5, 0.1464466094067262])

@@ -1,0 +1,101 @@
+"""What every framework dialect provides: the contract between `lrsched from` and a framework.
+
+A framework module (``pytorch``, ``keras``, ``optax``, ``hf``, ``timm``) declares each scheduler
+it reproduces as a Python function with *the framework's own signature* (same parameter names,
+positional order and defaults), registered in its module-level ``SCHEDULERS`` dict under the
+framework's name for it. The dispatcher binds the parsed call to that signature exactly as
+Python would, so positional and keyword arguments, defaults and "unexpected argument" errors
+behave like the framework. The function checks the arguments the way the framework does,
+raising `DialectError` naming the argument, and returns a `Reproduction`.
+
+Pure: no I/O, no framework imports, standard library only.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+Rates = Callable[[float | None], Iterator[float]]
+"""Given the optimizer's learning rate (None when not given), the rate at t = 0, 1, 2, ...
+
+t counts scheduler steps the way the framework does. The iterator may end, when the framework
+refuses to step further (PyTorch OneCycleLR past ``total_steps``); it may also be endless.
+"""
+
+
+class DialectError(ValueError):
+    """A constructor call lrsched cannot reproduce, or one the framework itself would reject.
+
+    ``argument`` names the offending argument in the framework's spelling (``T_max``), or is
+    None when the whole expression is at fault.
+    """
+
+    def __init__(self, message: str, argument: str | None = None) -> None:
+        super().__init__(f"{argument}: {message}" if argument else message)
+        self.message = message
+        self.argument = argument
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """One framework scheduler, resolved: what it is, and how to compute its rates."""
+
+    framework: str
+    """``torch``, ``keras``, ``optax``, ``hf`` or ``timm``."""
+    scheduler: str
+    """The framework's name for it, e.g. ``CosineAnnealingLR`` or ``get_cosine_schedule_with_warmup``."""
+    arguments: Mapping[str, object]
+    """Every argument as bound, defaults included; JSON-serialisable (nested schedulers as dicts).
+
+    The dispatcher replaces it with the call as bound to the function's signature, so a framework
+    function may pass ``{}``.
+    """
+    rates: Rates
+    needs_lr: bool
+    """True when the rates scale the optimizer's learning rate (PyTorch, Hugging Face, timm)."""
+    length: int | None = None
+    """The scheduler's natural number of rows (steps), when it has one."""
+    notes: Callable[[int], list[str]] = field(default=lambda rows: [])
+    """Short warnings for a run of ``rows`` rows: climbing back past T_max, rows past the end, ..."""
+    expression: str = ""
+    """The call as the user wrote it (normalised); filled in by the dispatcher."""
+
+
+def float32(x: float) -> float:
+    """Round a Python float to the nearest IEEE float32, as Keras and optax compute."""
+    if not math.isfinite(x):
+        return x
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]  # type: ignore[no-any-return]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def describe(value: object) -> str:
+    """How an error message echoes a value: literals as Python writes them, names as names."""
+    if isinstance(value, Reproduction):
+        return f"a {value.scheduler} scheduler"
+    if type(value).__name__ in {"Name", "Lambda"}:
+        return f"`{value}`"
+    return repr(value)
+
+
+def number(argument: str, value: object) -> float:
+    """``value`` if it is a real number (int or float, not bool), else `DialectError`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise DialectError(f"expected a number, got {describe(value)}", argument)
+    if not math.isfinite(value):
+        raise DialectError(f"expected a finite number, got {describe(value)}", argument)
+    return value
+
+
+def integer(argument: str, value: object, *, minimum: int | None = None) -> int:
+    """``value`` if it is an int (not bool) of at least ``minimum``, else `DialectError`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DialectError(f"expected an integer, got {describe(value)}", argument)
+    if minimum is not None and value < minimum:
+        raise DialectError(f"expected an integer >= {minimum}, got {describe(value)}", argument)
+    return value

@@ -1,0 +1,114 @@
+"""The command line: every registered command, its help, and every class of bad input."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import assert_usage_error, lrsched
+
+from lrsched_cli import __version__
+from lrsched_cli.cli import flag
+from lrsched_cli.registry import SCHEDULES
+
+
+def test_version() -> None:
+    result = lrsched("--version")
+    assert (result.exit_code, result.stdout) == (0, f"lrsched {__version__}\n")
+
+
+@pytest.mark.parametrize("option", ["-h", "--help"])
+def test_app_help_lists_every_schedule(option: str) -> None:
+    result = lrsched(option)
+    assert result.exit_code == 0
+    for name in SCHEDULES:
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_every_command_documents_every_parameter_its_formula_and_examples(name: str) -> None:
+    entry = SCHEDULES[name]
+    result = lrsched(name, "-h")
+    assert result.exit_code == 0
+    for parameter in entry.parameters():
+        assert flag(parameter.name) in result.stdout
+    for common in ["--epochs", "--format", "--precision", "--warmup", "--steps-per-epoch"]:
+        assert common in result.stdout
+    assert entry.formula in result.stdout
+    assert "Examples:" in result.stdout
+    assert entry.examples[0] in result.stdout
+
+
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_every_example_in_the_help_runs(name: str) -> None:
+    for example in SCHEDULES[name].examples:
+        argv = example.split()[1:]
+        result = lrsched(*argv)
+        assert result.exit_code == 0, (example, result.stderr)
+        assert result.stdout
+
+
+def test_list_shows_every_schedule_with_its_formula() -> None:
+    lines = lrsched("list").stdout.splitlines()
+    assert [line.split()[0] for line in lines] == list(SCHEDULES)
+    assert lines[0].endswith("lr(t) = lr * gamma ^ floor(t / step_size)")
+
+
+STEP = ["step", "--lr", "0.1", "--step-size", "10"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragments"),
+    [
+        (["step", "--lr", "abc", "--step-size", "10"], ["'--lr'", "'abc'"]),
+        (["step", "--lr", "nan", "--step-size", "10"], ["'--lr'", "nan"]),
+        (["step", "--lr", "inf", "--step-size", "10"], ["'--lr'", "inf"]),
+        (["step", "--lr", "1e309", "--step-size", "10"], ["'--lr'", "inf"]),
+        (["step", "--lr", "0", "--step-size", "10"], ["'--lr'", "must be positive, got 0.0"]),
+        (["step", "--lr", "-0.1", "--step-size", "10"], ["'--lr'", "got -0.1"]),
+        (["step", "--lr", "0.1", "--step-size", "0"], ["'--step-size'", "positive integer, got 0"]),
+        (["step", "--lr", "0.1", "--step-size", "2.5"], ["'--step-size'", "'2.5'"]),
+        (["step", "--lr", "0.1", "--step-size", "-3"], ["'--step-size'", "got -3"]),
+        (["step", "--lr", "0.1", "--step-size", "1", "--gamma", "-0.5"], ["'--gamma'", "got -0.5"]),
+        (["step", "--lr", "0.1", "--step-size", "1", "--gamma", "2"], ["'--gamma'", "between 0 and 1 (a decay factor), got 2.0"]),
+        (["step", "--lr", "0.1"], ["'--step-size'"]),
+        (["cosine", "--lr", "0.1", "--t-max", "0"], ["'--t-max'", "got 0"]),
+        (["cosine", "--lr", "0.1", "--t-max", "1.5"], ["'--t-max'", "'1.5'"]),
+        (["cosine", "--lr", "0.1", "--min-lr", "-1e-3"], ["'--min-lr'", "got -0.001"]),
+        (["cosine", "--lr", "0.1", "--min-lr", "nan"], ["'--min-lr'", "nan"]),
+        (["cosine", "--lr", "0.1", "--min-lr", "0.5"], ["'--min-lr'", "must not exceed lr (0.1), got 0.5"]),
+        (["cosine-restarts", "--lr", "0.1", "--t-0", "0"], ["'--t-0'", "got 0"]),
+        (["cosine-restarts", "--lr", "0.1", "--t-0", "x"], ["'--t-0'", "'x'"]),
+        (["cosine-restarts", "--lr", "0.1", "--t-0", "5", "--t-mult", "0"], ["'--t-mult'", "got 0"]),
+        (["exponential", "--lr", "0.1"], ["'--decay-rate'", "exactly one", "neither"]),
+        (["exponential", "--lr", "0.1", "--decay-rate", "0.1", "--gamma", "0.9"], ["'--decay-rate'", "both"]),
+        ([*STEP, "--epochs", "-1"], ["'--epochs'", "-1"]),
+        ([*STEP, "--epochs", "2.5"], ["'--epochs'", "'2.5'"]),
+        ([*STEP, "--precision", "18"], ["'--precision'", "18"]),
+        ([*STEP, "--precision", "-1"], ["'--precision'", "-1"]),
+        ([*STEP, "--format", "xml"], ["'--format'", "'xml'"]),
+        ([*STEP, "--warmup", "-2"], ["'--warmup'", "-2"]),
+        ([*STEP, "--warmup", "2", "--warmup-start-lr", "inf"], ["'--warmup-start-lr'", "inf"]),
+        ([*STEP, "--steps-per-epoch", "0"], ["'--steps-per-epoch'", "0"]),
+        (["cosine", "--lr", "0.1", "--warmup", "30"], ["'--warmup'", "shorter than the 30 rows, got 30"]),
+        ([*STEP, "--step", "3"], ["--step"]),
+        (["stpe", "--lr", "0.1"], ["No such command 'stpe'", "Did you mean 'step'"]),
+        (["step", "--lr", "0.1", "--step-siz", "10"], ["No such option: --step-siz", "--step-size"]),
+    ],
+)
+def test_bad_input_is_a_usage_error_naming_the_option_and_value(argv: list[str], fragments: list[str]) -> None:
+    assert_usage_error(lrsched(*argv), *fragments)
+
+
+def test_no_arguments_shows_help() -> None:
+    result = lrsched()
+    assert result.exit_code == 2
+    assert "Usage: lrsched" in result.stdout + result.stderr
+
+
+def test_python_dash_m_runs_like_lrsched() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "lrsched_cli", *STEP, "-n", "2"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "Epoch 1, Learning Rate: 0.100000\nEpoch 2, Learning Rate: 0.100000\n"

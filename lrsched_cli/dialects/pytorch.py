@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from lrsched_cli.dialects.base import DialectError, Reproduction, describe, number
-from lrsched_cli.dialects.parse import Lambda
 from lrsched_cli.dialects.pytorch_composite import (
     ChainedScheduler,
     CyclicLR,
@@ -29,6 +28,7 @@ from lrsched_cli.dialects.pytorch_composite import (
 )
 from lrsched_cli.dialects.torch_emulation import (
     Group,
+    LambdaScheduler,
     Scheduler,
     lambda_argument,
     milestones_of,
@@ -39,22 +39,13 @@ from lrsched_cli.dialects.torch_emulation import (
 # --- the simple schedulers -------------------------------------------------------------------
 
 
-class _LambdaLR(Scheduler):
-    def __init__(self, group: Group, lr_lambda: Lambda) -> None:
-        self.lr_lambda = lr_lambda
-        super().__init__(group)
-
-    def get_lr(self) -> float:
-        return self.base_lr * self.lr_lambda(self.last_epoch)
-
-
 def LambdaLR(optimizer: object, lr_lambda: object, last_epoch: int = -1) -> Reproduction:
     function = lambda_argument("lr_lambda", lr_lambda)
     return reproduction("LambdaLR", optimizer, last_epoch,
-                         lambda group: _LambdaLR(group, function))
+                         lambda group: LambdaScheduler(group, function))
 
 
-class _MultiplicativeLR(_LambdaLR):
+class _MultiplicativeLR(LambdaScheduler):
     def get_lr(self) -> float:
         if self._is_initial:
             return self.group.lr

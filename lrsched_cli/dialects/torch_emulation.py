@@ -22,6 +22,7 @@ class Group:
 
     def __init__(self, lr: float) -> None:
         self.lr = lr
+        self.defaults_lr = lr  # optimizer.defaults["lr"]: the rate the optimizer was built with
         self.initial_lr: float | None = None
         self.max_lr = 0.0  # OneCycleLR keeps its peak and floor in the group
         self.min_lr = 0.0
@@ -75,6 +76,17 @@ class Scheduler:
     def closed_form_lr(self) -> float | None:
         """``_get_closed_form_lr``, for classes that have one (used when a SequentialLR resets)."""
         return None
+
+
+class LambdaScheduler(Scheduler):
+    """``LambdaLR``: the initial rate times ``lr_lambda(t)`` (Hugging Face's schedules are these)."""
+
+    def __init__(self, group: Group, lr_lambda: Callable[[int], float]) -> None:
+        self.lr_lambda = lr_lambda
+        super().__init__(group)
+
+    def get_lr(self) -> float:
+        return self.base_lr * self.lr_lambda(self.last_epoch)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,10 @@ STEP = ["step", "--lr", "0.1", "--step-size", "10"]
         (["step", "--lr", "0.1", "--step-size", "2.5"], ["'--step-size'", "'2.5'"]),
         (["step", "--lr", "0.1", "--step-size", "-3"], ["'--step-size'", "got -3"]),
         (["step", "--lr", "0.1", "--step-size", "1", "--gamma", "-0.5"], ["'--gamma'", "got -0.5"]),
-        (["step", "--lr", "0.1", "--step-size", "1", "--gamma", "2"], ["'--gamma'", "between 0 and 1 (a decay factor), got 2.0"]),
+        (
+            ["step", "--lr", "0.1", "--step-size", "1", "--gamma", "2"],
+            ["'--gamma'", "between 0 and 1 (a decay factor), got 2.0"],
+        ),
         (["step", "--lr", "0.1"], ["'--step-size'"]),
         (["cosine", "--lr", "0.1", "--t-max", "0"], ["'--t-max'", "got 0"]),
         (["cosine", "--lr", "0.1", "--t-max", "1.5"], ["'--t-max'", "'1.5'"]),
@@ -94,7 +97,9 @@ STEP = ["step", "--lr", "0.1", "--step-size", "10"]
         (["step", "--lr", "0.1", "--step-siz", "10"], ["No such option: --step-siz", "--step-size"]),
     ],
 )
-def test_bad_input_is_a_usage_error_naming_the_option_and_value(argv: list[str], fragments: list[str]) -> None:
+def test_bad_input_is_a_usage_error_naming_the_option_and_value(
+    argv: list[str], fragments: list[str]
+) -> None:
     assert_usage_error(lrsched(*argv), *fragments)
 
 

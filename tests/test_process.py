@@ -17,7 +17,9 @@ HEAVY = ["rich", "pydantic", "plotille", "matplotlib", "numpy", "lrsched_cli.dia
 
 def test_the_installed_entry_point_prints_the_tutorial_table() -> None:
     assert LRSCHED, "the lrsched console script is not installed"
-    done = subprocess.run([LRSCHED, "step", "--lr", "0.1", "--step-size", "10"], capture_output=True, text=True)
+    done = subprocess.run(
+        [LRSCHED, "step", "--lr", "0.1", "--step-size", "10"], capture_output=True, text=True
+    )
     assert done.returncode == 0
     assert done.stderr == ""
     assert done.stdout.splitlines()[10] == "Epoch 11, Learning Rate: 0.010000"

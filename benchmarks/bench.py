@@ -1,0 +1,113 @@
+"""Measure lrsched against baselines taken in the same run, interleaved; print ratios.
+
+    python benchmarks/bench.py [--quick]
+
+- start-up: `lrsched step --lr 0.1 --step-size 10` vs `python -c pass`   (budget 8x, aim 6x)
+- 1M CSV rows of cosine (and per step) vs a plain-Python floor            (budget 1.5x)
+- peak RSS of 10M CSV rows, streamed to /dev/null                         (budget 64 MiB)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PYTHON = sys.executable
+LRSCHED = shutil.which("lrsched", path=str(Path(PYTHON).parent)) or "lrsched"
+
+FLOOR_CSV = (
+    "import math, sys\n"
+    "n = {n}\n"
+    "sys.stdout.write('epoch,lr\\n' + ''.join([f'{{k}},{{0.05 * (1 + math.cos(math.pi * (k - 1) / n))!r}}\\n'"
+    " for k in range(1, n + 1)]))\n"
+)
+FLOOR_STEPS = (
+    "import math, sys\n"
+    "n, K = {n}, 10\n"
+    "sys.stdout.write('epoch,step,lr\\n' + ''.join([f'{{(k - 1) // K + 1}},{{k}},"
+    "{{0.05 * (1 + math.cos(math.pi * (k - 1) / n))!r}}\\n' for k in range(1, n + 1)]))\n"
+)
+
+
+def run(argv: list[str]) -> tuple[float, int]:
+    """Wall time in seconds and peak RSS in KiB of one run, output discarded."""
+    start = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        proc = subprocess.Popen(argv, stdout=sink)
+        _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {argv}")
+    return elapsed, usage.ru_maxrss
+
+
+def interleaved(cases: dict[str, list[str]], repeat: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(repeat):
+        for name, argv in cases.items():
+            times[name].append(run(argv)[0])
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    quick = parser.parse_args().quick
+    n = 1_000_000
+
+    startup = interleaved(
+        {
+            "python -c pass": [PYTHON, "-c", "pass"],
+            "lrsched step": [LRSCHED, "step", "--lr", "0.1", "--step-size", "10"],
+        },
+        repeat=7 if quick else 21,
+    )
+    rows = interleaved(
+        {
+            "floor csv": [PYTHON, "-c", FLOOR_CSV.format(n=n)],
+            "lrsched csv": [LRSCHED, "cosine", "--lr", "0.1", "-n", str(n), "-f", "csv"],
+            "floor csv per step": [PYTHON, "-c", FLOOR_STEPS.format(n=n)],
+            "lrsched csv per step": [
+                LRSCHED,
+                "cosine",
+                "--lr",
+                "0.1",
+                "-n",
+                str(n // 10),
+                "--steps-per-epoch",
+                "10",
+                "-f",
+                "csv",
+            ],
+        },
+        repeat=3 if quick else 7,
+    )
+    _, peak = run([LRSCHED, "cosine", "--lr", "0.1", "-n", str(10 * n), "-f", "csv"])
+    _, floor_peak = run([PYTHON, "-c", "pass"])
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of interleaved runs")
+    print(
+        f"start-up    : {startup['lrsched step'] * 1000:6.0f} ms vs python -c pass {startup['python -c pass'] * 1000:4.0f} ms"
+        f"  -> {startup['lrsched step'] / startup['python -c pass']:.1f}x (budget 8x)"
+    )
+    print(
+        f"1M csv rows : {rows['lrsched csv']:6.2f} s  vs floor {rows['floor csv']:.2f} s"
+        f"  -> {rows['lrsched csv'] / rows['floor csv']:.2f}x (budget 1.5x)"
+    )
+    print(
+        f"  per step  : {rows['lrsched csv per step']:6.2f} s  vs floor {rows['floor csv per step']:.2f} s"
+        f"  -> {rows['lrsched csv per step'] / rows['floor csv per step']:.2f}x (budget 1.5x)"
+    )
+    print(
+        f"10M rows    : peak RSS {peak / 1024:.1f} MiB (python -c pass: {floor_peak / 1024:.1f} MiB; budget 64 MiB)"
+    )
+
+
+if __name__ == "__main__":
+    main()

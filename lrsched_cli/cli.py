@@ -92,14 +92,20 @@ COMMON = [
 def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Parameter:
     """The Typer option for one factory parameter: its type, default and PARAMS help."""
     annotation, default = parameter.annotation, parameter.default
+    help_text = PARAMS[parameter.name].help
     if parameter.name == entry.length:
         annotation, default = int | None, None
+        help_text += " [default: the rows, minus warmup]"
     base = _strip_optional(annotation)
     extra: dict[str, Any] = {}
     if base is float:
         extra["callback"] = _finite
-    cli_type: Any = str if typing.get_origin(base) is tuple else annotation
-    option = typer.Option(flag(parameter.name), help=PARAMS[parameter.name].help, **extra)
+    cli_type: Any = annotation
+    if typing.get_origin(base) is tuple:  # typed as the comma list the user writes
+        cli_type = str
+        if isinstance(default, tuple):
+            default = ",".join(map(str, default))
+    option = typer.Option(flag(parameter.name), help=help_text, **extra)
     return parameter.replace(
         kind=inspect.Parameter.KEYWORD_ONLY,
         annotation=Annotated[cli_type, option],

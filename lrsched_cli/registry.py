@@ -31,12 +31,23 @@ PARAMS: dict[str, Param] = {
     "min_lr": Param("Floor the rate anneals towards, at most --lr."),
     "gamma": Param("Multiplicative decay factor, between 0 and 1."),
     "step_size": Param("Epochs between two drops.", duration=True),
-    "decay_rate": Param("Continuous decay rate k of e^(-k t), at least 0."),
-    "decay_steps": Param("Epochs over which the decay applies once.", duration=True),
+    "decay_rate": Param("Decay rate k per --decay-steps, at least 0: e^(-k p) or 1 / (1 + k p)."),
+    "decay_steps": Param("Epochs over which the decay applies once (wsd: its decay phase).", duration=True),
     "staircase": Param("Decay in whole steps of --decay-steps instead of continuously."),
-    "t_max": Param("Epochs of the half cosine [default: the rows, minus warmup].", duration=True),
+    "t_max": Param("Epochs of the half cosine.", duration=True),
     "t_0": Param("Epochs of the first period.", duration=True),
     "t_mult": Param("Each period is this many times longer than the one before."),
+    # One word, one meaning: "decay" is a factor per restart, never a length. Issue 3's wsd
+    # "--decay N" (the decay phase's length) is "decay_steps", the epochs the decay applies over.
+    "decay": Param("Each restart's peak height is this times the last one's, between 0 and 1."),
+    "milestones": Param("Epochs where the rate drops, a comma list (a repeat drops twice).", duration=True),
+    "boundaries": Param("Epochs at which the rate switches to the next value, a comma list.", duration=True),
+    "values": Param("The rates, a comma list with one more than --boundaries."),
+    "factor": Param("Fraction of --lr the rate is held at (constant: until --total-iters), 0 to 1."),
+    "start_factor": Param("Fraction of --lr the rate starts at, above 0 and at most 1."),
+    "end_factor": Param("Fraction of --lr the rate reaches at --total-iters, between 0 and 1."),
+    "total_iters": Param("Epochs until the schedule reaches its final rate.", duration=True),
+    "power": Param("Exponent of the polynomial decay, above 0 (1: linear)."),
 }
 
 
@@ -101,6 +112,53 @@ SCHEDULES: dict[str, Entry] = {
             (
                 "lrsched cosine-restarts --lr 0.1 --t-0 10",
                 "lrsched cosine-restarts --lr 0.1 --t-0 5 --t-mult 2 -n 35",
+                "lrsched cosine-restarts --lr 0.1 --t-0 10 --decay 0.5 -n 40",
+            ),
+        ),
+        Entry(
+            "multistep",
+            schedules.multistep,
+            (
+                "lrsched multistep --lr 0.1 -n 100",
+                "lrsched multistep --lr 0.1 --milestones 10,20,20 --gamma 0.5",
+            ),
+        ),
+        Entry(
+            "constant",
+            schedules.constant,
+            ("lrsched constant --lr 0.1 -n 10", "lrsched constant --lr 0.1 --factor 0.5 --total-iters 3"),
+        ),
+        Entry(
+            "linear",
+            schedules.linear,
+            (
+                "lrsched linear --lr 0.1 -n 10",
+                "lrsched linear --lr 0.1 --start-factor 1 --end-factor 0.01 --total-iters 20",
+            ),
+        ),
+        Entry(
+            "polynomial",
+            schedules.polynomial,
+            (
+                "lrsched polynomial --lr 0.1 --power 2",
+                "lrsched polynomial --lr 0.1 --total-iters 20 --min-lr 0.001 -n 25",
+            ),
+            length="total_iters",
+        ),
+        Entry(
+            "piecewise",
+            schedules.piecewise_constant,
+            (
+                "lrsched piecewise",
+                "lrsched piecewise --boundaries 5,15 --values 0.05,0.1,0.01 --warmup 3",
+            ),
+        ),
+        Entry(
+            "inverse-time",
+            schedules.inverse_time,
+            (
+                "lrsched inverse-time --lr 0.1 --decay-rate 0.5",
+                "lrsched inverse-time --lr 0.1 --decay-rate 1 --decay-steps 10 --staircase",
             ),
         ),
     ]

@@ -91,30 +91,35 @@ def cosine(*, lr: float, t_max: int, min_lr: float = 0.0) -> Schedule:
     return rate
 
 
-def cosine_restarts(*, lr: float, t_0: int, t_mult: int = 1, min_lr: float = 0.0) -> Schedule:
+def cosine_restarts(
+    *, lr: float, t_0: int, t_mult: int = 1, min_lr: float = 0.0, decay: float = 1.0
+) -> Schedule:
     """Cosine-anneal from lr to min_lr, restarting at lr; each period is t_mult times longer.
 
-        lr(t) = min_lr + (lr - min_lr) * (1 + cos(pi * t_cur / t_i)) / 2
+        lr(t) = min_lr + (lr - min_lr) * decay ^ i * (1 + cos(pi * t_cur / t_i)) / 2
         where t_i = t_0 * t_mult ^ i is the length of the current period i
         and t_cur the epochs since it began
 
-    Matches PyTorch CosineAnnealingWarmRestarts stepped once per epoch. Restarts are found with
+    Matches PyTorch CosineAnnealingWarmRestarts stepped once per epoch; with --decay, each
+    restart's peak is decay times the last one's, as Keras CosineDecayRestarts (m_mul) and timm
+    (cycle_decay) do. With a --min-lr, it is the height above the floor that decays (Keras);
+    timm shrinks the peak itself, which can sink below the floor. Restarts are found with
     integer arithmetic, so each lands exactly on its epoch.
     """
     positive("lr", lr)
     positive_int("t_0", t_0)
     positive_int("t_mult", t_mult)
     floor_below("min_lr", min_lr, "lr", lr)
+    factor("decay", decay)
     half_span = (lr - min_lr) / 2
 
     def rate(t: int) -> float:
         if t_mult == 1:
-            t_cur, t_i = t % t_0, t_0
+            (cycle, t_cur), t_i = divmod(t, t_0), t_0
         else:
-            t_cur, t_i = t, t_0
+            cycle, t_cur, t_i = 0, t, t_0
             while t_cur >= t_i:
-                t_cur -= t_i
-                t_i *= t_mult
-        return min_lr + half_span * (1 + math.cos(math.pi * t_cur / t_i))
+                cycle, t_cur, t_i = cycle + 1, t_cur - t_i, t_i * t_mult
+        return min_lr + half_span * decay**cycle * (1 + math.cos(math.pi * t_cur / t_i))
 
     return rate

@@ -222,7 +222,13 @@ def add_list(app: typer.Typer) -> None:
     app.command("list", help=list_schedules.__doc__)(list_schedules)
 
 
-EXTRA_COMMANDS: dict[str, Callable[[typer.Typer], None]] = {"list": add_list}
+def add_from(app: typer.Typer) -> None:
+    from lrsched_cli.cli_from import add_from  # the dialects load only for `lrsched from`
+
+    add_from(app)
+
+
+EXTRA_COMMANDS: dict[str, Callable[[typer.Typer], None]] = {"list": add_list, "from": add_from}
 """Commands that are not schedules, by name, each with the function that adds it to an app."""
 
 

@@ -16,33 +16,11 @@ from collections.abc import Callable, Iterator
 from itertools import count
 
 from lrsched_cli.dialects._checks import boolean, past_end
+from lrsched_cli.dialects._float32 import PI, cos32, div32, floor32, log32, pow32
 from lrsched_cli.dialects.base import DialectError, Reproduction, number
 from lrsched_cli.dialects.base import float32 as f
 
 FRAMEWORK = "keras"
-PI = f(math.pi)
-
-
-def pow32(base: float, exponent: float) -> float:
-    """float32 ``base ** exponent`` as a tensor op gives it: NaN or inf instead of an exception."""
-    try:
-        return f(math.pow(base, exponent))
-    except ValueError:
-        return math.nan
-    except OverflowError:
-        return math.inf
-
-
-def floor32(x: float) -> float:
-    """``floor`` as a tensor op: NaN and infinities pass through."""
-    return float(math.floor(x)) if math.isfinite(x) else x
-
-
-def div32(a: float, b: float) -> float:
-    """float32 ``a / b`` with IEEE division by zero."""
-    if b == 0:
-        return math.nan if a == 0 or math.isnan(a) else math.copysign(math.inf, a) * math.copysign(1, b)
-    return f(a / b)
 
 
 def _float_dtype(name: str, value: object) -> float:
@@ -66,20 +44,30 @@ def _positive_steps(name: str, value: object) -> float:
 
 
 def _schedule(
-    scheduler: str, rate: Callable[[int], float],
-    length: int | None = None, notes: Callable[[int], list[str]] | None = None,
+    scheduler: str,
+    rate: Callable[[int], float],
+    length: int | None = None,
+    notes: Callable[[int], list[str]] | None = None,
 ) -> Reproduction:
     def rates(lr: float | None) -> Iterator[float]:
         return (rate(t) for t in count())
 
     return Reproduction(
-        FRAMEWORK, scheduler, {}, rates, needs_lr=False, length=length,
+        FRAMEWORK,
+        scheduler,
+        {},
+        rates,
+        needs_lr=False,
+        length=length,
         notes=notes or (lambda rows: []),
     )
 
 
 def exponential_decay(
-    initial_learning_rate: float, decay_steps: float, decay_rate: float, staircase: bool = False,
+    initial_learning_rate: float,
+    decay_steps: float,
+    decay_rate: float,
+    staircase: bool = False,
     name: str = "ExponentialDecay",
 ) -> Reproduction:
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floor of the exponent if staircase)."""
@@ -133,8 +121,12 @@ def piecewise_constant_decay(
 
 
 def polynomial_decay(
-    initial_learning_rate: float, decay_steps: float, end_learning_rate: float = 0.0001,
-    power: float = 1.0, cycle: bool = False, name: str = "PolynomialDecay",
+    initial_learning_rate: float,
+    decay_steps: float,
+    end_learning_rate: float = 0.0001,
+    power: float = 1.0,
+    cycle: bool = False,
+    name: str = "PolynomialDecay",
 ) -> Reproduction:
     """``(lr0 - end) * (1 - step / decay_steps) ** power + end``; with ``cycle`` the period grows to
     the first multiple of ``decay_steps`` at or past the step, else the step is clamped."""
@@ -164,7 +156,10 @@ def polynomial_decay(
 
 
 def inverse_time_decay(
-    initial_learning_rate: float, decay_steps: float, decay_rate: float, staircase: bool = False,
+    initial_learning_rate: float,
+    decay_steps: float,
+    decay_rate: float,
+    staircase: bool = False,
     name: str = "InverseTimeDecay",
 ) -> Reproduction:
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (floor if staircase)."""
@@ -185,13 +180,17 @@ def inverse_time_decay(
 def _cosine(step: float, steps: float, peak: float, alpha: float) -> float:
     """Keras's ``_decay_function``: ``alpha`` is a Python number, so ``1 - alpha`` is float64."""
     fraction = div32(step, steps)
-    cosine = f(0.5 * f(1 + f(math.cos(f(PI * fraction)))))
+    cosine = f(0.5 * f(1 + cos32(f(PI * fraction))))
     return f(peak * f(f(f(1 - alpha) * cosine) + f(alpha)))
 
 
 def cosine_decay(
-    initial_learning_rate: float, decay_steps: float, alpha: float = 0.0, name: str = "CosineDecay",
-    warmup_target: float | None = None, warmup_steps: float = 0,
+    initial_learning_rate: float,
+    decay_steps: float,
+    alpha: float = 0.0,
+    name: str = "CosineDecay",
+    warmup_target: float | None = None,
+    warmup_steps: float = 0,
 ) -> Reproduction:
     """Linear warmup from ``initial_learning_rate`` to ``warmup_target`` over ``warmup_steps``, then a
     cosine from the peak to ``peak * alpha`` over ``decay_steps`` *more* steps, then flat."""
@@ -222,12 +221,16 @@ def cosine_decay(
             found.append("row 1 has rate 0: Keras's warmup starts at initial_learning_rate")
         return found
 
-    return _schedule("CosineDecay", value, length=end, notes=notes)
+    return _schedule("CosineDecay", value, length=end + 1, notes=notes)
 
 
 def cosine_decay_restarts(
-    initial_learning_rate: float, first_decay_steps: float, t_mul: float = 2.0, m_mul: float = 1.0,
-    alpha: float = 0.0, name: str = "SGDRDecay",
+    initial_learning_rate: float,
+    first_decay_steps: float,
+    t_mul: float = 2.0,
+    m_mul: float = 1.0,
+    alpha: float = 0.0,
+    name: str = "SGDRDecay",
 ) -> Reproduction:
     """SGDR: cosines from ``m_mul**i * lr0`` down to ``alpha * lr0``, each ``t_mul`` times longer
     than the one before; the restart index comes from a float32 ``log``, as in Keras."""
@@ -244,22 +247,14 @@ def cosine_decay_restarts(
             fraction = f(fraction - restart)
         else:
             inner = f(1.0 - f(fraction * f(1.0 - growth)))
-            restart = floor32(div32(_log32(inner), _log32(growth)))
+            restart = floor32(div32(log32(inner), log32(growth)))
             done = div32(f(1.0 - pow32(growth, restart)), f(1.0 - growth))
             fraction = div32(f(fraction - done), pow32(growth, restart))
         peak = pow32(shrink, restart)
-        cosine = f(f(0.5 * peak) * f(1.0 + f(math.cos(f(PI * fraction)))))
+        cosine = f(f(0.5 * peak) * f(1.0 + cos32(f(PI * fraction))))
         return f(lr0 * f(f(f(1 - low) * cosine) + low))
 
     return _schedule("CosineDecayRestarts", value, length=int(first))
-
-
-def _log32(x: float) -> float:
-    if x < 0 or math.isnan(x):
-        return math.nan
-    if x == 0:
-        return -math.inf
-    return f(math.log(x))
 
 
 SCHEDULERS: dict[str, Callable[..., Reproduction]] = {

@@ -12,15 +12,20 @@ import math
 import os
 import sys
 import typing
-from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, NoReturn
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from lrsched_cli import __version__
 from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, plan
-from lrsched_cli.render import WRITERS, Format, RateError, Series
+from lrsched_cli.render import WRITERS, Format, RateError, Series, chunks
 from lrsched_cli.schedules import ScheduleError
+
+if TYPE_CHECKING:
+    from lrsched_cli.check import Checks
 
 HELP = """See, epoch by epoch, the learning rate your training run will use.
 
@@ -70,6 +75,37 @@ StepsPerEpoch = Annotated[
     int | None,
     typer.Option(min=1, help="Show one row per optimizer step, K per epoch; durations stay in epochs."),
 ]
+Expect = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="ROW=RATE",
+        help="Check instead of writing: row ROW must have rate RATE, to half a unit in its last "
+        "digit (repeatable; exit 1 if not).",
+        show_default=False,
+    ),
+]
+CheckFile = Annotated[
+    str | None,
+    typer.Option(
+        "--check",
+        metavar="FILE",
+        help="Check instead of writing: the rows must equal FILE, CSV, JSON or JSON Lines that "
+        "lrsched wrote ('-' for stdin; exit 1 if not).",
+        show_default=False,
+    ),
+]
+Tol = Annotated[
+    float | None,
+    typer.Option(
+        min=0, callback=_finite, help="Absolute tolerance for --expect and --check.", show_default=False
+    ),
+]
+Rtol = Annotated[
+    float | None,
+    typer.Option(
+        min=0, callback=_finite, help="Relative tolerance for --expect and --check.", show_default=False
+    ),
+]
 
 
 def common_options(
@@ -79,6 +115,10 @@ def common_options(
     warmup: Warmup = 0,
     warmup_start_lr: WarmupStartLr = 0.0,
     steps_per_epoch: StepsPerEpoch = None,
+    expect: Expect = None,
+    check: CheckFile = None,
+    tol: Tol = None,
+    rtol: Rtol = None,
 ) -> None:
     """Never called: its signature declares the shared options, once."""
 
@@ -142,13 +182,70 @@ def parse_list(param: str, text: str, item: Callable[[str], Any]) -> tuple[Any, 
     return values
 
 
-def emit(series: Series, fmt: Format, precision: int, out: typing.TextIO | None = None) -> None:
-    """Write the series in a format; rates that overflow become a usage error."""
+def checks_from(expect: list[str] | None, check: str | None, tol: float | None, rtol: float | None) -> Checks:
+    """The checks ``--expect/--check/--tol/--rtol`` ask for; a malformed one is a usage error."""
+    from lrsched_cli.check import CheckError, Checks, Tolerance, parse_expectation
+
     try:
-        WRITERS[fmt](out or sys.stdout, series, precision)
+        expectations = tuple(parse_expectation(text) for text in expect or ())
+    except CheckError as error:
+        usage_error(error.param, error.message)
+    return Checks(expectations, check, Tolerance(tol, rtol))
+
+
+_CAPTURED: ContextVar[list[Series] | None] = ContextVar("lrsched_captured", default=None)
+
+
+@contextmanager
+def capturing() -> Iterator[list[Series]]:
+    """Within the block, `emit` collects the series instead of writing them (for ``compare``)."""
+    captured: list[Series] = []
+    token = _CAPTURED.set(captured)
+    try:
+        yield captured
+    finally:
+        _CAPTURED.reset(token)
+
+
+def emit(
+    series: Series,
+    fmt: Format,
+    precision: int,
+    out: typing.TextIO | None = None,
+    checks: Checks | None = None,
+) -> None:
+    """Write the series in a format, or check it when checks are asked for (exit 1 on failure).
+
+    Rates that overflow become a usage error.
+    """
+    captured = _CAPTURED.get()
+    if captured is not None:
+        captured.append(series)
+        return
+    try:
+        if checks is not None and checks.wanted:
+            verify(series, checks)
+        else:
+            WRITERS[fmt](out or sys.stdout, series, precision)
     except RateError as error:
         message = f"{error}; choose parameters that keep the rate finite"
         raise typer.BadParameter(message) from None
+
+
+def verify(series: Series, checks: Checks) -> None:
+    """Nothing on stdout: on success exit 0, on failure a report on stderr and exit 1."""
+    from lrsched_cli.check import CheckError, run
+
+    per_step = series.steps_per_epoch is not None
+    try:
+        failed = run(
+            checks, chunks(series), schedule=series.schedule, params=series.params, per_step=per_step
+        )
+    except CheckError as error:
+        usage_error(error.param, error.message)
+    if failed:
+        typer.echo("".join(report.render() for report in failed), err=True, nl=False)
+        raise typer.Exit(1)
 
 
 def schedule_command(entry: Entry) -> Callable[..., None]:
@@ -163,8 +260,13 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
         warmup: int,
         warmup_start_lr: float,
         steps_per_epoch: int | None,
+        expect: list[str] | None,
+        check: str | None,
+        tol: float | None,
+        rtol: float | None,
         **values: Any,
     ) -> None:
+        checks = checks_from(expect, check, tol, rtol)
         try:
             ready = plan(
                 entry,
@@ -177,7 +279,7 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
         except ScheduleError as error:
             usage_error(error.param, error.message)
         rates: Iterable[float] = map(ready.schedule, range(ready.rows))
-        emit(Series(entry.name, ready.params, rates, steps_per_epoch), format, precision)
+        emit(Series(entry.name, ready.params, rates, steps_per_epoch), format, precision, checks=checks)
 
     command.__signature__ = inspect.Signature(own + COMMON)  # type: ignore[attr-defined]
     command.__name__ = entry.name.replace("-", "_")

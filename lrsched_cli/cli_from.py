@@ -12,7 +12,19 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from lrsched_cli.cli import Epochs, FormatOption, Precision, _finite, emit, usage_error
+from lrsched_cli.cli import (
+    CheckFile,
+    Epochs,
+    Expect,
+    FormatOption,
+    Precision,
+    Rtol,
+    Tol,
+    _finite,
+    checks_from,
+    emit,
+    usage_error,
+)
 from lrsched_cli.dialects import DialectError, reproduce, supported
 from lrsched_cli.render import Format, Series
 
@@ -50,7 +62,12 @@ def from_command(
     format: FormatOption = Format.blog,
     precision: Precision = 6,
     quiet: Quiet = False,
+    expect: Expect = None,
+    check: CheckFile = None,
+    tol: Tol = None,
+    rtol: Rtol = None,
 ) -> None:
+    checks = checks_from(expect, check, tol, rtol)
     if lr is not None and lr < 0:
         usage_error("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
     try:
@@ -67,7 +84,7 @@ def from_command(
     }
     rates = islice(reproduction.rates(lr), rows)
     try:
-        emit(Series("from", params, rates), format, precision)
+        emit(Series("from", params, rates), format, precision, checks=checks)
     except DialectError as error:  # the framework fails part-way (a lambda dividing by zero)
         _dialect_error(error)
     if not quiet:

@@ -104,8 +104,8 @@ def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> R
     try:
         bound = inspect.signature(function).bind(*args, **kwargs)
     except TypeError as exc:
-        raise DialectError(f"{scheduler}(): {exc}; its signature is "
-                           f"{scheduler}{inspect.signature(function)}") from None
+        signature = _signature(scheduler, function)
+        raise DialectError(f"{scheduler}(): {exc}; its signature is {signature}") from None
     bound.apply_defaults()
     reproduction = function(*bound.args, **bound.kwargs)
     return dataclasses.replace(
@@ -115,6 +115,13 @@ def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> R
         arguments={key: _json(value) for key, value in bound.arguments.items()},
         expression=call.source,
     )
+
+
+def _signature(name: str, function: Scheduler) -> str:
+    """``StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)``: as the framework documents it."""
+    parameters = inspect.signature(function).parameters.values()
+    shown = [p.name if p.default is p.empty else f"{p.name}={p.default!r}" for p in parameters]
+    return f"{name}({', '.join(shown)})"
 
 
 def _evaluate(value: Value, registry: Mapping[str, Mapping[str, Scheduler]]) -> object:

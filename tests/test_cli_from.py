@@ -1,0 +1,120 @@
+"""`lrsched from`: the issue's torch and Hugging Face examples as written, formats, notes, errors.
+
+Expected rates come from torch 2.13.0 / transformers 5.24.0 stepping the same calls.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import assert_usage_error, lrsched
+
+from lrsched_cli.dialects.hf import WASTED_FIRST_STEP
+
+COSINE = "CosineAnnealingLR(optimizer, T_max=100, eta_min=1e-5)"
+ONE_CYCLE = "torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, epochs=10, steps_per_epoch=100)"
+SEQUENTIAL = (
+    "SequentialLR(optimizer, schedulers=[LinearLR(optimizer, start_factor=0.01, total_iters=5), "
+    "CosineAnnealingLR(optimizer, T_max=95)], milestones=[5])"
+)
+HF_BY_NAME = "get_scheduler('cosine', optimizer, num_warmup_steps=100, num_training_steps=1000)"
+HF_FUNCTION = "get_cosine_schedule_with_warmup(optimizer, 100, 1000)"
+
+
+def rates(*args: str) -> list[float]:
+    result = lrsched("from", *args, "-f", "jsonl", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    return [json.loads(line)["lr"] for line in result.stdout.splitlines()]
+
+
+def test_cosine_example_runs_one_period_by_default() -> None:
+    result = lrsched("from", COSINE, "--lr", "0.1")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 101
+    assert lines[:2] == ["Epoch 1, Learning Rate: 0.100000", "Epoch 2, Learning Rate: 0.099975"]
+    assert lines[-1] == "Epoch 101, Learning Rate: 0.000010"
+    assert result.stderr == ""
+    assert rates(COSINE, "--lr", "0.1")[50] == pytest.approx(0.05000500000000003, rel=1e-9)
+
+
+def test_one_cycle_example_stops_after_its_extrapolated_step() -> None:
+    got = rates(ONE_CYCLE, "-n", "1005")
+    assert len(got) == 1001
+    assert got[0] == pytest.approx(0.0040000000000000036, rel=1e-9)
+    assert got[299] == pytest.approx(0.1, rel=1e-9)
+    assert got[999] == pytest.approx(4e-07, rel=1e-9)
+    assert got[1000] == pytest.approx(9.035483855369959e-07, rel=1e-9)
+    result = lrsched("from", ONE_CYCLE, "-n", "1005", "-f", "csv")
+    assert "torch refuses to step further" in result.stderr
+    assert result.stdout.count("\n") == 1002  # header + 1001 rows
+
+
+def test_sequential_example() -> None:
+    got = rates(SEQUENTIAL, "--lr", "0.1")
+    assert len(got) == 101
+    assert got[:6] == pytest.approx([0.001, 0.0208, 0.0406, 0.060399999999999995, 0.0802, 0.1], rel=1e-9)
+    assert got[50] == pytest.approx(0.05412896727361661, rel=1e-9)
+    assert got[100] == 0.0
+
+
+@pytest.mark.parametrize("expression", [HF_BY_NAME, HF_FUNCTION])
+def test_hugging_face_examples(expression: str) -> None:
+    result = lrsched("from", expression, "--lr", "3e-4", "-f", "jsonl")
+    assert result.exit_code == 0
+    got = [json.loads(line)["lr"] for line in result.stdout.splitlines()]
+    assert len(got) == 1000
+    assert got[0] == 0.0
+    assert got[1] == pytest.approx(2.9999999999999997e-06, rel=1e-9)
+    assert got[100] == pytest.approx(0.0003, rel=1e-9)
+    assert got[550] == pytest.approx(0.00015, rel=1e-9)
+    assert got[999] == pytest.approx(9.138513314410623e-10, rel=1e-9)
+    assert result.stderr == f"note: {WASTED_FIRST_STEP}\n"
+
+
+def test_quiet_silences_notes() -> None:
+    result = lrsched("from", COSINE, "--lr", "0.1", "-n", "150", "--quiet")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    loud = lrsched("from", COSINE, "--lr", "0.1", "-n", "150")
+    assert "climbs back" in loud.stderr
+    assert loud.stdout == result.stdout
+
+
+def test_json_params_record_the_call() -> None:
+    result = lrsched("from", "StepLR(optimizer, 2)", "--lr", "0.5", "-n", "3", "-f", "json")
+    assert json.loads(result.stdout) == {
+        "schedule": "from",
+        "params": {
+            "framework": "torch",
+            "scheduler": "StepLR",
+            "expression": "StepLR(optimizer, 2)",
+            "arguments": {"optimizer": "optimizer", "step_size": 2, "gamma": 0.1, "last_epoch": -1},
+            "lr": 0.5,
+        },
+        "rows": [{"epoch": 1, "lr": 0.5}, {"epoch": 2, "lr": 0.5}, {"epoch": 3, "lr": 0.05}],
+    }
+
+
+def test_default_rows_without_a_natural_length() -> None:
+    assert len(rates("StepLR(optimizer, 2)", "--lr", "0.5")) == 30
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["StepLR(optimizer, 10)"], ["'--lr'", "give it with --lr"]),
+        ([COSINE, "--lr", "-0.1"], ["'--lr'", "at least 0"]),
+        ([COSINE, "--lr", "nan"], ["finite"]),
+        (["StepLR(optimizer, 10 * 2)", "--lr", "0.1"], ["'EXPR'", "arithmetic"]),
+        (["CosineAnealingLR(optimizer, T_max=10)", "--lr", "0.1"], ["did you mean CosineAnnealingLR"]),
+        (["StepLR(optimizer, step_size='ten')", "--lr", "0.1"], ["step_size: expected a number, got 'ten'"]),
+        (["LinearLR(optimizer, start_factor=0)", "--lr", "0.1"], ["start_factor", "got 0"]),
+        (["get_scheduler('cosine', optimizer, 10)", "--lr", "0.1"], ["requires `num_training_steps`"]),
+        (["get_scheduler('reduce_lr_on_plateau', optimizer)", "--lr", "0.1"], ["lrsched plateau"]),
+        (["LambdaLR(optimizer, lambda e: 1 / (e - 2))", "--lr", "0.1"], ["division by zero"]),
+    ],
+)
+def test_errors_are_usage_errors(args: list[str], fragments: list[str]) -> None:
+    assert_usage_error(lrsched("from", *args), *fragments)

@@ -1,0 +1,117 @@
+"""The expression parser: what it accepts, the tree it builds, and what it refuses (never eval)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from lrsched_cli.dialects import DialectError, reproduce, supported
+from lrsched_cli.dialects.parse import Call, Lambda, Name, parse
+
+
+def test_a_call_becomes_a_tree() -> None:
+    call = parse(
+        "torch.optim.lr_scheduler.StepLR(opt, 10, gamma=-0.5, milestones=[1, (2, 3)], d={'a': None})"
+    )
+    assert call.name == "torch.optim.lr_scheduler.StepLR"
+    assert call.args == (Name("opt"), 10)
+    assert call.kwargs == {"gamma": -0.5, "milestones": [1, (2, 3)], "d": {"a": None}}
+
+
+def test_nested_calls_keep_their_source() -> None:
+    call = parse("SequentialLR(o, schedulers=[LinearLR(o, total_iters=5)], milestones=[5])")
+    inner = call.kwargs["schedulers"][0]  # type: ignore[index]
+    assert isinstance(inner, Call)
+    assert inner.source == "LinearLR(o, total_iters=5)"
+
+
+@pytest.mark.parametrize(
+    ("body", "epoch", "expected"),
+    [
+        ("0.95 ** epoch", 3, 0.95**3),
+        ("min(1.0, (epoch + 1) / 5)", 2, 0.6),
+        ("1.0 if epoch < 10 else 0.1", 10, 0.1),
+        ("0.5 * (1 + math.cos(math.pi * epoch / 10))", 5, 0.5 * (1 + math.cos(math.pi * 5 / 10))),
+        ("epoch // 3 % 2", 7, 0),
+        ("-epoch + abs(-2)", 1, 1),
+        ("0 < epoch <= 3", 3, True),
+    ],
+)
+def test_lambdas_evaluate_with_python_semantics(body: str, epoch: int, expected: float) -> None:
+    function = parse(f"LambdaLR(o, lambda epoch: {body})").args[1]
+    assert isinstance(function, Lambda)
+    assert function(epoch) == expected
+
+
+def test_a_huge_integer_power_overflows_instead_of_hanging() -> None:
+    function = parse("LambdaLR(o, lambda e: 10 ** (e * 100000))").args[1]
+    assert isinstance(function, Lambda)
+    with pytest.raises(DialectError, match="failed at e=1"):
+        function(1)
+
+
+@pytest.mark.parametrize(
+    ("expression", "fragment"),
+    [
+        ("StepLR(optimizer, step_size=10", "not a Python expression"),
+        ("42", "expected a scheduler call"),
+        ("__import__('os').system('true')", "a scheduler name cannot be"),
+        ("StepLR(optimizer, step_size=5 * 2)", "arithmetic"),
+        ("StepLR(optimizer, step_size=config.step)", "attribute access"),
+        ("StepLR(optimizer, *args)", "*args"),
+        ("StepLR(optimizer, **kwargs)", "**kwargs"),
+        ("StepLR(optimizer, step_size=[i for i in x])", "comprehension"),
+        ("StepLR(optimizer, step_size=cfg['step'])", "indexing"),
+        ("StepLR(optimizer, step_size=1j)", "a value cannot be"),
+        ("StepLR(optimizer, step_size=f'{x}')", "a value cannot be"),
+        ("LambdaLR(o, lambda: 1)", "exactly one parameter"),
+        ("LambdaLR(o, lambda e, f: 1)", "exactly one parameter"),
+        ("LambdaLR(o, lambda e: __import__('os'))", "is not allowed in a lambda"),
+        ("LambdaLR(o, lambda e: e.real)", "is not allowed in a lambda"),
+        ("LambdaLR(o, lambda e: x * e)", "is not allowed in a lambda"),
+        ("LambdaLR(o, lambda e: 'a' * e)", "is not allowed in a lambda"),
+        ("LambdaLR(o, lambda e: math.system(e))", "is not allowed in a lambda"),
+        ("LambdaLR(o, lambda e: [e][0])", "is not allowed in a lambda"),
+    ],
+)
+def test_anything_else_is_refused_saying_what_is_allowed(expression: str, fragment: str) -> None:
+    with pytest.raises(DialectError) as caught:
+        parse(expression)
+    assert fragment in str(caught.value)
+    assert "lambda" in str(caught.value)  # every refusal says what is allowed
+
+
+def test_unknown_names_list_the_supported_ones_with_a_did_you_mean() -> None:
+    with pytest.raises(DialectError) as caught:
+        reproduce("CosineAnealingLR(optimizer, T_max=10)", lr=0.1)
+    message = str(caught.value)
+    assert "unknown scheduler `CosineAnealingLR` (did you mean CosineAnnealingLR" in message
+    assert "torch: ChainedScheduler, ConstantLR" in message
+
+
+def test_a_module_prefix_narrows_the_framework() -> None:
+    with pytest.raises(DialectError, match="unknown scheduler `get_scheduler`"):
+        reproduce("torch.optim.lr_scheduler.get_scheduler('linear', o, 1, 10)", lr=0.1)
+    assert reproduce("lr_scheduler.StepLR(o, 3)", lr=0.1).framework == "torch"
+    assert reproduce("transformers.optimization.get_constant_schedule(o)", lr=0.1).framework == "hf"
+
+
+def test_an_unknown_module_lists_the_known_prefixes() -> None:
+    with pytest.raises(DialectError, match=r"unknown module `mx.lr_scheduler`.*torch\.optim\.lr_scheduler\."):
+        reproduce("mx.lr_scheduler.StepLR(o, 3)", lr=0.1)
+
+
+def test_missing_lr_is_an_error_and_an_ignored_one_a_note() -> None:
+    with pytest.raises(DialectError) as caught:
+        reproduce("StepLR(optimizer, 3)", lr=None)
+    assert caught.value.argument == "--lr"
+    ignored = reproduce("OneCycleLR(o, max_lr=0.1, total_steps=10)", lr=0.5)
+    assert ignored.notes(5) == ["--lr 0.5 is ignored: OneCycleLR sets the rates itself"]
+
+
+def test_supported_lists_every_framework_module() -> None:
+    names = supported()
+    assert "CosineAnnealingLR" in names["torch"]
+    assert "get_scheduler" in names["hf"]
+    assert names["torch"] == sorted(names["torch"])

@@ -296,8 +296,8 @@ def open_text(path: str) -> TextIO:
 def read_recorded(file: TextIO, name: str) -> Recorded:
     """Detect the format from the content (the extension is not needed) and stream the rows.
 
-    ``epoch,...`` on the first line is CSV; a first line that is a whole JSON object is JSON
-    Lines, unless it holds ``rows`` (a one-line JSON document); any other ``{`` starts JSON. An
+    ``epoch,...`` on the first line is CSV; a first line that is a whole JSON object with an
+    ``epoch`` or ``lr`` (and no ``rows``) is JSON Lines; any other ``{`` starts JSON. An
     empty file is JSON Lines of no rows, which is what lrsched writes for ``-n 0 -f jsonl``.
     """
     try:
@@ -317,7 +317,7 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
             whole = json.loads(stripped)
         except json.JSONDecodeError:
             whole = None
-        if isinstance(whole, dict) and "rows" not in whole:
+        if isinstance(whole, dict) and "rows" not in whole and ("epoch" in whole or "lr" in whole):
             lines = _lines(file, name, first)
             recorded = Recorded(name, "jsonl", iter(()), "step" in whole)
             recorded.rows = _jsonl_rows(lines, name)

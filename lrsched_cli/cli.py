@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from lrsched_cli import __version__
-from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, plan
+from lrsched_cli.inputs import InputError
+from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, loader_options, plan
 from lrsched_cli.render import WRITERS, Format, RateError, Series, chunks
 from lrsched_cli.schedules import ScheduleError
 
@@ -136,6 +137,9 @@ def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Para
     if parameter.name == entry.length:
         annotation, default = int | None, None
         help_text += " [default: the rows, minus warmup]"
+    elif parameter.name == entry.from_warmup:
+        annotation, default = annotation | None, None
+        help_text += f" [default: the warmup length, else {parameter.default}]"
     base = _strip_optional(annotation)
     extra: dict[str, Any] = {}
     if base is float:
@@ -145,6 +149,8 @@ def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Para
         cli_type = str
         if isinstance(default, tuple):
             default = ",".join(map(str, default))
+    if PARAMS[parameter.name].loader:  # the user names a file; _from_cli reads it
+        cli_type, extra["metavar"] = str, "FILE"
     option = typer.Option(flag(parameter.name), help=help_text, **extra)
     return parameter.replace(
         kind=inspect.Parameter.KEYWORD_ONLY,
@@ -159,15 +165,35 @@ def _strip_optional(annotation: Any) -> Any:
 
 
 def _from_cli(entry: Entry, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn option values into factory arguments: comma lists become tuples."""
+    """Turn option values into factory arguments: files are read, comma lists become tuples."""
     converted = dict(values)
     for parameter in entry.parameters():
         base = _strip_optional(parameter.annotation)
         value = values.get(parameter.name)
-        if typing.get_origin(base) is tuple and isinstance(value, str):
+        loader = PARAMS[parameter.name].loader
+        if loader:
+            options = {option.name: converted.pop(option.name) for option in loader_options(loader)}
+            converted[parameter.name] = load(parameter.name, str(value), loader, options)
+        elif typing.get_origin(base) is tuple and isinstance(value, str):
             item = typing.get_args(base)[0]
             converted[parameter.name] = parse_list(parameter.name, value, item)
     return converted
+
+
+def load(param: str, path: str, loader: Callable[..., Any], options: Mapping[str, Any]) -> Any:
+    """Read a parameter's value from the file named by its option ('-': stdin), as a usage error
+    naming the file and line when that fails."""
+    try:
+        if path == "-":
+            return loader(sys.stdin, "<stdin>", **options)
+        with open(path, encoding="utf-8", newline="") as lines:
+            return loader(lines, path, **options)
+    except OSError as error:
+        usage_error(param, f"cannot read {path}: {error.strerror or error}")
+    except UnicodeDecodeError:
+        usage_error(param, f"cannot read {path}: not UTF-8 text")
+    except InputError as error:
+        usage_error(param, str(error))
 
 
 def parse_list(param: str, text: str, item: Callable[[str], Any]) -> tuple[Any, ...]:
@@ -250,7 +276,7 @@ def verify(series: Series, checks: Checks) -> None:
 
 def schedule_command(entry: Entry) -> Callable[..., None]:
     """Build the function Typer turns into ``lrsched NAME``, from the registry entry alone."""
-    own = [_schedule_option(entry, p) for p in entry.parameters()]
+    own = [_schedule_option(entry, p) for p in entry.parameters() + entry.loader_options()]
 
     def command(
         *,

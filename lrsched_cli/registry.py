@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lrsched_cli import schedules
-from lrsched_cli.schedules import Schedule, ScheduleError
+from lrsched_cli.inputs import read_numbers
+from lrsched_cli.schedules import BeyondEnd, Schedule, ScheduleError
 
 DEFAULT_ROWS = 30
 """Rows shown when neither --epochs nor the schedule gives a length: the tutorial's 30 epochs."""
@@ -24,6 +25,9 @@ class Param:
     help: str
     duration: bool = False
     """Measured in epochs: multiplied by --steps-per-epoch, so it counts optimizer steps."""
+    loader: Callable[..., Any] | None = None
+    """Reads the value from a file the user names ('-': stdin), at the CLI edge: called with the
+    file's lines, its name and the loader's own keyword-only options (each a PARAMS name too)."""
 
 
 PARAMS: dict[str, Param] = {
@@ -43,11 +47,36 @@ PARAMS: dict[str, Param] = {
     "milestones": Param("Epochs where the rate drops, a comma list (a repeat drops twice).", duration=True),
     "boundaries": Param("Epochs at which the rate switches to the next value, a comma list.", duration=True),
     "values": Param("The rates, a comma list with one more than --boundaries."),
-    "factor": Param("Fraction of --lr the rate is held at (constant: until --total-iters), 0 to 1."),
+    "factor": Param("Multiplier of the rate, 0 to 1: constant's until --total-iters, plateau's per drop."),
     "start_factor": Param("Fraction of --lr the rate starts at, above 0 and at most 1."),
     "end_factor": Param("Fraction of --lr the rate reaches at --total-iters, between 0 and 1."),
     "total_iters": Param("Epochs until the schedule reaches its final rate.", duration=True),
     "power": Param("Exponent of the polynomial decay, above 0 (1: linear)."),
+    "max_lr": Param("Peak learning rate, the top of the cycle."),
+    "total_steps": Param("Epochs of the whole cycle (PyTorch's total_steps).", duration=True),
+    "pct_start": Param("Fraction of --total-steps spent climbing to --max-lr, strictly between 0 and 1."),
+    "anneal_strategy": Param("Shape of each phase: half a cosine, or a straight line."),
+    "div_factor": Param("The cycle starts at --max-lr divided by this, at least 1."),
+    "final_div_factor": Param("The cycle ends at its starting rate divided by this, at least 1."),
+    "three_phase": Param("Climb, fall back to the starting rate, then anneal (PyTorch's three_phase)."),
+    "base_lr": Param("Lowest rate of the cycle, where it starts; at most --max-lr."),
+    "step_size_up": Param("Epochs climbing from --base-lr to --max-lr.", duration=True),
+    "step_size_down": Param("Epochs falling back to --base-lr [default: --step-size-up].", duration=True),
+    # PyTorch's word, in both of its schedulers: the choices shown with it tell them apart.
+    "mode": Param("Variant: cyclic's peak policy, or plateau's direction (min: the metric should fall)."),
+    "timescale": Param("Epochs after which the rate is --lr / sqrt(2).", duration=True),
+    "stable_steps": Param("Epochs the rate holds at --lr before it decays.", duration=True),
+    "decay_type": Param("Shape of the decay phase."),
+    "metrics": Param(
+        "File of the watched metric, one value per epoch ('-': stdin): a number per line, or --column.",
+        loader=read_numbers,
+    ),
+    "column": Param("Read --metrics as CSV and take this column, named in its header line."),
+    "patience": Param("Epochs without improvement tolerated before the rate drops."),
+    "threshold": Param("Least change that counts as an improvement, at least 0."),
+    "threshold_mode": Param("rel: beat the best by the fraction --threshold; abs: by --threshold itself."),
+    "cooldown": Param("Epochs after a drop in which epochs without improvement are not counted."),
+    "eps": Param("A drop smaller than this is skipped."),
 }
 
 
@@ -58,6 +87,13 @@ class Entry:
     examples: tuple[str, ...]
     length: str | None = None
     """A parameter that defaults to the rows (minus warmup), and gives the default row count."""
+    natural: Callable[[Mapping[str, Any]], int] | None = None
+    """The schedule's own length in epochs, after warmup, from its resolved parameters: the
+    default row count when it has no `length` parameter."""
+    from_warmup: str | None = None
+    """A parameter that defaults to the warmup's length, or without warmup to its own default."""
+    per_epoch: bool = False
+    """Stepped once per epoch, whatever --steps-per-epoch: each epoch's rate holds for its steps."""
 
     @property
     def doc(self) -> str:
@@ -75,6 +111,20 @@ class Entry:
 
     def parameters(self) -> list[inspect.Parameter]:
         return list(inspect.signature(self.factory, eval_str=True).parameters.values())
+
+    def default(self, name: str) -> Any:
+        return inspect.signature(self.factory).parameters[name].default
+
+    def loader_options(self) -> list[inspect.Parameter]:
+        """Options of the loaders that read this schedule's file parameters (--column for --metrics)."""
+        loaders = [PARAMS[p.name].loader for p in self.parameters()]
+        return [option for loader in loaders if loader for option in loader_options(loader)]
+
+
+def loader_options(loader: Callable[..., Any]) -> list[inspect.Parameter]:
+    """A loader's own options: its keyword-only parameters, each named in PARAMS."""
+    parameters = inspect.signature(loader, eval_str=True).parameters.values()
+    return [p for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
 
 
 SCHEDULES: dict[str, Entry] = {
@@ -161,6 +211,51 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched inverse-time --lr 0.1 --decay-rate 1 --decay-steps 10 --staircase",
             ),
         ),
+        Entry(
+            "onecycle",
+            schedules.one_cycle,
+            (
+                "lrsched onecycle --max-lr 0.1 -n 100",
+                "lrsched onecycle --max-lr 0.1 --total-steps 50 --three-phase --anneal-strategy linear",
+            ),
+            length="total_steps",
+        ),
+        Entry(
+            "cyclic",
+            schedules.cyclic,
+            (
+                "lrsched cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 10",
+                "lrsched cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 5 --mode triangular2 -n 60",
+            ),
+        ),
+        Entry(
+            "inverse-sqrt",
+            schedules.inverse_sqrt,
+            (
+                "lrsched inverse-sqrt --lr 0.001 --warmup 10 -n 100",
+                "lrsched inverse-sqrt --lr 0.001 --timescale 100 -n 1000 -f csv",
+            ),
+            from_warmup="timescale",
+        ),
+        Entry(
+            "wsd",
+            schedules.warmup_stable_decay,
+            (
+                "lrsched wsd --lr 0.001 --warmup 5 --stable-steps 30 --decay-steps 10",
+                "lrsched wsd --lr 0.001 --stable-steps 20 --decay-steps 10 --decay-type 1-sqrt --min-lr 1e-5",
+            ),
+            natural=lambda params: params["stable_steps"] + params["decay_steps"],
+        ),
+        Entry(
+            "plateau",
+            schedules.reduce_on_plateau,
+            (
+                "lrsched plateau --lr 0.1 --metrics val_loss.txt --patience 2",
+                "lrsched plateau --lr 0.1 --metrics log.csv --column val_acc --mode max --cooldown 1",
+            ),
+            natural=lambda params: len(params["metrics"]),
+            per_epoch=True,
+        ),
     ]
 }
 
@@ -196,21 +291,53 @@ def plan(
     if steps_per_epoch is not None and steps_per_epoch < 1:
         raise ScheduleError("steps_per_epoch", f"must be a positive integer, got {steps_per_epoch}")
     resolved = dict(params)
+    if entry.from_warmup and resolved.get(entry.from_warmup) is None:
+        resolved[entry.from_warmup] = warmup or entry.default(entry.from_warmup)
     if entry.length and resolved.get(entry.length) is None:
         rows_left = (epochs or DEFAULT_ROWS) - warmup  # no rows at all: any length will do
         if rows_left <= 0:
             raise ScheduleError("warmup", f"must be shorter than the {rows_left + warmup} rows, got {warmup}")
         resolved[entry.length] = rows_left
-    if epochs is None:
-        epochs = warmup + resolved[entry.length] if entry.length else DEFAULT_ROWS
 
     k = steps_per_epoch or 1
-    on_steps = {name: _in_steps(name, value, k) for name, value in resolved.items()}
-    schedule = schedules.with_warmup(
-        entry.factory(**on_steps), warmup=warmup * k, warmup_start_lr=warmup_start_lr
-    )
+    clock = 1 if entry.per_epoch else k
+    on_steps = {name: _in_steps(name, value, clock) for name, value in resolved.items()}
+    own = entry.factory(**on_steps)
+    if clock != k:
+        own = _held(own, k)
+    schedule = schedules.with_warmup(own, warmup=warmup * k, warmup_start_lr=warmup_start_lr)
+    if epochs is None:
+        if entry.length:
+            epochs = warmup + resolved[entry.length]
+        else:
+            epochs = warmup + entry.natural(resolved) if entry.natural else DEFAULT_ROWS
+    _check_end(schedule, epochs, k, warmup=warmup, per_step=k // clock)
     resolved.update(warmup=warmup, warmup_start_lr=warmup_start_lr, steps_per_epoch=steps_per_epoch)
     return Plan(schedule, epochs * k, resolved)
+
+
+def _held(schedule: Schedule, steps_per_epoch: int) -> Schedule:
+    """A per-epoch schedule on the step clock: each epoch's rate holds for all its steps."""
+
+    def rate(t: int) -> float:
+        return schedule(t // steps_per_epoch)
+
+    return rate
+
+
+def _check_end(schedule: Schedule, epochs: int, k: int, *, warmup: int, per_step: int) -> None:
+    """Ask for the last row before any is written: a schedule that ends before it is a usage error.
+
+    ``per_step`` is how many steps one unit of the schedule's own clock lasts (K when it is held
+    per epoch, else 1), to turn the rows it defines into epochs.
+    """
+    if epochs == 0:
+        return
+    try:
+        schedule(epochs * k - 1)
+    except BeyondEnd as end:
+        most = (warmup * k + end.rows * per_step) // k
+        raise ScheduleError("epochs", f"must be at most {most} here, got {epochs}: {end.message}") from None
 
 
 def _in_steps(name: str, value: Any, steps_per_epoch: int) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import assert_usage_error, lrsched
 
@@ -37,8 +39,13 @@ def test_every_command_documents_every_parameter_its_formula_and_examples(name: 
     assert entry.examples[0] in result.stdout
 
 
+EXAMPLES = Path(__file__).parent / "examples"
+"""Where the help's examples run: the input files they name (plateau's metrics) are there."""
+
+
 @pytest.mark.parametrize("name", SCHEDULES)
-def test_every_example_in_the_help_runs(name: str) -> None:
+def test_every_example_in_the_help_runs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
     for example in SCHEDULES[name].examples:
         argv = example.split()[1:]
         result = lrsched(*argv)

@@ -22,6 +22,19 @@ class ScheduleError(ValueError):
         self.message = message
 
 
+class BeyondEnd(ScheduleError):
+    """Asked for a step past the last one the schedule defines (PyTorch's OneCycleLR raises there).
+
+    ``rows`` is how many steps, from t = 0 on the schedule's own clock, it does define. The
+    registry asks for the last row before any is written, so the user gets a usage error on
+    --epochs, never half a table.
+    """
+
+    def __init__(self, rows: int, message: str) -> None:
+        super().__init__("epochs", message)
+        self.rows = rows
+
+
 def finite(param: str, value: float) -> float:
     if not math.isfinite(value):
         raise ScheduleError(param, f"must be a finite number, got {value}")

@@ -1,0 +1,53 @@
+"""Values a schedule reads from a file the user names: one number per line, or a CSV column.
+
+The CLI opens the file (or stdin) and hands its lines here; the schedules never see a file.
+Every error names the file and the line, so the user can go straight to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable
+
+
+class InputError(ValueError):
+    """The file's contents are not what the option needs; the message names file and line."""
+
+
+def read_numbers(lines: Iterable[str], source: str, *, column: str | None = None) -> tuple[float, ...]:
+    """The numbers in ``lines``: one per line, or those in ``column`` of a CSV with a header line.
+
+    Blank lines are skipped; anything else that is not a finite number is an error.
+    """
+    if column is None:
+        return tuple(_number(text, source, line) for line, text in enumerate(lines, 1) if text.strip())
+    rows = csv.reader(lines)
+    try:
+        header = [name.strip() for name in next(rows, [])]
+        if column not in header:
+            found = ", ".join(repr(name) for name in header) or "nothing"
+            raise InputError(f"{source} line 1: no column {column!r} in the header, found {found}")
+        index = header.index(column)
+        values = []
+        for row in rows:
+            if not any(cell.strip() for cell in row):
+                continue
+            if index >= len(row):
+                raise InputError(f"{source} line {rows.line_num}: no value in column {column!r}")
+            values.append(_number(row[index], source, rows.line_num))
+    except csv.Error as error:
+        raise InputError(f"{source} line {rows.line_num}: not valid CSV ({error})") from None
+    return tuple(values)
+
+
+def _number(text: str, source: str, line: int) -> float:
+    shown = text.strip()
+    try:
+        value = float(shown)
+    except ValueError:
+        hint = " (a CSV? name the column with --column)" if "," in shown else ""
+        raise InputError(f"{source} line {line}: {shown!r} is not a number{hint}") from None
+    if not math.isfinite(value):
+        raise InputError(f"{source} line {line}: {shown!r} is not a finite number")
+    return value

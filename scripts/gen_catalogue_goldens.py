@@ -1,0 +1,99 @@
+"""Write tests/parity/catalogue.json: what the real frameworks compute for each generic command.
+
+    ../shared/refenv.sh /work/refenv        # once: torch, keras, optax, transformers, timm
+    KERAS_BACKEND=torch /work/refenv/bin/python scripts/gen_catalogue_goldens.py
+
+Cases live in `scripts/catalogue_cases/<group>.py` (every module not starting with ``_``), each a
+list ``CASES`` of ``(argv, build)``: ``argv`` is the lrsched command line (a list, or a string
+split as a shell would), ``build`` either a
+callable returning the framework's rates for rows 1, 2, ... (use the helpers in
+`catalogue_cases/_frameworks.py`, which also carry the framework's name and tolerance), or a code
+snippet that sets ``rates`` (and may set ``framework`` and ``rtol``). Add a group by adding a
+module; this script needs no change.
+
+`tests/test_catalogue_parity.py` runs every argv through lrsched with ``-f json`` and compares.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import json
+import math
+import os
+import pkgutil
+import shlex
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "tests" / "parity" / "catalogue.json"
+FRAMEWORKS = ["torch", "transformers", "keras", "optax", "jax", "timm"]
+MAX_ROWS = 300
+NEAR_ZERO = 1e-15
+"""Absolute tolerance of float64 cases, for rates that are 0 up to rounding."""
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import catalogue_cases  # noqa: E402
+from catalogue_cases._frameworks import FLOAT64  # noqa: E402
+
+
+def groups() -> Iterator[tuple[str, list[tuple[list[str], Any]]]]:
+    for module in sorted(pkgutil.iter_modules(catalogue_cases.__path__), key=lambda m: m.name):
+        if not module.name.startswith("_"):
+            yield module.name, importlib.import_module(f"catalogue_cases.{module.name}").CASES
+
+
+def run(build: Any) -> tuple[str, list[float], float]:
+    """The framework's name, its rates, and the relative tolerance they are compared at."""
+    if isinstance(build, str):
+        scope: dict[str, Any] = {}
+        exec(build, scope)
+        return scope.get("framework", "snippet"), list(scope["rates"]), scope.get("rtol", FLOAT64)
+    return getattr(build, "framework", "unknown"), list(build()), getattr(build, "rtol", FLOAT64)
+
+
+def case(group: str, argv: list[str], build: Any) -> dict[str, Any]:
+    framework, rates, rtol = run(build)
+    rates = [float(rate) for rate in rates]
+    if not rates or len(rates) > MAX_ROWS or not all(map(math.isfinite, rates)):
+        raise SystemExit(f"{group}: {argv}: {len(rates)} rates, want 1 to {MAX_ROWS}, all finite")
+    # float32 frameworks round near 0 too: their absolute error scales with the largest rate.
+    atol = NEAR_ZERO if rtol <= FLOAT64 else rtol * max(map(abs, rates))
+    return {
+        "id": f"{framework}: {' '.join(argv)}",
+        "group": group,
+        "framework": framework,
+        "argv": argv,
+        "rtol": rtol,
+        "atol": atol,
+        "rates": rates,
+    }
+
+
+def main() -> None:
+    cases = [
+        case(group, shlex.split(argv) if isinstance(argv, str) else list(argv), build)
+        for group, listed in groups()
+        for argv, build in listed
+    ]
+    ids = [c["id"] for c in cases]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise SystemExit(f"case ids must be unique: {repeated}")
+    versions = {name: importlib.metadata.version(name) for name in FRAMEWORKS}
+    versions["keras_backend"] = os.environ["KERAS_BACKEND"]
+    head = json.dumps({"generator": "scripts/gen_catalogue_goldens.py", "versions": versions})
+    lines = ",\n  ".join(json.dumps(c, allow_nan=False) for c in cases)  # a case a line: reviewable diffs
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(f'{head[:-1]}, "cases": [\n  {lines}\n]}}\n', encoding="utf-8")
+    print(f"{OUT.relative_to(ROOT)}: {len(cases)} cases")
+
+
+if __name__ == "__main__":
+    main()

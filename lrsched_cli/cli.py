@@ -15,14 +15,17 @@ import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from lrsched_cli import __version__
+from lrsched_cli.figure import Look, title_of
 from lrsched_cli.inputs import InputError
+from lrsched_cli.output import OptionError, destination, is_stdout
 from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, loader_options, plan
-from lrsched_cli.render import WRITERS, Format, RateError, Series, chunks
+from lrsched_cli.render import FIGURES, FILE_ONLY, WRITERS, Format, RateError, Series, chunks, write_figure
 from lrsched_cli.schedules import ScheduleError
 
 if TYPE_CHECKING:
@@ -66,7 +69,10 @@ Epochs = Annotated[
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-Precision = Annotated[int, typer.Option(min=0, max=17, help="Decimals in blog and table output.")]
+Precision = Annotated[
+    int,
+    typer.Option(min=0, max=17, help="Decimals in blog and table output; significant digits in captions."),
+]
 Warmup = Annotated[int, typer.Option(min=0, help="Epochs of linear warmup before the schedule starts.")]
 WarmupStartLr = Annotated[
     float,
@@ -107,6 +113,16 @@ Rtol = Annotated[
         min=0, callback=_finite, help="Relative tolerance for --expect and --check.", show_default=False
     ),
 ]
+LogY = Annotated[
+    bool,
+    typer.Option("--log-y", help="Draw the rate on a log axis (plot, png, svg); rates <= 0 are left out."),
+]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file ('-': stdout); it is replaced only when complete."
+    ),
+]
 
 
 def common_options(
@@ -120,6 +136,8 @@ def common_options(
     check: CheckFile = None,
     tol: Tol = None,
     rtol: Rtol = None,
+    log_y: LogY = False,
+    output: Output = None,
 ) -> None:
     """Never called: its signature declares the shared options, once."""
 
@@ -239,10 +257,14 @@ def emit(
     precision: int,
     out: typing.TextIO | None = None,
     checks: Checks | None = None,
+    *,
+    log_y: bool = False,
+    output: Path | None = None,
 ) -> None:
     """Write the series in a format, or check it when checks are asked for (exit 1 on failure).
 
-    Rates that overflow become a usage error.
+    Output goes to ``out`` (stdout), or atomically to the ``output`` file. Rates that overflow,
+    a missing image library or an unwritable file become usage errors, and leave no file behind.
     """
     captured = _CAPTURED.get()
     if captured is not None:
@@ -252,10 +274,35 @@ def emit(
         if checks is not None and checks.wanted:
             verify(series, checks)
         else:
-            WRITERS[fmt](out or sys.stdout, series, precision)
+            write(series, fmt, precision, out, log_y=log_y, output=output)
     except RateError as error:
         message = f"{error}; choose parameters that keep the rate finite"
         raise typer.BadParameter(message) from None
+    except OptionError as error:
+        usage_error(error.param, error.message)
+
+
+def write(
+    series: Series,
+    fmt: Format,
+    precision: int,
+    out: typing.TextIO | None,
+    *,
+    log_y: bool,
+    output: Path | None,
+) -> None:
+    """Write through the format's writer, or draw its figure; to ``out`` or the ``output`` file."""
+    if fmt in FILE_ONLY and is_stdout(output):
+        usage_error("output", f"must name a file with --format {fmt}: an image goes to a file, not stdout")
+    if log_y and fmt not in FIGURES:
+        usage_error("log_y", f"applies to --format plot, png and svg, not to --format {fmt}")
+    with destination(output) as stream:
+        target = out if out is not None and is_stdout(output) else stream
+        if fmt in FIGURES:
+            look = Look(precision=precision, log_y=log_y, title=title_of(series))
+            write_figure(target, fmt, [(series.schedule, series)], look)
+        else:
+            WRITERS[fmt](target, series, precision)
 
 
 def verify(series: Series, checks: Checks) -> None:
@@ -290,6 +337,8 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
         check: str | None,
         tol: float | None,
         rtol: float | None,
+        log_y: bool,
+        output: Path | None,
         **values: Any,
     ) -> None:
         checks = checks_from(expect, check, tol, rtol)
@@ -305,7 +354,8 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
         except ScheduleError as error:
             usage_error(error.param, error.message)
         rates: Iterable[float] = map(ready.schedule, range(ready.rows))
-        emit(Series(entry.name, ready.params, rates, steps_per_epoch), format, precision, checks=checks)
+        series = Series(entry.name, ready.params, rates, steps_per_epoch)
+        emit(series, format, precision, checks=checks, log_y=log_y, output=output)
 
     command.__signature__ = inspect.Signature(own + COMMON)  # type: ignore[attr-defined]
     command.__name__ = entry.name.replace("-", "_")
@@ -356,7 +406,17 @@ def add_from(app: typer.Typer) -> None:
     add_from(app)
 
 
-EXTRA_COMMANDS: dict[str, Callable[[typer.Typer], None]] = {"list": add_list, "from": add_from}
+def add_compare(app: typer.Typer) -> None:
+    from lrsched_cli.compare import add_compare
+
+    add_compare(app)
+
+
+EXTRA_COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
+    "list": add_list,
+    "from": add_from,
+    "compare": add_compare,
+}
 """Commands that are not schedules, by name, each with the function that adds it to an app."""
 
 

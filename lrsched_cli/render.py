@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import count, islice
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from lrsched_cli.figure import Curves, Look
 
 CHUNK = 4096
 """Rows per write: big enough to amortise the write, small enough for `| head` to stop at once."""
@@ -24,6 +27,9 @@ class Format(StrEnum):
     csv = "csv"
     json = "json"
     jsonl = "jsonl"
+    plot = "plot"
+    png = "png"
+    svg = "svg"
 
 
 class RateError(ValueError):
@@ -162,3 +168,46 @@ WRITERS: dict[Format, Callable[[TextIO, Series, int], None]] = {
     Format.json: write_json,
     Format.jsonl: write_jsonl,
 }
+
+
+def _plot(curves: Curves, look: Look) -> str:
+    from lrsched_cli.plot import draw  # plotille loads only when plotting
+
+    return draw(curves, look)
+
+
+def _image(kind: str) -> Callable[[Curves, Look], bytes]:
+    def render(curves: Curves, look: Look) -> bytes:
+        from lrsched_cli.image import render  # matplotlib loads only for an image
+
+        return render(curves, look, kind)
+
+    return render
+
+
+FIGURES: dict[Format, Callable[[Curves, Look], str | bytes]] = {
+    Format.plot: _plot,
+    Format.png: _image("png"),
+    Format.svg: _image("svg"),
+}
+"""Formats drawn whole, from a bounded sample of each series: text (str) or a file's bytes.
+
+Each takes a list of (label, series), so a command draws one curve and ``compare`` several.
+"""
+
+
+def write_figure(out: TextIO, fmt: Format, curves: Curves, look: Look) -> None:
+    """Draw a figure format and write it: text to the stream, an image to its binary buffer.
+
+    Colour only when the stream is a terminal (plotille also honours NO_COLOR).
+    """
+    figure = FIGURES[fmt](curves, replace(look, colour=out.isatty()))
+    if isinstance(figure, bytes):
+        out.flush()
+        out.buffer.write(figure)
+    else:
+        out.write(figure)
+
+
+FILE_ONLY = frozenset({Format.png, Format.svg})
+"""Formats written only with --output: image bytes have no place on a terminal."""

@@ -1,0 +1,70 @@
+"""Where output goes: stdout, or a file that is replaced only by a complete one.
+
+`--output PATH` writes to a temporary file in PATH's folder and renames it over PATH once the
+writer has finished (`os.replace`, atomic on POSIX and Windows within one file system). An
+exception, a rate overflow mid-stream or Ctrl-C removes the temporary file, so PATH is either
+what it was before or the whole new output, never a truncated mix. (A SIGKILL can leave a
+hidden ``.PATH.*.tmp`` behind, but still never touches PATH.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+
+class OptionError(ValueError):
+    """An output option cannot be honoured; ``param`` names it in snake_case, like ScheduleError."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(f"{param}: {message}")
+        self.param = param
+        self.message = message
+
+
+@contextlib.contextmanager
+def destination(path: Path | None) -> Iterator[TextIO]:
+    """Stdout (no PATH, or ``-``), or a UTF-8 text stream that becomes PATH.
+
+    The stream has ``\\n`` line endings and a ``.buffer`` for bytes. PATH appears, or is
+    replaced, only when the ``with`` block completes without an exception.
+    """
+    if path is None or is_stdout(path):
+        yield sys.stdout
+        return
+    if path.is_dir():
+        raise OptionError("output", f"is a folder, not a file: {str(path)!r}")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OptionError("output", f"cannot write {str(path)!r}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+        os.chmod(temporary, _mode_for(path))
+        os.replace(temporary, path)
+    except BaseException as failure:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        if isinstance(failure, OSError):
+            raise OptionError("output", f"cannot write {str(path)!r}: {failure.strerror}") from None
+        raise
+
+
+def is_stdout(path: Path | None) -> bool:
+    return path is None or str(path) == "-"
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permissions, or what a plain ``open`` would give a new file."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -1,0 +1,69 @@
+"""PyTorch: ``torch.optim.lr_scheduler`` classes on an optimizer built with ``lr=--lr``.
+
+Warmup is a SequentialLR: LinearLR ramps from --warmup-start-lr; LinearLR cannot start from 0,
+so a warmup from 0 holds the rate at 0 for one step (ConstantLR with factor 0), then ramps
+linearly over the remaining steps through the same points.
+"""
+
+from __future__ import annotations
+
+from lrsched_cli.emit.base import OPTIMIZER, Code, EmitError, Emitter, Spec, call, geometric
+
+PREFIX = "torch.optim.lr_scheduler."
+
+
+def scheduler(name: str, **kwargs: object) -> Code:
+    return call(PREFIX + name, OPTIMIZER, **kwargs)
+
+
+def with_warmup(spec: Spec, main: Code) -> Code:
+    if not spec.warmup:
+        return main
+    warmup, start, end = spec.warmup, spec.warmup_start_lr / spec.lr, spec.first_rate / spec.lr
+    if start > 0:
+        ramp = [scheduler("LinearLR", start_factor=start, end_factor=end, total_iters=warmup)]
+        milestones = [warmup]
+    else:
+        ramp = [scheduler("ConstantLR", factor=0.0, total_iters=1)]
+        milestones = [1]
+        if warmup > 1:  # from end/W at step 1 to end at step W: the points end * t / W
+            rest = scheduler("LinearLR", start_factor=end / warmup, end_factor=end, total_iters=warmup - 1)
+            ramp.append(rest)
+            milestones.append(warmup)
+    return scheduler("SequentialLR", schedulers=[*ramp, main], milestones=milestones)
+
+
+def step(spec: Spec) -> str:
+    p = spec.params
+    return with_warmup(spec, scheduler("StepLR", step_size=p["step_size"], gamma=p["gamma"]))
+
+
+def exponential(spec: Spec) -> str:
+    decay = geometric(spec)
+    if decay.staircase and decay.steps > 1:
+        main = scheduler("StepLR", step_size=decay.steps, gamma=decay.rate)
+    else:
+        main = scheduler("ExponentialLR", gamma=decay.per_step)
+    return with_warmup(spec, main)
+
+
+def cosine(spec: Spec) -> str:
+    p = spec.params
+    return with_warmup(spec, scheduler("CosineAnnealingLR", T_max=p["t_max"], eta_min=p["min_lr"]))
+
+
+def cosine_restarts(spec: Spec) -> str:
+    p = spec.params
+    if p["decay"] != 1:
+        raise EmitError("CosineAnnealingWarmRestarts restarts at the same peak every time; drop --decay")
+    main = scheduler("CosineAnnealingWarmRestarts", T_0=p["t_0"], T_mult=p["t_mult"], eta_min=p["min_lr"])
+    return with_warmup(spec, main)
+
+
+EMITTERS: dict[str, Emitter | str] = {
+    "step": step,
+    "exponential": exponential,
+    "cosine": cosine,
+    "cosine-restarts": cosine_restarts,
+}
+"""Schedule -> its emitter, or why PyTorch cannot express it."""

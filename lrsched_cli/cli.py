@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from lrsched_cli import __version__
+from lrsched_cli.emit import Framework
 from lrsched_cli.figure import Look, title_of
 from lrsched_cli.inputs import InputError
 from lrsched_cli.output import OptionError, destination, is_stdout
-from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, loader_options, plan
+from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, Plan, loader_options, plan
 from lrsched_cli.render import FIGURES, FILE_ONLY, WRITERS, Format, RateError, Series, chunks, write_figure
 from lrsched_cli.schedules import ScheduleError
 
@@ -124,6 +125,16 @@ Output = Annotated[
     ),
 ]
 
+EmitTo = Annotated[
+    Framework | None,
+    typer.Option(
+        "--emit",
+        help="Print instead one Python expression building this schedule in FRAMEWORK, with the same "
+        "rates (exit 2 if it cannot); torch, hf and timm scale an `optimizer` built with lr=--lr.",
+        show_default=False,
+    ),
+]
+
 
 def common_options(
     epochs: Epochs = None,
@@ -138,6 +149,7 @@ def common_options(
     rtol: Rtol = None,
     log_y: LogY = False,
     output: Output = None,
+    emit_to: EmitTo = None,
 ) -> None:
     """Never called: its signature declares the shared options, once."""
 
@@ -339,6 +351,7 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
         rtol: float | None,
         log_y: bool,
         output: Path | None,
+        emit_to: Framework | None,
         **values: Any,
     ) -> None:
         checks = checks_from(expect, check, tol, rtol)
@@ -353,6 +366,8 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
             )
         except ScheduleError as error:
             usage_error(error.param, error.message)
+        if emit_to is not None:
+            return print_expression(entry, ready, emit_to)
         rates: Iterable[float] = map(ready.schedule, range(ready.rows))
         series = Series(entry.name, ready.params, rates, steps_per_epoch)
         emit(series, format, precision, checks=checks, log_y=log_y, output=output)
@@ -360,6 +375,17 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
     command.__signature__ = inspect.Signature(own + COMMON)  # type: ignore[attr-defined]
     command.__name__ = entry.name.replace("-", "_")
     return command
+
+
+def print_expression(entry: Entry, ready: Plan, framework: Framework) -> None:
+    """``--emit``: the framework's expression instead of the rows, on one line for ``$(...)``."""
+    from lrsched_cli.emit.emitters import EmitError, expression
+
+    try:
+        code = expression(entry, ready, framework)
+    except EmitError as error:
+        usage_error("emit", f"{framework} cannot reproduce this {entry.name} schedule exactly: {error}")
+    typer.echo(code)
 
 
 def _help(entry: Entry) -> tuple[str, str]:

@@ -1,0 +1,120 @@
+"""optax schedules: float32 values, switches at boundaries, optax's quirks and validation.
+
+Expected values were printed by optax 0.2.8 (jax 0.10.2, CPU) as ``-updates`` of
+``optax.sgd(schedule).update`` on a gradient of 1.0; lrsched matches them bit for bit.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+import pytest
+
+from lrsched_cli.dialects import DialectError, reproduce
+
+
+def rates_at(expression: str, steps: list[int]) -> list[float]:
+    rates = list(islice(reproduce(expression, lr=None).rates(None), max(steps) + 1))
+    return [rates[t] for t in steps]
+
+
+@pytest.mark.parametrize(
+    ("expression", "steps", "expected"),
+    [
+        pytest.param(  # switches at the boundary itself, unlike Keras
+            "piecewise_constant_schedule(0.1, {10: 0.5})", [9, 10, 11],
+            [0.10000000149011612, 0.05000000074505806, 0.05000000074505806],
+            id="piecewise-at-boundary",
+        ),
+        pytest.param(  # optax logs and returns a constant for transition_steps <= 0
+            "linear_schedule(0.1, 0.0, 0)", [0, 5], [0.10000000149011612, 0.10000000149011612],
+            id="linear-zero-steps-constant",
+        ),
+        pytest.param(
+            "exponential_decay(0.1, 10, 0.5, transition_begin=5, staircase=True, end_value=0.01)",
+            [0, 5, 14, 15, 25, 45, 100],
+            [0.10000000149011612, 0.10000000149011612, 0.10000000149011612, 0.05000000074505806,
+             0.02500000037252903, 0.009999999776482582, 0.009999999776482582],
+            id="exponential-begin-staircase-floor",
+        ),
+        pytest.param(  # decay_steps includes the warmup; clamped at end_value after
+            "optax.warmup_cosine_decay_schedule(0.0, 1.0, 10, 60, end_value=0.01)", [0, 1, 10, 35, 60, 61],
+            [0.0, 0.10000002384185791, 1.0, 0.5049999952316284, 0.009999999776482582, 0.009999999776482582],
+            id="warmup-cosine",
+        ),
+        pytest.param(  # peak at int(0.3 T), end at T itself
+            "cosine_onecycle_schedule(100, 0.1)", [0, 30, 65, 100, 101],
+            [0.0040000006556510925, 0.10000000149011612, 0.05000019446015358, 4.0000000467443897e-07,
+             4.0000000467443897e-07],
+            id="cosine-onecycle",
+        ),
+        pytest.param(
+            "linear_onecycle_schedule(100, 0.1)", [0, 30, 85, 100, 101],
+            [0.004000000189989805, 0.10000000149011612, 0.004000000189989805, 4.0000000467443897e-07,
+             4.0000000467443897e-07],
+            id="linear-onecycle",
+        ),
+        pytest.param(  # the second schedule restarts its clock at the boundary
+            "join_schedules([constant_schedule(0.1), linear_schedule(0.1, 0.0, 10)], [5])",
+            [4, 5, 10, 15, 16],
+            [0.10000000149011612, 0.10000000149011612, 0.05000000074505806, 0.0, 0.0],
+            id="join",
+        ),
+        pytest.param(  # integer power: repeated float32 products
+            "polynomial_schedule(1.0, 0.0, 3, 20, 2)", [0, 2, 12, 22], [1.0, 1.0, 0.125, 0.0],
+            id="polynomial-begin",
+        ),
+    ],
+)
+def test_rates_match_optax(expression: str, steps: list[int], expected: list[float]) -> None:
+    assert rates_at(expression, steps) == expected
+
+
+def test_sgdr_restarts_after_each_decay_steps() -> None:
+    expression = (
+        "sgdr_schedule([{'init_value': 0.0, 'peak_value': 0.1, 'warmup_steps': 5, 'decay_steps': 20}, "
+        "{'init_value': 0.0, 'peak_value': 0.05, 'warmup_steps': 5, 'decay_steps': 30}])"
+    )
+    reproduction = reproduce(expression, lr=None)
+    assert reproduction.length == 51
+    assert rates_at(expression, [5, 20, 25]) == [0.10000000149011612, 0.0, 0.05000000074505806]
+
+
+@pytest.mark.parametrize(
+    ("expression", "argument", "fragment"),
+    [
+        ("cosine_decay_schedule(0.1, 0)", "decay_steps", "requires positive decay_steps"),
+        ("warmup_cosine_decay_schedule(0.0, 0.1, 100, 100)", "decay_steps", "decay_steps=0"),
+        ("piecewise_constant_schedule(0.1, {10: -0.5})", "boundaries_and_scales", "non-negative"),
+        ("piecewise_interpolate_schedule('cubic', 0.1, {10: 0.5})", "interpolate_type",
+         "'cosine' or 'linear'"),
+        ("linear_onecycle_schedule(0, 0.1)", "transition_steps", "non-positive"),
+        ("cosine_onecycle_schedule(-1, 0.1)", "transition_steps", "non-positive"),
+        ("join_schedules([constant_schedule(0.1), StepLR(optimizer, 5)], [5])", "schedules", "optax"),
+        ("join_schedules([constant_schedule(0.1)], [2.5])", "boundaries", "integer"),
+        ("sgdr_schedule([{'init_value': 0.0, 'peak': 0.1, 'warmup_steps': 5, 'decay_steps': 20}])",
+         "cosine_kwargs", "peak"),
+        ("exponential_decay(0.1, 10, 0.5, staircase=1)", "staircase", "True or False"),
+        ("linear_schedule(0.0, 'high', 10)", "end_value", "number"),
+    ],
+)
+def test_optax_validation_names_the_argument(expression: str, argument: str, fragment: str) -> None:
+    with pytest.raises(DialectError) as raised:
+        reproduce(expression, lr=None)
+    assert raised.value.argument == argument
+    assert fragment in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("expression", "fragment"),
+    [
+        ("linear_schedule(0.1, 0.0, 0)", "returns the constant init_value=0.1"),
+        ("exponential_decay(0.1, 10, 0.0)", "decay_rate=0"),
+        ("linear_schedule(0.1, 0.0, 10, transition_begin=-3)", "treats it as 0"),
+        ("warmup_cosine_decay_schedule(0.0, 0.1, 10, 100)", "rate 0"),
+        ("cosine_decay_schedule(0.1, 50)", "rows past step 50"),
+    ],
+)
+def test_quirks_are_noted(expression: str, fragment: str) -> None:
+    notes = reproduce(expression, lr=None).notes(200)
+    assert any(fragment in note for note in notes), notes

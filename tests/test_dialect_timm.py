@@ -1,0 +1,126 @@
+"""timm schedulers: float64 values as timm's train.py steps them, its boundaries and checks.
+
+Expected values were printed by timm 1.0.31 (PyPI): the optimizer's lr after the constructor
+(t = 0), then after ``scheduler.step(t)``; lrsched matches them bit for bit.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+import pytest
+
+from lrsched_cli.dialects import DialectError, reproduce
+
+
+def rates_at(expression: str, lr: float, steps: list[int]) -> list[float]:
+    rates = list(islice(reproduce(expression, lr=lr).rates(lr), max(steps) + 1))
+    return [rates[t] for t in steps]
+
+
+def test_float_log_restart_boundary() -> None:
+    """Cycles of 2, 6, 18, 54, 162 restart at 2, 8, 26, 80, 242 - but timm's float log puts the
+    last one at 243, and t = 242 is the end of the previous cycle: lr_min."""
+    expression = "CosineLRScheduler(optimizer, t_initial=2, cycle_mul=3, cycle_limit=10)"
+    assert rates_at(expression, 1.0, [0, 1, 2, 8, 26, 79, 80, 81, 241, 242, 243]) == [
+        1.0, 0.5, 1.0, 1.0, 1.0, 0.0008459208643659122, 1.0, 0.9999059852242507, 9.401477574932926e-05,
+        0.0, 0.999989553622803,
+    ]
+
+
+def test_multistep_decays_one_step_early() -> None:
+    expression = "MultiStepLRScheduler(optimizer, [5, 10], 0.1)"
+    assert rates_at(expression, 0.1, [0, 3, 4, 8, 9]) == [
+        0.1, 0.1, 0.010000000000000002, 0.010000000000000002, 0.0010000000000000002,
+    ]
+    assert any("one step before each milestone" in note for note in reproduce(expression, lr=0.1).notes(10))
+
+
+@pytest.mark.parametrize(
+    ("expression", "lr", "steps", "expected"),
+    [
+        pytest.param(  # the issue's example: warmup overlaps t_initial (warmup_prefix=False)
+            "CosineLRScheduler(optimizer, t_initial=300, lr_min=1e-5, warmup_t=5, warmup_lr_init=1e-6)",
+            0.1, [0, 1, 4, 5, 299, 300, 301],
+            [1e-06, 0.020000800000000003, 0.08000020000000001, 0.09993148359005492, 1.2741257571220404e-05,
+             1e-05, 1e-05],
+            id="cosine-warmup",
+        ),
+        pytest.param(  # t = 0 is the constructor's lr, not the tanh formula at 0
+            "TanhLRScheduler(optimizer, t_initial=20)", 0.1, [0, 1, 19, 20, 21],
+            [0.1, 0.0999997739675702, 0.0006692850924284844, 0.0, 0.0],
+            id="tanh-first-row",
+        ),
+        pytest.param(  # warmup_prefix=True by default: decays counted after the warmup
+            "StepLRScheduler(optimizer, 5, 0.1, warmup_t=3, warmup_lr_init=0.001)", 0.1, [0, 2, 3, 7, 8],
+            [0.001, 0.067, 0.1, 0.1, 0.010000000000000002],
+            id="step-warmup-prefix",
+        ),
+    ],
+)
+def test_rates_match_timm(expression: str, lr: float, steps: list[int], expected: list[float]) -> None:
+    assert rates_at(expression, lr, steps) == expected
+
+
+def test_shrinking_cycles_end_where_timm_raises() -> None:
+    reproduction = reproduce("CosineLRScheduler(optimizer, 10, cycle_mul=0.5, cycle_limit=5)", lr=0.1)
+    rates = list(islice(reproduction.rates(0.1), 100))
+    assert len(rates) == 20
+    assert rates[15:] == [0.1, 0.06545084971874737, 0.009549150281252633, 0.06545084971874737,
+                          0.06545084971874737]
+    assert any("math domain error" in note for note in reproduction.notes(30))
+
+
+@pytest.mark.parametrize(
+    ("expression", "argument", "fragment"),
+    [
+        ("CosineLRScheduler(optimizer, t_initial=0)", "t_initial", "t_initial > 0"),
+        ("PolyLRScheduler(optimizer, 10, lr_min=-0.1)", "lr_min", "lr_min >= 0"),
+        ("TanhLRScheduler(optimizer, 10, lb=3.0, ub=3.0)", "lb", "lb < ub"),
+        ("TanhLRScheduler(optimizer, 10, warmup_t=-1)", "warmup_t", "warmup_t >= 0"),
+        ("CosineLRScheduler(optimizer, 10, noise_range_t=5)", "noise_range_t", "random generator"),
+        ("StepLRScheduler(optimizer, 5, noise_range_t=[2, 8])", "noise_range_t", "leave noise_range_t out"),
+        ("MultiStepLRScheduler(optimizer, 5)", "decay_t", "list of milestones"),
+        ("StepLRScheduler(optimizer, 0)", "decay_t", "decay_t != 0"),
+        ("CosineLRScheduler(optimizer, 10, warmup_prefix='no')", "warmup_prefix", "True or False"),
+    ],
+)
+def test_timm_validation_names_the_argument(expression: str, argument: str, fragment: str) -> None:
+    with pytest.raises(DialectError) as raised:
+        reproduce(expression, lr=0.1)
+    assert raised.value.argument == argument
+    assert fragment in str(raised.value)
+
+
+def test_timm_needs_the_optimizer_lr() -> None:
+    with pytest.raises(DialectError) as raised:
+        reproduce("CosineLRScheduler(optimizer, t_initial=10)", lr=None)
+    assert raised.value.argument == "--lr"
+
+
+@pytest.mark.parametrize(
+    ("expression", "length"),
+    [  # get_cycle_length() of timm 1.0.31: the epochs its train.py runs
+        ("CosineLRScheduler(optimizer, t_initial=10)", 10),
+        ("CosineLRScheduler(optimizer, 10, warmup_t=3, warmup_prefix=True, t_in_epochs=False)", 13),
+        ("PolyLRScheduler(optimizer, 10, cycle_limit=3)", 30),
+        ("TanhLRScheduler(optimizer, 4, cycle_mul=2.0, cycle_limit=3)", 28),
+    ],
+)
+def test_length_is_timm_cycle_length(expression: str, length: int) -> None:
+    assert reproduce(expression, lr=0.1).length == length
+
+
+@pytest.mark.parametrize(
+    ("expression", "fragment"),
+    [
+        ("CosineLRScheduler(optimizer, t_initial=10)", "t is the epoch, as step(epoch) counts"),
+        ("StepLRScheduler(optimizer, 10, t_in_epochs=False)",
+         "t is the optimizer update, as step_update(num_updates) counts"),
+        ("CosineLRScheduler(optimizer, 10, warmup_t=2)", "row 1 has rate 0"),
+        ("CosineLRScheduler(optimizer, 10)", "rows past 10"),
+    ],
+)
+def test_notes(expression: str, fragment: str) -> None:
+    notes = reproduce(expression, lr=0.1).notes(20)
+    assert any(fragment in note for note in notes), notes

@@ -10,12 +10,12 @@ os.environ["TERMINAL_WIDTH"] = "100"
 os.environ.pop("GITHUB_ACTIONS", None)
 os.environ.pop("FORCE_COLOR", None)
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
-from typer.testing import CliRunner, Result  # noqa: E402
+import pytest
+from typer.testing import CliRunner, Result
 
-from lrsched_cli.cli import app_for  # noqa: E402
+from lrsched_cli.cli import app_for
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -47,3 +47,23 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         assert path.read_text(encoding="utf-8") == text
 
     return check
+
+
+def rates_at(expression: str, steps: list[int], lr: float | None = None) -> list[float]:
+    """The rates `lrsched from EXPRESSION` reproduces at the given steps t."""
+    from itertools import islice
+
+    from lrsched_cli.dialects import reproduce
+
+    rates = list(islice(reproduce(expression, lr=lr).rates(lr), max(steps) + 1))
+    return [rates[t] for t in steps]
+
+
+def assert_dialect_error(expression: str, argument: str, fragment: str, lr: float | None = None) -> None:
+    """Reproducing EXPRESSION fails with a DialectError naming ARGUMENT and saying FRAGMENT."""
+    from lrsched_cli.dialects import DialectError, reproduce
+
+    with pytest.raises(DialectError) as caught:
+        reproduce(expression, lr=lr)
+    assert caught.value.argument == argument
+    assert fragment in str(caught.value)

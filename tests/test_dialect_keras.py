@@ -6,16 +6,10 @@ lrsched matches them bit for bit except where the backend's float32 ``cos`` is a
 
 from __future__ import annotations
 
-from itertools import islice
-
 import pytest
+from conftest import assert_dialect_error, rates_at
 
-from lrsched_cli.dialects import DialectError, reproduce
-
-
-def rates_at(expression: str, steps: list[int]) -> list[float]:
-    rates = list(islice(reproduce(expression, lr=None).rates(None), max(steps) + 1))
-    return [rates[t] for t in steps]
+from lrsched_cli.dialects import reproduce
 
 
 @pytest.mark.parametrize(
@@ -86,10 +80,7 @@ def test_rates_match_keras(expression: str, steps: list[int], expected: list[flo
     ],
 )
 def test_keras_validation_names_the_argument(expression: str, argument: str, fragment: str) -> None:
-    with pytest.raises(DialectError) as raised:
-        reproduce(expression, lr=None)
-    assert raised.value.argument == argument
-    assert fragment in str(raised.value)
+    assert_dialect_error(expression, argument, fragment)
 
 
 def test_rate_independent_arguments_are_accepted() -> None:

@@ -6,16 +6,10 @@ Expected values were printed by optax 0.2.8 (jax 0.10.2, CPU) as ``-updates`` of
 
 from __future__ import annotations
 
-from itertools import islice
-
 import pytest
+from conftest import assert_dialect_error, rates_at
 
-from lrsched_cli.dialects import DialectError, reproduce
-
-
-def rates_at(expression: str, steps: list[int]) -> list[float]:
-    rates = list(islice(reproduce(expression, lr=None).rates(None), max(steps) + 1))
-    return [rates[t] for t in steps]
+from lrsched_cli.dialects import reproduce
 
 
 @pytest.mark.parametrize(
@@ -99,10 +93,7 @@ def test_sgdr_restarts_after_each_decay_steps() -> None:
     ],
 )
 def test_optax_validation_names_the_argument(expression: str, argument: str, fragment: str) -> None:
-    with pytest.raises(DialectError) as raised:
-        reproduce(expression, lr=None)
-    assert raised.value.argument == argument
-    assert fragment in str(raised.value)
+    assert_dialect_error(expression, argument, fragment)
 
 
 @pytest.mark.parametrize(

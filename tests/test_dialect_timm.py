@@ -9,20 +9,16 @@ from __future__ import annotations
 from itertools import islice
 
 import pytest
+from conftest import assert_dialect_error, rates_at
 
 from lrsched_cli.dialects import DialectError, reproduce
-
-
-def rates_at(expression: str, lr: float, steps: list[int]) -> list[float]:
-    rates = list(islice(reproduce(expression, lr=lr).rates(lr), max(steps) + 1))
-    return [rates[t] for t in steps]
 
 
 def test_float_log_restart_boundary() -> None:
     """Cycles of 2, 6, 18, 54, 162 restart at 2, 8, 26, 80, 242 - but timm's float log puts the
     last one at 243, and t = 242 is the end of the previous cycle: lr_min."""
     expression = "CosineLRScheduler(optimizer, t_initial=2, cycle_mul=3, cycle_limit=10)"
-    assert rates_at(expression, 1.0, [0, 1, 2, 8, 26, 79, 80, 81, 241, 242, 243]) == [
+    assert rates_at(expression, [0, 1, 2, 8, 26, 79, 80, 81, 241, 242, 243], lr=1.0) == [
         1.0, 0.5, 1.0, 1.0, 1.0, 0.0008459208643659122, 1.0, 0.9999059852242507, 9.401477574932926e-05,
         0.0, 0.999989553622803,
     ]
@@ -30,7 +26,7 @@ def test_float_log_restart_boundary() -> None:
 
 def test_multistep_decays_one_step_early() -> None:
     expression = "MultiStepLRScheduler(optimizer, [5, 10], 0.1)"
-    assert rates_at(expression, 0.1, [0, 3, 4, 8, 9]) == [
+    assert rates_at(expression, [0, 3, 4, 8, 9], lr=0.1) == [
         0.1, 0.1, 0.010000000000000002, 0.010000000000000002, 0.0010000000000000002,
     ]
     assert any("one step before each milestone" in note for note in reproduce(expression, lr=0.1).notes(10))
@@ -59,7 +55,7 @@ def test_multistep_decays_one_step_early() -> None:
     ],
 )
 def test_rates_match_timm(expression: str, lr: float, steps: list[int], expected: list[float]) -> None:
-    assert rates_at(expression, lr, steps) == expected
+    assert rates_at(expression, steps, lr) == expected
 
 
 def test_shrinking_cycles_end_where_timm_raises() -> None:
@@ -86,10 +82,7 @@ def test_shrinking_cycles_end_where_timm_raises() -> None:
     ],
 )
 def test_timm_validation_names_the_argument(expression: str, argument: str, fragment: str) -> None:
-    with pytest.raises(DialectError) as raised:
-        reproduce(expression, lr=0.1)
-    assert raised.value.argument == argument
-    assert fragment in str(raised.value)
+    assert_dialect_error(expression, argument, fragment, lr=0.1)
 
 
 def test_timm_needs_the_optimizer_lr() -> None:

@@ -54,7 +54,8 @@ def piecewise_constant(
     """
     steps = _steps("boundaries", boundaries, strictly=True)
     if steps and steps[0] == 0:
-        raise ScheduleError("boundaries", f"must be positive (values[0] needs an epoch), got {steps[0]}")
+        listed = ",".join(map(str, steps))
+        raise ScheduleError("boundaries", f"must be positive, or the first value is never used, got {listed}")
     if len(values) != len(steps) + 1:
         raise ScheduleError(
             "values",

@@ -304,10 +304,7 @@ def write(
     output: Path | None,
 ) -> None:
     """Write through the format's writer, or draw its figure; to ``out`` or the ``output`` file."""
-    if fmt in FILE_ONLY and is_stdout(output):
-        usage_error("output", f"must name a file with --format {fmt}: an image goes to a file, not stdout")
-    if log_y and fmt not in FIGURES:
-        usage_error("log_y", f"applies to --format plot, png and svg, not to --format {fmt}")
+    check_output_options(fmt, log_y=log_y, output=output)
     with destination(output) as stream:
         target = out if out is not None and is_stdout(output) else stream
         if fmt in FIGURES:
@@ -315,6 +312,14 @@ def write(
             write_figure(target, fmt, [(series.schedule, series)], look)
         else:
             WRITERS[fmt](target, series, precision)
+
+
+def check_output_options(fmt: Format, *, log_y: bool, output: Path | None) -> None:
+    """Refuse --log-y without a figure, and an image format without a file (shared with compare)."""
+    if fmt in FILE_ONLY and is_stdout(output):
+        usage_error("output", f"must name a file with --format {fmt}: an image goes to a file, not stdout")
+    if log_y and fmt not in FIGURES:
+        usage_error("log_y", f"applies to --format plot, png and svg, not to --format {fmt}")
 
 
 def verify(series: Series, checks: Checks) -> None:

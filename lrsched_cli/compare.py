@@ -14,10 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import shlex
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import zip_longest
 from typing import Annotated, NoReturn, TextIO
 
@@ -25,9 +26,22 @@ import typer
 from typer._click.core import ParameterSource  # Typer vendors Click; never `import click`
 from typer._click.exceptions import ClickException
 
-from lrsched_cli.cli import EXTRA_COMMANDS, Epochs, Precision, app_for, capturing, flag, usage_error
+from lrsched_cli.cli import (
+    EXTRA_COMMANDS,
+    Epochs,
+    LogY,
+    Output,
+    Precision,
+    app_for,
+    capturing,
+    check_output_options,
+    flag,
+    usage_error,
+)
+from lrsched_cli.figure import Look
+from lrsched_cli.output import OptionError, destination
 from lrsched_cli.registry import SCHEDULES
-from lrsched_cli.render import Format, RateError, Series, chunks
+from lrsched_cli.render import FIGURES, Format, RateError, Series, chunks, write_figure
 
 HELP = """Show several schedules side by side, rows aligned by epoch.
 
@@ -69,8 +83,7 @@ class Compared:
 
     def rows(self) -> Iterator[tuple[range, Cells]]:
         """Yield (row numbers, cells) a chunk at a time; a series that ended gives None."""
-        streams = [_guarded(n, spec, s) for n, (spec, s) in enumerate(zip(self.specs, self.series), 1)]
-        for parts in zip_longest(*streams):
+        for parts in zip_longest(*map(chunks, self.series)):
             present = [part for part in parts if part is not None]
             rows = range(present[0][0].start, max(part[0].stop for part in present))
             columns = [
@@ -80,14 +93,18 @@ class Compared:
             yield rows, list(zip(*columns))
 
 
-def _guarded(position: int, spec: str, series: Series) -> Iterator[tuple[range, list[float]]]:
-    """The series' chunks; a failure part-way (an overflow, a framework error) names the SPEC."""
+def _guarded(position: int, spec: str, rates: Iterable[float]) -> Iterator[float]:
+    """The rates; a failure part-way (an overflow, a framework error) is a usage error naming the SPEC."""
+    row = 0
     try:
-        yield from chunks(series)
+        for row, lr in enumerate(rates, 1):
+            if not math.isfinite(lr):
+                raise RateError(row, lr)
+            yield lr
     except RateError as error:
         bad_spec(position, spec, f"{error}; choose parameters that keep the rate finite")
     except ValueError as error:  # a dialect failing part-way, e.g. a lambda dividing by zero
-        bad_spec(position, spec, str(error))
+        bad_spec(position, spec, f"at row {row + 1}: {error}")
 
 
 def bad_spec(position: int, spec: str, why: str) -> NoReturn:
@@ -117,7 +134,7 @@ def series_for(position: int, spec: str, epochs: int | None) -> Series:
             command.invoke(context)
     if len(captured) != 1:
         bad_spec(position, spec, "it does not produce a schedule")
-    return captured[0]
+    return replace(captured[0], rates=_guarded(position, spec, captured[0].rates))
 
 
 @contextmanager
@@ -245,10 +262,23 @@ def compare_command(
     epochs: Epochs = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     precision: Precision = 6,
+    log_y: LogY = False,
+    output: Output = None,
 ) -> None:
-    if format not in WRITERS:
-        usage_error("format", f"must be one of {', '.join(WRITERS)} for compare, got {format.value!r}")
-    WRITERS[format](sys.stdout, compared(specs, label, epochs), precision)
+    if format not in WRITERS and format not in FIGURES:
+        formats = ", ".join([*WRITERS, *FIGURES])
+        usage_error("format", f"must be one of {formats} for compare, got {format.value!r}")
+    check_output_options(format, log_y=log_y, output=output)
+    result = compared(specs, label, epochs)
+    try:
+        with destination(output) as stream:
+            if format in FIGURES:
+                curves = list(zip(result.labels, result.series))
+                write_figure(stream, format, curves, Look(precision=precision, log_y=log_y))
+            else:
+                WRITERS[format](stream, result, precision)
+    except OptionError as error:
+        usage_error(error.param, error.message)
 
 
 def add_compare(app: typer.Typer) -> None:

@@ -1,0 +1,159 @@
+"""lrsched compare: several schedules side by side, each column what its SPEC alone writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+from conftest import assert_usage_error, lrsched
+
+STEP = "step --lr 0.1 --step-size 10"
+COSINE = "cosine --lr 0.1 --min-lr 0.001"
+ONE_CYCLE = 'from "OneCycleLR(opt, max_lr=0.1, total_steps=30)" --lr 0.1 --quiet'
+
+
+def run(*args: str) -> str:
+    result = lrsched(*args)
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result.stdout
+
+
+def alone(spec: str, *extra: str) -> list[float]:
+    rows = csv.DictReader(io.StringIO(run(*shlex.split(spec), *extra, "-f", "csv")))
+    return [float(row["lr"]) for row in rows]
+
+
+@pytest.mark.parametrize(
+    "specs",
+    [
+        (STEP, COSINE),
+        ("cosine --lr 0.1 --warmup 5", ONE_CYCLE),
+        ("exponential --lr 0.1 --gamma 0.9", "cosine-restarts --lr 0.1 --t-0 7", "linear --lr 0.1"),
+    ],
+)
+def test_each_column_equals_the_schedule_run_alone(specs: tuple[str, ...]) -> None:
+    table = list(csv.reader(io.StringIO(run("compare", *specs, "-f", "csv"))))
+    assert table[0] == ["epoch", *specs]
+    assert [row[0] for row in table[1:]] == [str(k) for k in range(1, len(table))]
+    for column, spec in enumerate(specs, 1):
+        cells = [row[column] for row in table[1:]]
+        rates = alone(spec)
+        assert [float(cell) for cell in cells[: len(rates)]] == rates
+        assert all(cell == "" for cell in cells[len(rates) :])
+
+
+def test_shorter_schedules_leave_blanks() -> None:
+    # cosine over its natural 3 epochs: 0.1, 0.05 * (1 + cos(pi / 3)), 0.05 * (1 + cos(2 pi / 3));
+    # step: 0.1 * 0.1 ** (t // 2)
+    specs = ("cosine --lr 0.1 --t-max 3", "step --lr 0.1 --step-size 2 -n 5", "--label", "c", "--label", "s")
+    assert run("compare", *specs, "-f", "csv") == (
+        "epoch,c,s\n"
+        "1,0.1,0.1\n"
+        "2,0.07500000000000001,0.1\n"
+        "3,0.025000000000000012,0.010000000000000002\n"
+        "4,,0.010000000000000002\n"
+        "5,,0.0010000000000000002\n"
+    )
+    assert run("compare", *specs, "-f", "jsonl").splitlines()[3:] == [
+        '{"epoch": 4, "c": null, "s": 0.010000000000000002}',
+        '{"epoch": 5, "c": null, "s": 0.0010000000000000002}',
+    ]
+    document = json.loads(run("compare", *specs, "-f", "json"))
+    assert [row["c"] for row in document["rows"]] == [
+        0.1,
+        0.07500000000000001,
+        0.025000000000000012,
+        None,
+        None,
+    ]
+    assert document["series"][0] == {
+        "label": "c",
+        "spec": "cosine --lr 0.1 --t-max 3",
+        "schedule": "cosine",
+        "params": {
+            "lr": 0.1,
+            "t_max": 3,
+            "min_lr": 0.0,
+            "warmup": 0,
+            "warmup_start_lr": 0.0,
+            "steps_per_epoch": None,
+        },
+    }
+    table = run("compare", *specs).splitlines()
+    assert table[0].split() == ["Epoch", "c", "s"]
+    assert table[-1].split() == ["5", "0.001000"]
+
+
+def test_labels_default_to_the_spec_and_are_quoted_in_csv() -> None:
+    header = run("compare", STEP, ONE_CYCLE, "-n", "1", "-f", "csv").splitlines()[0]
+    quoted = '"from ""OneCycleLR(opt, max_lr=0.1, total_steps=30)"" --lr 0.1 --quiet"'
+    assert header == f"epoch,step --lr 0.1 --step-size 10,{quoted}"
+    row = json.loads(run("compare", STEP, ONE_CYCLE, "-n", "1", "-f", "jsonl"))
+    assert list(row) == ["epoch", STEP, ONE_CYCLE]
+
+
+def test_epochs_applies_to_every_spec() -> None:
+    output = run(
+        "compare", "step --lr 0.1 --step-size 1 -n 9", COSINE, "-n", "2", "-f", "csv", "-l", "a", "-l", "b"
+    )
+    # cosine over 2 rows has t_max 2: row 2 is 0.001 + 0.099 * (1 + cos(pi / 2)) / 2
+    assert output == "epoch,a,b\n1,0.1,0.1\n2,0.010000000000000002,0.0505\n"
+
+
+def test_plot_overlays_the_series_with_a_legend() -> None:
+    chart = run("compare", STEP, COSINE, "-f", "plot", "--label", "step", "--label", "cosine")
+    assert "Legend" in chart
+    assert "step: peak 0.1 at epoch 1, final 0.001 at epoch 30" in chart
+    assert "\x1b[" not in chart
+
+
+def test_an_image_goes_to_the_output_file(tmp_path: Path) -> None:
+    path = tmp_path / "compare.svg"
+    assert run("compare", STEP, COSINE, "-f", "svg", "-o", str(path)) == ""
+    assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_output_writes_text_formats_to_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "compare.csv"
+    assert run("compare", STEP, COSINE, "-f", "csv", "-o", str(path)) == ""
+    assert path.read_text(encoding="utf-8") == run("compare", STEP, COSINE, "-f", "csv")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (
+            (STEP, "step --lr 0.1 --step-size 0"),
+            ("SPEC 2 'step --lr 0.1 --step-size 0'", "'--step-size'", "got 0"),
+        ),
+        (("cosin --lr 0.1", STEP), ("SPEC 1 'cosin --lr 0.1'", "must start with a schedule command")),
+        ((STEP, "list"), ("SPEC 2 'list'", "must start with a schedule command")),
+        ((STEP, ""), ("SPEC 2 ''", "must start with a schedule command")),
+        ((STEP, "cosine --lr 0.1 --bogus"), ("SPEC 2", "No such option: --bogus")),
+        ((STEP, "cosine --lr 'x"), ("SPEC 2", "cannot split it", "No closing quotation")),
+        ((STEP, "cosine --lr 0.1 -f csv"), ("SPEC 2", "--format: give --format to compare")),
+        ((STEP, "cosine --lr 0.1 --expect 1=0.1"), ("SPEC 2", "--expect: compare does not check")),
+        (
+            (STEP, "cosine --lr 0.1 --steps-per-epoch 2"),
+            ("SPEC 2", "--steps-per-epoch", "aligns rows by epoch"),
+        ),
+        ((STEP, "cosine --help"), ("SPEC 2", "cannot ask for help")),
+        ((STEP, 'from "NoSuchLR(opt)" --lr 0.1'), ("SPEC 2", "NoSuchLR")),
+        ((STEP,), ("SPEC", "at least two, got 1")),
+        ((STEP, COSINE, "--label", "a"), ("'--label'", "one per SPEC (2), got 1")),
+        ((STEP, COSINE, "--label", "a", "--label", "a"), ("'--label'", "'a' is given to two SPECs")),
+        ((STEP, STEP), ("'--label'", "is given to two SPECs")),
+        ((STEP, COSINE, "--label", "epoch", "--label", "b"), ("'--label'", "'epoch'")),
+        ((STEP, COSINE, "-f", "blog"), ("'--format'", "for compare, got 'blog'")),
+        ((STEP, COSINE, "-f", "png"), ("'--output'", "must name a file")),
+        ((STEP, COSINE, "--log-y"), ("'--log-y'", "not to --format table")),
+    ],
+)
+def test_bad_input_is_a_usage_error_naming_the_spec(
+    args: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
+    assert_usage_error(lrsched("compare", *args), *fragments)

@@ -86,15 +86,15 @@ class Curve:
         return f"step {row} (epoch {(row - 1) // self.steps_per_epoch + 1})"
 
     def caption(self, precision: int) -> str:
-        """``peak 0.1 at epoch 1, final 0.001271 at epoch 30``."""
+        """``peak 0.1 at epoch 1, final 0.001271 at epoch 30``, and a line on rows left out."""
         if self.peak is None or self.final is None:
             return "no rows"
         (peak_row, peak), (final_row, final) = self.peak, self.final
         text = f"peak {peak:.{precision}g} at {self.where(peak_row)}"
         text += f", final {final:.{precision}g} at {self.where(final_row)}"
         if self.hidden:
-            rows = "row" if self.hidden == 1 else "rows"
-            text += f"; {self.hidden} {rows} at 0 or below not drawn on the log axis"
+            rows = "1 row" if self.hidden == 1 else f"{self.hidden} rows"
+            text += f"\n({rows} at 0 or below, not drawn on the log axis)"
         return text
 
 

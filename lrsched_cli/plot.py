@@ -12,12 +12,13 @@ import math
 import shutil
 import textwrap
 from collections.abc import Callable
+from itertools import count
 
 from lrsched_cli.figure import Curve, Curves, Look, sample
 
 AXES = 24
 """Columns plotille adds around the canvas: the y tick labels (13) and the x axis arrow and label."""
-MIN_WIDTH, MIN_HEIGHT, MAX_HEIGHT = 20, 8, 20
+MIN_WIDTH, MIN_HEIGHT, MAX_HEIGHT = 10, 8, 20
 X_TICK = 10
 """Columns between two x tick labels, as plotille places them."""
 X_STEPS = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -61,7 +62,13 @@ def draw(curves: Curves, look: Look) -> str:
     # plotille centres "(label)" in 10 columns: too narrow for "learning rate"
     chart[0] = " " * 11 + "^ learning rate" + (" (log scale)" if look.log_y else "")
     title = textwrap.wrap(look.title, columns) if look.title else []
-    captions = [_caption(curve, look, several=len(sampled) > 1) for curve in sampled]
+    several = len(sampled) > 1
+    captions = [
+        wrapped
+        for curve in sampled
+        for line in _caption(curve, look, several=several).splitlines()
+        for wrapped in textwrap.wrap(line, columns)
+    ]
     return "\n".join([*title, *chart, "", *captions]) + "\n"
 
 
@@ -71,18 +78,20 @@ def _caption(curve: Curve, look: Look, *, several: bool) -> str:
 
 
 def _axis(low: float, high: float, most: int, steps: tuple[float, ...]) -> tuple[float, float, int]:
-    """Limits covering low..high in about ``most`` ticks, each a round step: (start, end, ticks).
+    """Limits covering low..high in at most ``most`` ticks, each a round step: (start, end, ticks).
 
     The step is the smallest of ``steps`` times a power of ten that fits; the axis starts at the
-    step below ``low``, so every tick label is a round number.
+    step below ``low``, so every tick label is a round number. The end lies above ``high``:
+    plotille drops points on the top edge.
     """
-    raw = (high - low) / most
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in steps if m * power >= raw * (1 - 1e-9))
-    # epochs start at 1: keep it the first tick, unless ticks are tens apart (0, 10, 20, ...)
-    start = low if steps is X_STEPS and step < 10 else math.floor(low / step + 1e-9) * step
-    ticks = math.floor((high - start) / step + 1e-9) + 1  # plotille drops points on the top edge
-    return start, start + ticks * step, ticks
+    for power in count(math.floor(math.log10((high - low) / most))):
+        for step in (m * 10.0**power for m in steps):
+            # epochs start at 1: keep it the first tick, unless ticks are tens apart (0, 10, ...)
+            start = low if steps is X_STEPS and step < 10 else math.floor(low / step + 1e-9) * step
+            ticks = math.floor((high - start) / step + 1e-9) + 1
+            if ticks <= most:
+                return start, start + ticks * step, ticks
+    raise AssertionError("unreachable: a step above high - low takes at most 2 ticks")
 
 
 def _y_range(curves: list[Curve], y: Callable[[float], float]) -> tuple[float, float]:

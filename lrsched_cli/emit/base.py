@@ -30,14 +30,14 @@ TOLERANCE: Mapping[Framework, float] = {
     Framework.hf: 1e-9,
     Framework.timm: 1e-9,
 }
-"""How closely an emitted scheduler reproduces lrsched's rates: relative to each rate, or to
---lr where rates are small (float32 frameworks round every value)."""
+"""How closely an emitted scheduler reproduces lrsched's rates: relative to each rate, or to the
+schedule's peak rate where rates are small (float32 frameworks round every value)."""
 
 
-def agree(framework: Framework, got: float, want: float, lr: float) -> bool:
+def agree(framework: Framework, got: float, want: float, peak: float) -> bool:
     """Whether a framework's rate is lrsched's within the framework's tolerance."""
     tol = TOLERANCE[framework]
-    return math.isclose(got, want, rel_tol=tol, abs_tol=tol * lr)
+    return math.isclose(got, want, rel_tol=tol, abs_tol=tol * peak)
 
 
 class EmitError(ValueError):

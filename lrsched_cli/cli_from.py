@@ -17,6 +17,8 @@ from lrsched_cli.cli import (
     Epochs,
     Expect,
     FormatOption,
+    LogY,
+    Output,
     Precision,
     Rtol,
     Tol,
@@ -66,6 +68,8 @@ def from_command(
     check: CheckFile = None,
     tol: Tol = None,
     rtol: Rtol = None,
+    log_y: LogY = False,
+    output: Output = None,
 ) -> None:
     checks = checks_from(expect, check, tol, rtol)
     if lr is not None and lr < 0:
@@ -84,7 +88,7 @@ def from_command(
     }
     rates = islice(reproduction.rates(lr), rows)
     try:
-        emit(Series("from", params, rates), format, precision, checks=checks)
+        emit(Series("from", params, rates), format, precision, checks=checks, log_y=log_y, output=output)
     except DialectError as error:  # the framework fails part-way (a lambda dividing by zero)
         _dialect_error(error)
     if not quiet:

@@ -11,7 +11,7 @@ The peak and final rates in the caption are exact, taken from every row.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -146,8 +146,12 @@ def _track(curve: Curve, rows: range, rates: list[float]) -> None:
 
 
 def title_of(series: Series) -> str:
-    """``step: lr=0.1, step_size=10, gamma=0.1``: the schedule and its resolved parameters."""
-    params = ", ".join(f"{k}={_value(v)}" for k, v in series.params.items() if v is not None)
+    """``step: lr=0.1, step_size=10, gamma=0.1``: the schedule and its resolved parameters.
+
+    Unset (None) and nested (a dialect's full argument list) parameters are left out.
+    """
+    shown = {k: v for k, v in series.params.items() if v is not None and not isinstance(v, Mapping)}
+    params = ", ".join(f"{k}={_value(v)}" for k, v in shown.items())
     return f"{series.schedule}: {params}" if params else series.schedule
 
 

@@ -18,8 +18,16 @@ class InputError(ValueError):
 def read_numbers(lines: Iterable[str], source: str, *, column: str | None = None) -> tuple[float, ...]:
     """The numbers in ``lines``: one per line, or those in ``column`` of a CSV with a header line.
 
-    Blank lines are skipped; anything else that is not a finite number is an error.
+    Blank lines are skipped; anything else that is not a finite number is an error, and so is
+    a file without a number.
     """
+    values = _numbers(lines, source, column)
+    if not values:
+        raise InputError(f"{source}: no numbers in it" + (f" under column {column!r}" if column else ""))
+    return values
+
+
+def _numbers(lines: Iterable[str], source: str, column: str | None) -> tuple[float, ...]:
     if column is None:
         return tuple(_number(text, source, line) for line, text in enumerate(lines, 1) if text.strip())
     rows = csv.reader(lines)

@@ -1,0 +1,116 @@
+"""--output: every format to a file, nothing on stdout, and a file replaced only by a complete one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TextIO
+
+import pytest
+from conftest import assert_usage_error, lrsched
+
+from lrsched_cli.output import OptionError, destination
+from lrsched_cli.render import WRITERS, Format, RateError, Series
+
+CASE = ["cosine", "--lr", "0.1", "--min-lr", "0.001"]
+
+
+@pytest.mark.parametrize("fmt", ["blog", "table", "csv", "json", "jsonl", "plot"])
+def test_every_text_format_writes_to_the_file_what_it_would_print(fmt: str, tmp_path: Path) -> None:
+    path = tmp_path / f"rates.{fmt}"
+    result = lrsched(*CASE, "-f", fmt, "--output", str(path))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert path.read_text(encoding="utf-8") == lrsched(*CASE, "-f", fmt).stdout
+    assert b"\r" not in path.read_bytes()
+
+
+def test_a_dash_means_stdout() -> None:
+    assert lrsched(*CASE, "-o", "-").stdout == lrsched(*CASE).stdout
+
+
+def test_an_existing_file_is_replaced_and_keeps_its_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text("old\n")
+    path.chmod(0o640)
+    assert lrsched(*CASE, "-f", "csv", "-o", str(path)).exit_code == 0
+    assert path.read_text().startswith("epoch,lr\n1,0.1\n")
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        lrsched(*CASE, "-o", str(tmp_path / "new.txt"))
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600
+
+
+def test_an_overflow_mid_stream_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    """torch's ExponentialLR grows with gamma > 1: inf at row 7473, after a chunk was written."""
+    path = tmp_path / "rates.csv"
+    path.write_text("the old rates\n")
+    result = lrsched(
+        "from", "ExponentialLR(opt, gamma=1.1)", "--lr", "0.1", "-n", "9000", "-f", "csv", "-o", str(path)
+    )
+    assert_usage_error(result, "row 7473 is inf")
+    assert path.read_text() == "the old rates\n"
+    assert os.listdir(tmp_path) == ["rates.csv"]
+
+
+def _writes_then(failure: BaseException) -> object:
+    def writer(out: TextIO, series: Series, precision: int) -> None:
+        out.write("epoch,lr\n1,0.1\n" * 1000)
+        out.flush()
+        raise failure
+
+    return writer
+
+
+@pytest.mark.parametrize(
+    ("failure", "exit_code"),
+    [(RateError(3, float("inf")), 2), (KeyboardInterrupt(), 130)],
+    ids=["overflow", "ctrl-c"],
+)
+def test_a_failure_inside_the_writer_leaves_the_old_file_and_no_temporary(
+    failure: BaseException, exit_code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(WRITERS, Format.csv, _writes_then(failure))
+    path = tmp_path / "rates.csv"
+    path.write_text("the old rates\n")
+    result = lrsched(*CASE, "-f", "csv", "-o", str(path), catch=True)
+    assert result.exit_code == exit_code
+    assert path.read_text() == "the old rates\n"
+    assert os.listdir(tmp_path) == ["rates.csv"]
+
+
+def test_without_a_previous_file_a_failure_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    with pytest.raises(RuntimeError), destination(path) as out:
+        out.write("half")
+        raise RuntimeError("injected")
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_file_appears_only_when_the_block_completes(tmp_path: Path) -> None:
+    path = tmp_path / "rates.txt"
+    with destination(path) as out:
+        out.write("rows\n")
+        out.flush()
+        assert not path.exists()
+    assert path.read_text() == "rows\n"
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [("missing/rates.csv", "No such file or directory"), (".", "is a folder, not a file")],
+)
+def test_an_unwritable_output_is_a_usage_error(where: str, message: str, tmp_path: Path) -> None:
+    result = lrsched(*CASE, "-o", str(tmp_path / where))
+    assert_usage_error(result, "'--output'", message)
+
+
+def test_destination_names_the_option(tmp_path: Path) -> None:
+    with pytest.raises(OptionError) as caught, destination(tmp_path):
+        pass
+    assert caught.value.param == "output"

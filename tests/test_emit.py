@@ -1,0 +1,128 @@
+"""``--emit FRAMEWORK``: the code it prints, the round trip back through ``lrsched from``, refusals."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shlex
+
+import pytest
+from conftest import assert_usage_error, lrsched
+from emit_cases import ALL, CASES
+
+from lrsched_cli.dialects import reproduce
+from lrsched_cli.emit import Framework
+from lrsched_cli.emit.base import agree
+
+PAIRS = [(argv, framework) for argv, emitting in CASES.items() for framework in ALL if framework in emitting]
+REFUSED = [
+    (argv, framework) for argv, emitting in CASES.items() for framework in ALL if framework not in emitting
+]
+
+
+def _rates(argv: list[str]) -> list[float]:
+    result = lrsched(*argv, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    return [row["lr"] for row in json.loads(result.stdout)["rows"]]
+
+
+@pytest.mark.parametrize(("command", "framework"), PAIRS)
+def test_lrsched_from_gives_back_the_same_rows(command: str, framework: str) -> None:
+    argv = shlex.split(command)
+    emitted = lrsched(*argv, "--emit", framework)
+    assert emitted.exit_code == 0, emitted.stderr
+    assert emitted.stdout.count("\n") == 1  # one expression, one line: $(...) takes it whole
+    lr = float(argv[argv.index("--lr") + 1])
+    reproduction = reproduce(emitted.stdout.strip(), lr=lr)
+    assert reproduction.framework == framework
+    ours = _rates(argv)
+    theirs = list(itertools.islice(reproduction.rates(lr if reproduction.needs_lr else None), len(ours)))
+    assert len(theirs) == len(ours)
+    wrong = [
+        (k, a, b)
+        for k, (a, b) in enumerate(zip(theirs, ours), 1)
+        if not agree(Framework(framework), a, b, lr)
+    ]
+    assert not wrong, wrong[:5]
+
+
+@pytest.mark.parametrize(("command", "framework"), REFUSED)
+def test_a_framework_that_cannot_express_the_schedule_refuses(command: str, framework: str) -> None:
+    result = lrsched(*shlex.split(command), "--emit", framework)
+    assert_usage_error(result, "'--emit'", f"{framework} cannot reproduce this")
+
+
+def test_the_round_trip_through_the_from_command() -> None:
+    emitted = lrsched("cosine", "--lr", "0.1", "--emit", "torch").stdout.strip()
+    back = lrsched("from", emitted, "--lr", "0.1", "-n", "30")
+    assert back.exit_code == 0, back.stderr
+    assert back.stdout == lrsched("cosine", "--lr", "0.1").stdout
+
+
+T = "torch.optim.lr_scheduler."
+K = "keras.optimizers.schedules."
+EMITTED = {
+    "step --lr 0.1 --step-size 10 --emit torch": f"{T}StepLR(optimizer, step_size=10, gamma=0.1)",
+    "step --lr 0.1 --step-size 10 --gamma 0.5 --emit keras": f"{K}ExponentialDecay("
+    "initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5, staircase=True)",
+    "cosine --lr 0.1 --t-max 90 --warmup 5 --emit optax": "optax.warmup_cosine_decay_schedule("
+    "init_value=0.0, peak_value=0.1, warmup_steps=5, decay_steps=95, end_value=0.0)",
+    "cosine --lr 0.1 --t-max 90 --warmup 5 --emit hf": "transformers.get_cosine_schedule_with_warmup("
+    "optimizer, num_warmup_steps=5, num_training_steps=95)",
+    "cosine --lr 0.1 --min-lr 0.001 --warmup 2 --warmup-start-lr 0.01 --emit timm": "timm.scheduler."
+    "CosineLRScheduler(optimizer, t_initial=28, lr_min=0.001, "
+    "warmup_t=2, warmup_lr_init=0.01, warmup_prefix=True)",
+    # LinearLR cannot start from 0: hold 0 for one step, then ramp through t / 3 to the schedule.
+    "cosine --lr 0.1 --t-max 10 --warmup 3 --emit torch": f"{T}SequentialLR(optimizer, schedulers=["
+    f"{T}ConstantLR(optimizer, factor=0.0, total_iters=1), "
+    f"{T}LinearLR(optimizer, start_factor=0.3333333333333333, end_factor=1.0, total_iters=2), "
+    f"{T}CosineAnnealingLR(optimizer, T_max=10, eta_min=0.0)], milestones=[1, 3])",
+    # --steps-per-epoch: durations in steps, and timm counts updates
+    "step --lr 0.1 --step-size 2 --steps-per-epoch 100 --emit timm": "timm.scheduler.StepLRScheduler("
+    "optimizer, decay_t=200, decay_rate=0.1, t_in_epochs=False)",
+    "cosine-restarts --lr 0.1 --t-0 10 --t-mult 2 --emit keras": f"{K}CosineDecayRestarts("
+    "initial_learning_rate=0.1, first_decay_steps=10, t_mul=2.0, m_mul=1.0, alpha=0.0)",
+    "cosine-restarts --lr 0.1 --t-0 10 --emit hf": "transformers."
+    "get_cosine_with_hard_restarts_schedule_with_warmup("
+    "optimizer, num_warmup_steps=0, num_training_steps=30, num_cycles=3)",
+}
+
+
+@pytest.mark.parametrize("command", EMITTED)
+def test_emitted_code(command: str) -> None:
+    result = lrsched(*command.split())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == EMITTED[command] + "\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "fragments"),
+    [
+        ("step --lr 0.1 --step-size 3 --emit hf", ["transformers has no step or exponential decay"]),
+        (
+            "cosine --lr 0.1 --warmup 2 --warmup-start-lr 0.01 --emit hf",
+            ["starts from 0", "--warmup-start-lr"],
+        ),
+        ("cosine --lr 0.1 --t-max 10 -n 12 --emit keras", ["stays at its floor", "use --epochs 11 or fewer"]),
+        ("cosine --lr 0.1 --t-max 10 -n 12 --emit timm", ["stays at lr_min", "--epochs 11 or fewer"]),
+        (
+            "cosine --lr 0.1 --t-max 4 --steps-per-epoch 10 -n 5 --emit optax",
+            ["that is 41 rows, not 50", "--epochs 4 or fewer"],
+        ),
+        ("exponential --lr 0.1 --gamma 0.9 --warmup 2 --emit keras", ["has no warmup", "--warmup"]),
+        ("exponential --lr 0.1 --gamma 0 --emit optax", ["decay_rate of 0"]),
+        ("exponential --lr 0.1 --gamma 0.999 -n 2000 --emit keras", ["float32", "0.999"]),
+        ("cosine-restarts --lr 0.1 --t-0 5 --decay 0.5 --emit torch", ["same peak", "--decay"]),
+        ("cosine-restarts --lr 0.1 --t-0 1 -n 500 --emit optax", ["one cosine per restart cycle"]),
+    ],
+)
+def test_inexpressible_schedules_are_usage_errors_that_say_why(command: str, fragments: list[str]) -> None:
+    assert_usage_error(lrsched(*command.split()), "'--emit'", *fragments)
+
+
+def test_an_unknown_framework_is_a_usage_error() -> None:
+    assert_usage_error(lrsched("step", "--lr", "0.1", "--step-size", "3", "--emit", "jax"), "'--emit'", "jax")
+
+
+def test_emit_checks_the_schedule_first() -> None:
+    assert_usage_error(lrsched("step", "--lr", "0.1", "--step-size", "0", "--emit", "torch"), "'--step-size'")

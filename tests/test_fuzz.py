@@ -17,6 +17,7 @@ from lrsched_cli.cli import app_for
 
 VALUES = ["0", "1", "2", "3", "10", "-1", "0.5", "1.5", "0.1", "1e-3", "nan", "inf", "-inf", "1e309",
           "", "junk", "1,2", "3,1", "-", "blog", "csv", "json", "cos", "torch",
+          "keras", "optax", "hf", "timm",
           "plot", "png", "svg", "out.png", "out.svg",
           "1=0.1", "10=0.01", "2=x", "step --lr 0.1 --step-size 10", "cosine --lr 0.1 -n 5",
           "step --step-size 0", 'from "StepLR(opt, 3)" --lr 0.1', "cosine -f csv"]  # fmt: skip

@@ -9,6 +9,8 @@ import shlex
 import pytest
 from conftest import assert_usage_error, lrsched
 from emit_cases import ALL, CASES
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from lrsched_cli.dialects import reproduce
 from lrsched_cli.emit import Framework
@@ -126,3 +128,49 @@ def test_an_unknown_framework_is_a_usage_error() -> None:
 
 def test_emit_checks_the_schedule_first() -> None:
     assert_usage_error(lrsched("step", "--lr", "0.1", "--step-size", "0", "--emit", "torch"), "'--step-size'")
+
+
+@st.composite
+def emit_argvs(draw: st.DrawFn) -> list[str]:
+    """A valid schedule command line, with options drawn from values at the edges."""
+    name = draw(st.sampled_from(sorted(FUZZED)))
+    argv = [name, "--lr", draw(st.sampled_from(["0.1", "1", "0.003"]))]
+    for option, values in [*FUZZED[name].items(), *SHARED.items()]:
+        if draw(st.booleans()):
+            argv += [option, draw(st.sampled_from(values))] if values else [option]
+    return argv
+
+
+SHARED = {
+    "--warmup": ["1", "2", "5"],
+    "--warmup-start-lr": ["0", "0.001"],
+    "--steps-per-epoch": ["1", "3"],
+    "-n": ["1", "7", "40"],
+}
+FUZZED: dict[str, dict[str, list[str]]] = {
+    "step": {"--step-size": ["1", "3"], "--gamma": ["0", "0.5", "1"]},
+    "exponential": {"--gamma": ["0.5", "0.97"], "--decay-steps": ["1", "4"], "--staircase": []},
+    "cosine": {"--t-max": ["1", "9"], "--min-lr": ["0", "0.0005"]},
+    "cosine-restarts": {"--t-0": ["1", "3"], "--t-mult": ["1", "2", "3"], "--min-lr": ["0", "0.0005"]},
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(argv=emit_argvs(), framework=st.sampled_from(ALL))
+def test_whatever_emits_reproduces_lrscheds_rows(argv: list[str], framework: str) -> None:
+    emitted = lrsched(*argv, "--emit", framework)
+    assert emitted.exit_code in (0, 2), emitted.stderr
+    event("emitted" if emitted.exit_code == 0 else "refused")
+    if emitted.exit_code == 2:
+        assert emitted.stdout == "" and "Traceback" not in emitted.stderr
+        return
+    lr = float(argv[2])
+    reproduction = reproduce(emitted.stdout.strip(), lr=lr)
+    ours = _rates(argv)
+    theirs = list(itertools.islice(reproduction.rates(lr if reproduction.needs_lr else None), len(ours)))
+    wrong = [
+        (k, a, b)
+        for k, (a, b) in enumerate(zip(theirs, ours), 1)
+        if not agree(Framework(framework), a, b, lr)
+    ]
+    assert len(theirs) == len(ours) and not wrong, (emitted.stdout, wrong[:5])

@@ -57,15 +57,70 @@ def test_a_reader_closing_the_pipe_ends_it_at_once_and_quietly() -> None:
     ],
 )
 def test_a_plain_run_imports_nothing_heavy(argv: list[str]) -> None:
+    modules = _modules_after(argv)
+    assert [heavy for heavy in HEAVY if _loaded(heavy, modules)] == []
+
+
+def _modules_after(argv: list[str], cwd: Path | None = None) -> list[str]:
     probe = (
         "import runpy, sys, json, atexit\n"
         "atexit.register(lambda: sys.__stderr__.write('MODULES' + json.dumps(sorted(sys.modules))))\n"
         f"sys.argv = ['lrsched', *{argv!r}]\n"
         "runpy.run_module('lrsched_cli', run_name='__main__')\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd,
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})  # fmt: skip
     assert done.returncode == 0, done.stderr
-    modules = json.loads(done.stderr.split("MODULES", 1)[1])
-    for heavy in HEAVY:
-        assert not any(m == heavy or m.startswith(heavy + ".") for m in modules), heavy
+    return list(json.loads(done.stderr.split("MODULES", 1)[1]))
+
+
+def _loaded(heavy: str, modules: list[str]) -> bool:
+    return any(m == heavy or m.startswith(heavy + ".") for m in modules)
+
+
+def test_writing_to_a_file_imports_nothing_heavy(tmp_path: Path) -> None:
+    modules = _modules_after(["step", "--lr", "0.1", "--step-size", "10", "-o", "rates.txt"], tmp_path)
+    assert [heavy for heavy in HEAVY if _loaded(heavy, modules)] == []
+    assert (tmp_path / "rates.txt").read_text().startswith("Epoch 1, Learning Rate: 0.100000\n")
+
+
+def test_a_plot_imports_plotille_but_neither_matplotlib_nor_rich() -> None:
+    modules = _modules_after(["cosine", "--lr", "0.1", "-f", "plot"])
+    assert _loaded("plotille", modules)
+    assert not _loaded("matplotlib", modules)
+    assert not _loaded("rich", modules)
+
+
+def _plot_on_a_terminal(env: dict[str, str]) -> bytes:
+    """Run ``-f plot`` with stdout on a pseudo-terminal, which only a real process can have."""
+    import pty
+
+    leader, follower = pty.openpty()
+    done = subprocess.run([sys.executable, "-m", "lrsched_cli", "step", "--lr", "0.1", "--step-size", "5",
+                           "-f", "plot"], stdout=follower, stderr=subprocess.PIPE, timeout=30,
+                          env={**_no_colour_settings(), "COLUMNS": "60", "LINES": "20", **env})  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: everything is read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert done.returncode == 0, done.stderr
+    return b"".join(chunks)
+
+
+def _no_colour_settings() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name not in ("NO_COLOR", "FORCE_COLOR")}
+
+
+def test_a_plot_is_coloured_on_a_terminal_unless_no_color() -> None:
+    coloured = _plot_on_a_terminal({})
+    plain = _plot_on_a_terminal({"NO_COLOR": "1"})
+    assert b"\x1b[" in coloured
+    assert b"\x1b[" not in plain
+    assert b"peak 0.1 at epoch 1" in plain

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import assert_usage_error, lrsched
 
+from lrsched_cli.figure import Curves, Look
+from lrsched_cli.render import FIGURES, Format
+
 STEP = "step --lr 0.1 --step-size 10"
 COSINE = "cosine --lr 0.1 --min-lr 0.001"
 ONE_CYCLE = 'from "OneCycleLR(opt, max_lr=0.1, total_steps=30)" --lr 0.1 --quiet'
@@ -111,10 +114,26 @@ def test_plot_overlays_the_series_with_a_legend() -> None:
     assert "\x1b[" not in chart
 
 
-def test_an_image_goes_to_the_output_file(tmp_path: Path) -> None:
+def test_an_image_gets_every_labelled_series(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare hands the image writer one curve per SPEC (matplotlib itself: tests/test_image.py)."""
+    drawn: list[tuple[str, list[float]]] = []
+
+    def fake_svg(curves: Curves, look: Look) -> bytes:
+        drawn.extend((label, list(series.rates)) for label, series in curves)
+        return b"<svg/>"
+
+    monkeypatch.setitem(FIGURES, Format.svg, fake_svg)
     path = tmp_path / "compare.svg"
-    assert run("compare", STEP, COSINE, "-f", "svg", "-o", str(path)) == ""
-    assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert (
+        run("compare", STEP, "cosine --lr 0.1 --t-max 2", "-f", "svg", "-o", str(path), "-l", "s", "-l", "c")
+        == ""
+    )
+    assert path.read_bytes() == b"<svg/>"
+    # step: 0.1 for 30 rows; cosine over 2: 0.1, then 0.05 * (1 + cos(pi / 2))
+    assert drawn == [
+        ("s", [0.1] * 10 + [0.010000000000000002] * 10 + [0.0010000000000000002] * 10),
+        ("c", [0.1, 0.05]),
+    ]
 
 
 def test_output_writes_text_formats_to_a_file(tmp_path: Path) -> None:

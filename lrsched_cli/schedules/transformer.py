@@ -57,9 +57,8 @@ def warmup_stable_decay(
 ) -> Schedule:
     """Hold lr for stable_steps, decay to min_lr over decay_steps, then stay there (after --warmup).
 
-        lr(t) = lr                                       for t < S
         lr(t) = lr * (m + (1 - m) * f((t - S) / D))      for S <= t < S + D
-        lr(t) = min_lr                                   from t = S + D
+        lr(t) = lr before S, and min_lr from S + D on
         where S = stable_steps, D = decay_steps, m = min_lr / lr and f(p) = 1 - p (linear),
         (1 + cos(pi * p)) / 2 (cosine) or 1 - sqrt(p) (1-sqrt)
 

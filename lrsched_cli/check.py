@@ -183,7 +183,6 @@ class Recorded:
     """
 
     name: str
-    format: str
     rows: Iterator[tuple[int, float]]
     per_step: bool | None
     """True when rows are optimizer steps (a ``step`` column), None if the file does not say."""
@@ -306,12 +305,12 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
         raise CheckError("check", f"cannot read {name!r}: {error}") from None
     stripped = first.strip()
     if not stripped:
-        return Recorded(name, "jsonl", iter(()), None)
+        return Recorded(name, iter(()), None)
     if stripped.startswith("epoch"):
         columns = stripped.split(",")
         if columns not in (["epoch", "lr"], ["epoch", "step", "lr"]):
             raise _malformed(name, f"its header is {stripped!r}, not epoch,lr or epoch,step,lr")
-        return Recorded(name, "csv", _csv_rows(file, name, columns), columns[1] == "step")
+        return Recorded(name, _csv_rows(file, name, columns), columns[1] == "step")
     if stripped.startswith("{"):
         try:
             whole = json.loads(stripped)
@@ -319,10 +318,10 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
             whole = None
         if isinstance(whole, dict) and "rows" not in whole and ("epoch" in whole or "lr" in whole):
             lines = _lines(file, name, first)
-            recorded = Recorded(name, "jsonl", iter(()), "step" in whole)
+            recorded = Recorded(name, iter(()), "step" in whole)
             recorded.rows = _jsonl_rows(lines, name)
             return recorded
-        recorded = Recorded(name, "json", iter(()), None)
+        recorded = Recorded(name, iter(()), None)
         recorded.rows = _json_rows(_JsonStream(file, name, first), recorded)
         return recorded
     raise _malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch' or '{')")

@@ -57,6 +57,7 @@ def render(curves: Curves, look: Look, kind: str) -> bytes:
     buffer = io.BytesIO()
     # No timestamp or software name in the file: the same schedule gives the same bytes.
     metadata = {"Date": None} if kind == "svg" else {"Software": None}
-    with rc_context({"svg.fonttype": "none"}):  # SVG text stays text: searchable, selectable
+    # SVG text stays text (searchable, selectable); a fixed salt gives the same ids every run
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "lrsched"}):
         figure.savefig(buffer, format=kind, metadata=metadata)
     return buffer.getvalue()

@@ -61,10 +61,11 @@ def test_svg_parses_with_title_axes_and_caption(tmp_path: Path, log_y: bool) -> 
 
 
 @needs_matplotlib
-def test_the_same_schedule_gives_the_same_png(tmp_path: Path) -> None:
-    first, second = tmp_path / "a.png", tmp_path / "b.png"
-    lrsched(*CASE, "-f", "png", "-o", str(first))
-    lrsched(*CASE, "-f", "png", "-o", str(second))
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_the_same_schedule_gives_the_same_bytes(fmt: str, tmp_path: Path) -> None:
+    first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+    lrsched(*CASE, "-f", fmt, "-o", str(first))
+    lrsched(*CASE, "-f", fmt, "-o", str(second))
     assert first.read_bytes() == second.read_bytes()
 
 

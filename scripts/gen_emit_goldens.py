@@ -6,9 +6,10 @@
 For every command line in `tests/emit_cases.py` and every framework it emits for, the script asks
 lrsched (``PATH``, default the dev venv's, else ``lrsched`` on PATH) for the expression and the
 row count, evaluates the expression in the real framework on an optimizer built with
-``lr=--lr``, and steps it as `gen_dialect_goldens.py` does (its runners are reused). It records
-the argv, the expression, the framework's versions and its rates. `tests/test_emit_parity.py`
-compares lrsched's own rows against them, and the emitted expression against the recorded one.
+``lr=--lr`` (1.0 for schedules without one), and steps it as `gen_dialect_goldens.py` does (its
+runners are reused). It records the argv, the expression, the framework's versions and its rates.
+`tests/test_emit_parity.py` compares lrsched's own rows against them, and the emitted expression
+against the recorded one.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def record(program: str, command: str, framework: str) -> dict[str, Any]:
         raise SystemExit(f"{command} --emit {framework}: {emitted.stderr.strip()}")
     rows = len(json.loads(lrsched(program, [*argv, "-f", "json"]).stdout)["rows"])
     expression = emitted.stdout.strip()
-    lr = float(argv[argv.index("--lr") + 1])
+    lr = float(argv[argv.index("--lr") + 1]) if "--lr" in argv else None
     run, _ = frameworks.RUNNERS[RUNNER_OF[framework]]
     ran = run({"id": command, "expression": expression, "lr": lr, "rows": rows, "steps": None})
     assert ran["end"] is None and len(ran["rates"]) == rows, (command, framework, ran["end"])

@@ -77,6 +77,13 @@ class Spec:
         if self.warmup:
             raise EmitError(f"{NAMES[framework]}'s {what} has no warmup; drop --warmup")
 
+    def sets_rates(self, framework: Framework, what: str) -> None:
+        """Refuse a warmup before a scheduler that sets rates itself: the ramp would scale --lr."""
+        if self.warmup:
+            raise EmitError(
+                f"{what} sets the rates itself, so {NAMES[framework]} cannot ramp into it; drop --warmup"
+            )
+
     def warmup_from_zero(self, framework: Framework) -> None:
         if self.warmup and self.warmup_start_lr != 0:
             raise EmitError(f"warmup in {NAMES[framework]} starts from 0; drop --warmup-start-lr")
@@ -109,7 +116,9 @@ def literal(value: object) -> str:
     """A value as Python source: code as is, floats in their shortest round-trip form."""
     if isinstance(value, Code):
         return str(value)
-    if isinstance(value, (bool, int, float, str)):
+    if isinstance(value, str):
+        return repr(str(value))  # an enum's value, not the enum
+    if isinstance(value, (bool, int, float)):
         return repr(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(literal(item) for item in value) + "]"
@@ -179,3 +188,6 @@ def geometric(spec: Spec) -> Geometric:
         return Geometric(gamma, steps, params["staircase"], gamma ** (1 / steps))
     k = params["decay_rate"]
     return Geometric(math.exp(-k), steps, params["staircase"], math.exp(-k / steps))
+
+
+PLATEAU = "plateau follows a metric file, and --emit writes schedules of the step alone"

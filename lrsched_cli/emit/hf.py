@@ -8,10 +8,10 @@ from __future__ import annotations
 import math
 
 from lrsched_cli.emit import Framework
-from lrsched_cli.emit.base import OPTIMIZER, Code, EmitError, Emitter, Spec, call
+from lrsched_cli.emit.base import OPTIMIZER, PLATEAU, Code, EmitError, Emitter, Spec, call
 
 HF = Framework.hf
-NO_DECAY = "transformers has no step or exponential decay (its schedules are linear, cosine, polynomial, ...)"
+NO_DECAY = "transformers has no step, multistep or exponential decay (only linear, cosine, polynomial, ...)"
 
 
 def schedule(name: str, spec: Spec, **kwargs: object) -> Code:
@@ -52,10 +52,71 @@ def cosine_restarts(spec: Spec) -> str:
     )
 
 
+def constant(spec: Spec) -> str:
+    if spec.params["factor"] != 1:
+        raise EmitError("transformers' constant schedules hold --lr itself; drop --factor")
+    return schedule("get_constant_schedule_with_warmup", spec)
+
+
+def linear(spec: Spec) -> str:
+    p = spec.params
+    if p["start_factor"] != 1 or p["end_factor"] != 0:
+        raise EmitError("transformers' linear schedule goes from --lr to 0: --start-factor 1 --end-factor 0")
+    return schedule(
+        "get_linear_schedule_with_warmup", spec, num_training_steps=spec.warmup + p["total_iters"]
+    )
+
+
+def polynomial(spec: Spec) -> str:
+    p = spec.params
+    if p["min_lr"] >= spec.lr:
+        raise EmitError("transformers' polynomial decay needs --min-lr below --lr")
+    return schedule(
+        "get_polynomial_decay_schedule_with_warmup",
+        spec,
+        num_training_steps=spec.warmup + p["total_iters"],
+        lr_end=p["min_lr"],
+        power=p["power"],
+    )
+
+
+def inverse_sqrt(spec: Spec) -> str:
+    return schedule("get_inverse_sqrt_schedule", spec, timescale=spec.params["timescale"])
+
+
+def warmup_stable_decay(spec: Spec) -> str:
+    p = spec.params
+    if spec.warmup and spec.warmup_start_lr != p["min_lr"]:
+        raise EmitError(
+            "transformers' WSD warmup starts from --min-lr: give --warmup-start-lr the same value"
+        )
+    spec.warmup_to_lr(HF)
+    return call(
+        "transformers.get_wsd_schedule",
+        OPTIMIZER,
+        num_warmup_steps=spec.warmup,
+        num_decay_steps=p["decay_steps"],
+        num_stable_steps=p["stable_steps"],
+        decay_type=p["decay_type"],
+        min_lr_ratio=p["min_lr"] / spec.lr,
+    )
+
+
 EMITTERS: dict[str, Emitter | str] = {
     "step": NO_DECAY,
     "exponential": NO_DECAY,
     "cosine": cosine,
     "cosine-restarts": cosine_restarts,
+    "multistep": NO_DECAY,
+    "constant": constant,
+    "linear": linear,
+    "polynomial": polynomial,
+    "piecewise": "transformers has no piecewise-constant schedule",
+    "inverse-time": "transformers has no inverse-time decay",
+    "onecycle": "transformers has no one-cycle schedule",
+    "cyclic": "transformers has no cyclic schedule",
+    "inverse-sqrt": inverse_sqrt,
+    "wsd": warmup_stable_decay,
+    "plateau": PLATEAU,
 }
 """Schedule -> its emitter, or why transformers cannot express it."""

@@ -7,9 +7,11 @@ where lrsched's cosine climbs back (as PyTorch's does), so those emit only for t
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 from lrsched_cli.emit import Framework
 from lrsched_cli.emit.base import (
+    PLATEAU,
     Code,
     EmitError,
     Emitter,
@@ -89,10 +91,96 @@ def _restarts_found(rows: int, t_0: int, t_mult: int) -> None:
         start, length, cycle = start + length, length * t_mult, cycle + 1
 
 
+def _switching_at(steps: list[int], values: list[float]) -> Code:
+    """A PiecewiseConstantDecay taking ``values[i + 1]`` from step ``steps[i]`` on.
+
+    Keras keeps the old value at a boundary itself, so each boundary is written one step early.
+    """
+    if not steps:
+        raise EmitError("PiecewiseConstantDecay needs a boundary, and this rate never changes")
+    return schedule("PiecewiseConstantDecay", boundaries=[step - 1 for step in steps], values=values)
+
+
+def multistep(spec: Spec) -> str:
+    spec.no_warmup(KERAS, "PiecewiseConstantDecay")
+    float32_steps(spec, KERAS)
+    p = spec.params
+    drops = Counter(p["milestones"])
+    steps = sorted(step for step in drops if step > 0)
+    count = drops[0]
+    values = [spec.lr * p["gamma"] ** count]
+    for step in steps:
+        count += drops[step]
+        values.append(spec.lr * p["gamma"] ** count)
+    return _switching_at(steps, values)
+
+
+def constant(spec: Spec) -> str:
+    spec.no_warmup(KERAS, "PiecewiseConstantDecay")
+    float32_steps(spec, KERAS)
+    p = spec.params
+    return _switching_at([p["total_iters"]], [spec.lr * p["factor"], spec.lr])
+
+
+def piecewise(spec: Spec) -> str:
+    spec.no_warmup(KERAS, "PiecewiseConstantDecay")
+    float32_steps(spec, KERAS)
+    return _switching_at(list(spec.params["boundaries"]), list(spec.params["values"]))
+
+
+def linear(spec: Spec) -> str:
+    spec.no_warmup(KERAS, "PolynomialDecay")
+    float32_steps(spec, KERAS)
+    p, lr = spec.params, spec.lr
+    return schedule(
+        "PolynomialDecay",
+        initial_learning_rate=lr * p["start_factor"],
+        decay_steps=p["total_iters"],
+        end_learning_rate=lr * p["end_factor"],
+        power=1.0,
+    )
+
+
+def polynomial(spec: Spec) -> str:
+    p = spec.params
+    return _plain(
+        spec, "PolynomialDecay", decay_steps=p["total_iters"], end_learning_rate=p["min_lr"], power=p["power"]
+    )
+
+
+def inverse_time(spec: Spec) -> str:
+    p = spec.params
+    return _plain(
+        spec,
+        "InverseTimeDecay",
+        decay_steps=p["decay_steps"],
+        decay_rate=p["decay_rate"],
+        staircase=p["staircase"],
+    )
+
+
+def _plain(spec: Spec, name: str, **kwargs: object) -> Code:
+    """A schedule from --lr with no warmup (only CosineDecay has one)."""
+    spec.no_warmup(KERAS, name)
+    float32_steps(spec, KERAS)
+    return schedule(name, initial_learning_rate=spec.lr, **kwargs)
+
+
 EMITTERS: dict[str, Emitter | str] = {
     "step": exponential,  # a staircase ExponentialDecay
     "exponential": exponential,
     "cosine": cosine,
     "cosine-restarts": cosine_restarts,
+    "multistep": multistep,
+    "constant": constant,
+    "linear": linear,
+    "polynomial": polynomial,
+    "piecewise": piecewise,
+    "inverse-time": inverse_time,
+    "onecycle": "Keras has no one-cycle schedule",
+    "cyclic": "Keras has no cyclic schedule",
+    "inverse-sqrt": "Keras has no inverse square root decay",
+    "wsd": "Keras has no warmup-stable-decay schedule",
+    "plateau": PLATEAU,
 }
 """Schedule -> its emitter, or why Keras cannot express it."""

@@ -6,8 +6,11 @@ Warmup is a ``join_schedules`` of a ``linear_schedule`` and the schedule (or opt
 
 from __future__ import annotations
 
+from collections import Counter
+
 from lrsched_cli.emit import Framework
 from lrsched_cli.emit.base import (
+    PLATEAU,
     Code,
     EmitError,
     Emitter,
@@ -99,10 +102,73 @@ def cosine_restarts(spec: Spec) -> str:
     return with_warmup(spec, cycles, boundaries[:-1])
 
 
+def multistep(spec: Spec) -> str:
+    float32_steps(spec, OPTAX)
+    p = spec.params
+    drops = Counter(p["milestones"])
+    scales = {step: float(p["gamma"] ** drops[step]) for step in sorted(drops)}
+    main = schedule("piecewise_constant_schedule", init_value=spec.lr, boundaries_and_scales=scales)
+    return with_warmup(spec, [main], [])
+
+
+def _constants(spec: Spec, values: list[float], boundaries: list[int]) -> str:
+    float32_steps(spec, OPTAX)
+    parts = [schedule("constant_schedule", value=value) for value in values]
+    return with_warmup(spec, parts, boundaries)
+
+
+def constant(spec: Spec) -> str:
+    p = spec.params
+    return _constants(spec, [spec.lr * p["factor"], spec.lr], [p["total_iters"]])
+
+
+def piecewise(spec: Spec) -> str:
+    return _constants(spec, list(spec.params["values"]), list(spec.params["boundaries"]))
+
+
+def linear(spec: Spec) -> str:
+    float32_steps(spec, OPTAX)
+    p, lr = spec.params, spec.lr
+    main = schedule(
+        "linear_schedule",
+        init_value=lr * p["start_factor"],
+        end_value=lr * p["end_factor"],
+        transition_steps=p["total_iters"],
+    )
+    return with_warmup(spec, [main], [])
+
+
+def polynomial(spec: Spec) -> str:
+    float32_steps(spec, OPTAX)
+    p = spec.params
+    main = schedule(
+        "polynomial_schedule",
+        init_value=spec.lr,
+        end_value=p["min_lr"],
+        power=p["power"],
+        transition_steps=p["total_iters"],
+    )
+    return with_warmup(spec, [main], [])
+
+
+ONE_CYCLE = (
+    "optax's one-cycle schedules put the peak at step int(pct_start * T), PyTorch's at pct_start * T - 1"
+)
 EMITTERS: dict[str, Emitter | str] = {
     "step": exponential,  # a staircase exponential_decay
     "exponential": exponential,
     "cosine": cosine,
     "cosine-restarts": cosine_restarts,
+    "multistep": multistep,
+    "constant": constant,
+    "linear": linear,
+    "polynomial": polynomial,
+    "piecewise": piecewise,
+    "inverse-time": "optax has no inverse-time decay",
+    "onecycle": ONE_CYCLE,
+    "cyclic": "optax has no cyclic schedule",
+    "inverse-sqrt": "optax has no inverse square root decay",
+    "wsd": "optax has no warmup-stable-decay schedule",
+    "plateau": PLATEAU,
 }
 """Schedule -> its emitter, or why optax cannot express it."""

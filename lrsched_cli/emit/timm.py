@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from lrsched_cli.emit import Framework
-from lrsched_cli.emit.base import OPTIMIZER, Code, EmitError, Emitter, Spec, call, geometric
+from lrsched_cli.emit.base import OPTIMIZER, PLATEAU, Code, EmitError, Emitter, Spec, call, geometric
 
 TIMM = Framework.timm
 
@@ -63,10 +63,46 @@ def _cycle(t: int, t_initial: int, cycle_mul: int) -> int:
     return math.floor(math.log(1 - t / t_initial * (1 - cycle_mul), cycle_mul))
 
 
+def constant(spec: Spec) -> str:
+    if spec.params["factor"] != 1:
+        raise EmitError("timm has no scheduler that holds a fraction of --lr, then jumps; drop --factor")
+    return scheduler("StepLRScheduler", spec, decay_t=1, decay_rate=1.0)
+
+
+def polynomial(spec: Spec) -> str:
+    p = spec.params
+    return scheduler(
+        "PolyLRScheduler", spec, t_initial=p["total_iters"], power=p["power"], lr_min=p["min_lr"]
+    )
+
+
+def linear(spec: Spec) -> str:
+    p = spec.params
+    if p["start_factor"] != 1:
+        raise EmitError("timm's PolyLRScheduler starts at --lr; drop --start-factor")
+    lr_min = spec.lr * p["end_factor"]
+    return scheduler("PolyLRScheduler", spec, t_initial=p["total_iters"], power=1.0, lr_min=lr_min)
+
+
+MULTISTEP = (
+    "timm's MultiStepLRScheduler drops one epoch early up to timm 1.0.31 and on time after it "
+    "(pytorch-image-models #2745), so no one expression is right for every timm"
+)
 EMITTERS: dict[str, Emitter | str] = {
     "step": exponential,  # a StepLRScheduler
     "exponential": exponential,
     "cosine": cosine,
     "cosine-restarts": cosine_restarts,
+    "multistep": MULTISTEP,
+    "constant": constant,
+    "linear": linear,
+    "polynomial": polynomial,
+    "piecewise": "timm's schedulers scale the optimizer's lr; piecewise sets the rates and has no --lr",
+    "inverse-time": "timm has no inverse-time decay",
+    "onecycle": "timm has no one-cycle scheduler",
+    "cyclic": "timm has no cyclic scheduler",
+    "inverse-sqrt": "timm has no inverse square root decay",
+    "wsd": "not written yet: `lrsched from` does not read back timm's WSDLRScheduler",
+    "plateau": PLATEAU,
 }
 """Schedule -> its emitter, or why timm cannot express it."""

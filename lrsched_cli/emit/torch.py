@@ -7,9 +7,11 @@ linearly over the remaining steps through the same points.
 
 from __future__ import annotations
 
-from lrsched_cli.emit.base import OPTIMIZER, Code, EmitError, Emitter, Spec, call, geometric
+from lrsched_cli.emit import Framework
+from lrsched_cli.emit.base import OPTIMIZER, PLATEAU, Code, EmitError, Emitter, Spec, call, geometric
 
 PREFIX = "torch.optim.lr_scheduler."
+TORCH = Framework.torch
 
 
 def scheduler(name: str, **kwargs: object) -> Code:
@@ -60,10 +62,74 @@ def cosine_restarts(spec: Spec) -> str:
     return with_warmup(spec, main)
 
 
+def multistep(spec: Spec) -> str:
+    p = spec.params
+    return with_warmup(spec, scheduler("MultiStepLR", milestones=list(p["milestones"]), gamma=p["gamma"]))
+
+
+def constant(spec: Spec) -> str:
+    p = spec.params
+    if p["factor"] == 0:
+        raise EmitError("ConstantLR divides by its factor when it ends, so it cannot hold the rate at 0")
+    return with_warmup(spec, scheduler("ConstantLR", factor=p["factor"], total_iters=p["total_iters"]))
+
+
+def linear(spec: Spec) -> str:
+    p = spec.params
+    main = scheduler(
+        "LinearLR", start_factor=p["start_factor"], end_factor=p["end_factor"], total_iters=p["total_iters"]
+    )
+    return with_warmup(spec, main)
+
+
+def polynomial(spec: Spec) -> str:
+    p = spec.params
+    if p["min_lr"] != 0:
+        raise EmitError("PolynomialLR always decays to 0; drop --min-lr")
+    return with_warmup(spec, scheduler("PolynomialLR", total_iters=p["total_iters"], power=p["power"]))
+
+
+def one_cycle(spec: Spec) -> str:
+    spec.sets_rates(TORCH, "OneCycleLR")
+    names = ("max_lr", "total_steps", "pct_start", "anneal_strategy", "div_factor", "final_div_factor")
+    return scheduler(
+        "OneCycleLR", **{name: spec.params[name] for name in names}, three_phase=spec.params["three_phase"]
+    )
+
+
+def cyclic(spec: Spec) -> str:
+    spec.sets_rates(TORCH, "CyclicLR")
+    p = spec.params
+    down = p["step_size_down"] if p["step_size_down"] is not None else p["step_size_up"]
+    return scheduler(
+        "CyclicLR",
+        base_lr=p["base_lr"],
+        max_lr=p["max_lr"],
+        step_size_up=p["step_size_up"],
+        step_size_down=down,
+        mode=p["mode"],
+        gamma=p["gamma"],
+    )
+
+
+ABSOLUTE = (
+    "piecewise sets the rates themselves and has no --lr, while PyTorch's schedulers scale the optimizer's"
+)
 EMITTERS: dict[str, Emitter | str] = {
     "step": step,
     "exponential": exponential,
     "cosine": cosine,
     "cosine-restarts": cosine_restarts,
+    "multistep": multistep,
+    "constant": constant,
+    "linear": linear,
+    "polynomial": polynomial,
+    "piecewise": ABSOLUTE,
+    "inverse-time": "PyTorch has no inverse-time decay",
+    "onecycle": one_cycle,
+    "cyclic": cyclic,
+    "inverse-sqrt": "PyTorch has no inverse square root decay",
+    "wsd": "PyTorch has no warmup-stable-decay scheduler",
+    "plateau": PLATEAU,
 }
 """Schedule -> its emitter, or why PyTorch cannot express it."""

@@ -52,6 +52,7 @@ CASES: dict[str, tuple[str, ...]] = {
         "torch",
         "optax",
     ),
+    "multistep --lr 0.1 --milestones 0,2 --gamma 0 --warmup 3 -n 8": ("torch", "optax"),
     "constant --lr 0.1 -n 10": ("torch", "keras", "optax"),
     "constant --lr 0.1 --factor 0.5 --total-iters 3 --warmup 2": ("torch", "optax"),
     "constant --lr 0.1 --factor 1 --total-iters 3 --warmup 2": ("torch", "optax", "hf", "timm"),

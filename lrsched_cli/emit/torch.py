@@ -22,7 +22,10 @@ def with_warmup(spec: Spec, main: Code) -> Code:
     if not spec.warmup:
         return main
     warmup, start, end = spec.warmup, spec.warmup_start_lr / spec.lr, spec.first_rate / spec.lr
-    if start > 0:
+    if end == 0:  # the ramp from 0 to a first rate of 0: LinearLR cannot start from 0 either
+        ramp = [scheduler("ConstantLR", factor=0.0, total_iters=warmup)]
+        milestones = [warmup]
+    elif start > 0:
         ramp = [scheduler("LinearLR", start_factor=start, end_factor=end, total_iters=warmup)]
         milestones = [warmup]
     else:

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from lrsched_cli.dialects import reproduce
 from lrsched_cli.emit import Framework
 from lrsched_cli.emit.base import agree
+from lrsched_cli.emit.emitters import EMITTERS
+from lrsched_cli.registry import SCHEDULES
 
 PAIRS = [(argv, framework) for argv, emitting in CASES.items() for framework in ALL if framework in emitting]
 REFUSED = [
@@ -192,3 +194,29 @@ def test_whatever_emits_reproduces_lrscheds_rows(argv: list[str], framework: str
         if not agree(Framework(framework), a, b, lr)
     ]
     assert len(theirs) == len(ours) and not wrong, (emitted.stdout, wrong[:5])
+
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+SECTION = README.split("## Emit framework code", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_table_says_which_schedule_emits_where() -> None:
+    table = SECTION.split("| schedule | torch | keras | optax | hf | timm |\n|---|---|---|---|---|---|\n", 1)[
+        1
+    ]
+    rows = table.split("\n\n", 1)[0].splitlines()
+    written = {row.split("|")[1].strip(" `"): [cell.strip() for cell in row.split("|")[2:-1]] for row in rows}
+    emits = {
+        name: ["yes" if callable(EMITTERS[Framework(f)].get(name)) else "—" for f in ALL]
+        for name in SCHEDULES
+    }
+    assert written == emits
+
+
+def test_the_readme_examples_print_what_they_say() -> None:
+    lines = SECTION.split("```\n", 2)[1].splitlines()
+    examples = list(zip(lines[::2], lines[1::2]))
+    assert len(examples) == 6
+    for command, output in examples:
+        assert command.startswith("$ lrsched ")
+        assert lrsched(*shlex.split(command)[2:]).stdout == output + "\n", command

@@ -372,7 +372,9 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
         except ScheduleError as error:
             usage_error(error.param, error.message)
         if emit_to is not None:
-            return print_expression(entry, ready, emit_to)
+            if checks.wanted:
+                usage_error("emit", "prints code, --expect and --check check rows: give one or the other")
+            return print_expression(entry, ready, emit_to, output)
         rates: Iterable[float] = map(ready.schedule, range(ready.rows))
         series = Series(entry.name, ready.params, rates, steps_per_epoch)
         emit(series, format, precision, checks=checks, log_y=log_y, output=output)
@@ -382,7 +384,7 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
     return command
 
 
-def print_expression(entry: Entry, ready: Plan, framework: Framework) -> None:
+def print_expression(entry: Entry, ready: Plan, framework: Framework, output: Path | None) -> None:
     """``--emit``: the framework's expression instead of the rows, on one line for ``$(...)``."""
     from lrsched_cli.emit.emitters import EmitError, expression
 
@@ -390,7 +392,11 @@ def print_expression(entry: Entry, ready: Plan, framework: Framework) -> None:
         code = expression(entry, ready, framework)
     except EmitError as error:
         usage_error("emit", f"{framework} cannot reproduce this {entry.name} schedule exactly: {error}")
-    typer.echo(code)
+    try:
+        with destination(output) as stream:
+            stream.write(code + "\n")
+    except OptionError as error:
+        usage_error(error.param, error.message)
 
 
 def _help(entry: Entry) -> tuple[str, str]:

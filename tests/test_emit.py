@@ -220,3 +220,15 @@ def test_the_readme_examples_print_what_they_say() -> None:
     for command, output in examples:
         assert command.startswith("$ lrsched ")
         assert lrsched(*shlex.split(command)[2:]).stdout == output + "\n", command
+
+
+def test_emit_writes_to_output(tmp_path: Path) -> None:
+    path = tmp_path / "scheduler.py"
+    result = lrsched("step", "--lr", "0.1", "--step-size", "3", "--emit", "torch", "--output", str(path))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert path.read_text() == "torch.optim.lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.1)\n"
+
+
+def test_emit_and_a_check_are_one_or_the_other() -> None:
+    result = lrsched("step", "--lr", "0.1", "--step-size", "3", "--emit", "torch", "--expect", "1=0.1")
+    assert_usage_error(result, "'--emit'", "--expect")

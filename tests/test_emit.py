@@ -123,6 +123,8 @@ def test_emitted_code(command: str) -> None:
         ("exponential --lr 0.1 --gamma 0.999 -n 2000 --emit keras", ["float32", "0.999"]),
         ("cosine-restarts --lr 0.1 --t-0 5 --decay 0.5 --emit torch", ["same peak", "--decay"]),
         ("cosine-restarts --lr 0.1 --t-0 1 -n 500 --emit optax", ["one cosine per restart cycle"]),
+        ("step --lr 1e39 --step-size 3 --emit keras", ["float32", "--lr 1e+39"]),
+        ("cosine --lr 0.1 --min-lr 1e-40 --emit optax", ["float32", "--min-lr 1e-40"]),
     ],
 )
 def test_inexpressible_schedules_are_usage_errors_that_say_why(command: str, fragments: list[str]) -> None:

@@ -127,6 +127,7 @@ def literal(value: object) -> str:
     raise TypeError(f"no literal for {value!r}")
 
 
+FLOAT32_NORMAL, FLOAT32_MAX = 2.0**-126, 3.4028234663852886e38
 FLOAT32_STEPS = 2**24
 """Keras and optax hold the step in float32: every integer up to here, and no further, is exact."""
 
@@ -137,8 +138,15 @@ def float32(x: float) -> float:
 
 
 def float32_steps(spec: Spec, framework: Framework) -> None:
+    """Refuse rows or rates that float32 cannot hold exactly enough: Keras and optax compute in it."""
     if spec.rows > FLOAT32_STEPS:
         raise EmitError(f"{NAMES[framework]} counts steps in float32, exact only up to {FLOAT32_STEPS} rows")
+    for name, value in spec.params.items():
+        for number in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(number, float) and number and not FLOAT32_NORMAL <= abs(number) <= FLOAT32_MAX:
+                raise EmitError(
+                    f"{NAMES[framework]} computes in float32, which cannot hold {name} = {number!r}"
+                )
 
 
 def float32_power(spec: Spec, framework: Framework, rate: float, exponent: float) -> None:

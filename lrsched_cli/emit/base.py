@@ -144,8 +144,9 @@ def float32_steps(spec: Spec, framework: Framework) -> None:
     for name, value in spec.params.items():
         for number in value if isinstance(value, (list, tuple)) else [value]:
             if isinstance(number, float) and number and not FLOAT32_NORMAL <= abs(number) <= FLOAT32_MAX:
+                option = "--" + name.replace("_", "-")
                 raise EmitError(
-                    f"{NAMES[framework]} computes in float32, which cannot hold {name} = {number!r}"
+                    f"{NAMES[framework]} computes in float32, which cannot hold {option} {number!r}"
                 )
 
 

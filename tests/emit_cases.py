@@ -76,7 +76,9 @@ CASES: dict[str, tuple[str, ...]] = {
     "piecewise --boundaries 5,15 --values 0.05,0.1,0.01 --warmup 3": ("optax",),
     "inverse-time --lr 0.1 --decay-rate 0.5": ("keras",),
     "inverse-time --lr 0.1 --decay-rate 1 --decay-steps 10 --staircase": ("keras",),
-    "onecycle --max-lr 0.1 --total-steps 30": ("torch",),
+    "onecycle --max-lr 0.1 --total-steps 30": ("torch", "optax"),
+    "onecycle --max-lr 0.1 --total-steps 20 --three-phase --pct-start 0.25": ("torch", "optax"),
+    "onecycle --max-lr 0.1 --total-steps 40 --anneal-strategy linear --div-factor 10": ("torch", "optax"),
     "onecycle --max-lr 0.1 --total-steps 25 --three-phase --anneal-strategy linear -n 26": ("torch",),
     "cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 4 -n 30": ("torch",),
     "cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 3 --step-size-down 5 --mode triangular2 -n 30": (

@@ -151,9 +151,30 @@ def polynomial(spec: Spec) -> str:
     return with_warmup(spec, [main], [])
 
 
-ONE_CYCLE = (
-    "optax's one-cycle schedules put the peak at step int(pct_start * T), PyTorch's at pct_start * T - 1"
-)
+def one_cycle(spec: Spec) -> str:
+    """PyTorch's one cycle as knots of a ``piecewise_interpolate_schedule``, when they are whole steps."""
+    spec.sets_rates(OPTAX, "the one-cycle schedule")
+    float32_steps(spec, OPTAX)
+    p = spec.params
+    total, pct, div = p["total_steps"], p["pct_start"], p["div_factor"]
+    spec.within(total - 1, "optax holds the last rate where PyTorch's OneCycleLR extrapolates one step on")
+    ends = [float(pct * total) - 1]  # as lrsched and PyTorch compute the phase ends
+    scales = [div]
+    if p["three_phase"]:
+        ends.append(float(2 * pct * total) - 2)
+        scales.append(1 / div)
+    ends.append(total - 1)
+    scales.append(1 / p["final_div_factor"] if p["three_phase"] else 1 / (div * p["final_div_factor"]))
+    if not all(float(end).is_integer() for end in ends):
+        raise EmitError(f"the phases end at steps {ends}, and optax's knots are whole steps")
+    return schedule(
+        "piecewise_interpolate_schedule",
+        interpolate_type="cosine" if p["anneal_strategy"] == "cos" else "linear",
+        init_value=p["max_lr"] / div,
+        boundaries_and_scales={int(end): scale for end, scale in zip(ends, scales)},
+    )
+
+
 EMITTERS: dict[str, Emitter | str] = {
     "step": exponential,  # a staircase exponential_decay
     "exponential": exponential,
@@ -165,7 +186,7 @@ EMITTERS: dict[str, Emitter | str] = {
     "polynomial": polynomial,
     "piecewise": piecewise,
     "inverse-time": "optax has no inverse-time decay",
-    "onecycle": ONE_CYCLE,
+    "onecycle": one_cycle,
     "cyclic": "optax has no cyclic schedule",
     "inverse-sqrt": "optax has no inverse square root decay",
     "wsd": "optax has no warmup-stable-decay schedule",

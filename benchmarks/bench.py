@@ -91,19 +91,17 @@ def main() -> None:
     _, peak = run([LRSCHED, "cosine", "--lr", "0.1", "-n", str(10 * n), "-f", "csv"])
     _, floor_peak = run([PYTHON, "-c", "pass"])
 
+    base, step = startup["python -c pass"], startup["lrsched step"]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of interleaved runs")
     print(
-        f"start-up    : {startup['lrsched step'] * 1000:6.0f} ms vs python -c pass {startup['python -c pass'] * 1000:4.0f} ms"
-        f"  -> {startup['lrsched step'] / startup['python -c pass']:.1f}x (budget 8x)"
+        f"start-up    : {step * 1000:6.0f} ms vs python -c pass {base * 1000:4.0f} ms -> {step / base:.1f}x (budget 8x)"
     )
-    print(
-        f"1M csv rows : {rows['lrsched csv']:6.2f} s  vs floor {rows['floor csv']:.2f} s"
-        f"  -> {rows['lrsched csv'] / rows['floor csv']:.2f}x (budget 1.5x)"
-    )
-    print(
-        f"  per step  : {rows['lrsched csv per step']:6.2f} s  vs floor {rows['floor csv per step']:.2f} s"
-        f"  -> {rows['lrsched csv per step'] / rows['floor csv per step']:.2f}x (budget 1.5x)"
-    )
+    for label, ours, floor in [
+        ("1M csv rows", "lrsched csv", "floor csv"),
+        ("  per step ", "lrsched csv per step", "floor csv per step"),
+    ]:
+        ratio = rows[ours] / rows[floor]
+        print(f"{label} : {rows[ours]:6.2f} s  vs floor {rows[floor]:.2f} s -> {ratio:.2f}x (budget 1.5x)")
     print(
         f"10M rows    : peak RSS {peak / 1024:.1f} MiB (python -c pass: {floor_peak / 1024:.1f} MiB; budget 64 MiB)"
     )

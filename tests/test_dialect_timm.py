@@ -19,15 +19,28 @@ def test_float_log_restart_boundary() -> None:
     last one at 243, and t = 242 is the end of the previous cycle: lr_min."""
     expression = "CosineLRScheduler(optimizer, t_initial=2, cycle_mul=3, cycle_limit=10)"
     assert rates_at(expression, [0, 1, 2, 8, 26, 79, 80, 81, 241, 242, 243], lr=1.0) == [
-        1.0, 0.5, 1.0, 1.0, 1.0, 0.0008459208643659122, 1.0, 0.9999059852242507, 9.401477574932926e-05,
-        0.0, 0.999989553622803,
+        1.0,
+        0.5,
+        1.0,
+        1.0,
+        1.0,
+        0.0008459208643659122,
+        1.0,
+        0.9999059852242507,
+        9.401477574932926e-05,
+        0.0,
+        0.999989553622803,
     ]
 
 
 def test_multistep_decays_one_step_early() -> None:
     expression = "MultiStepLRScheduler(optimizer, [5, 10], 0.1)"
     assert rates_at(expression, [0, 3, 4, 8, 9], lr=0.1) == [
-        0.1, 0.1, 0.010000000000000002, 0.010000000000000002, 0.0010000000000000002,
+        0.1,
+        0.1,
+        0.010000000000000002,
+        0.010000000000000002,
+        0.0010000000000000002,
     ]
     assert any("one step before each milestone" in note for note in reproduce(expression, lr=0.1).notes(10))
 
@@ -37,18 +50,30 @@ def test_multistep_decays_one_step_early() -> None:
     [
         pytest.param(  # the issue's example: warmup overlaps t_initial (warmup_prefix=False)
             "CosineLRScheduler(optimizer, t_initial=300, lr_min=1e-5, warmup_t=5, warmup_lr_init=1e-6)",
-            0.1, [0, 1, 4, 5, 299, 300, 301],
-            [1e-06, 0.020000800000000003, 0.08000020000000001, 0.09993148359005492, 1.2741257571220404e-05,
-             1e-05, 1e-05],
+            0.1,
+            [0, 1, 4, 5, 299, 300, 301],
+            [
+                1e-06,
+                0.020000800000000003,
+                0.08000020000000001,
+                0.09993148359005492,
+                1.2741257571220404e-05,
+                1e-05,
+                1e-05,
+            ],
             id="cosine-warmup",
         ),
         pytest.param(  # t = 0 is the constructor's lr, not the tanh formula at 0
-            "TanhLRScheduler(optimizer, t_initial=20)", 0.1, [0, 1, 19, 20, 21],
+            "TanhLRScheduler(optimizer, t_initial=20)",
+            0.1,
+            [0, 1, 19, 20, 21],
             [0.1, 0.0999997739675702, 0.0006692850924284844, 0.0, 0.0],
             id="tanh-first-row",
         ),
         pytest.param(  # warmup_prefix=True by default: decays counted after the warmup
-            "StepLRScheduler(optimizer, 5, 0.1, warmup_t=3, warmup_lr_init=0.001)", 0.1, [0, 2, 3, 7, 8],
+            "StepLRScheduler(optimizer, 5, 0.1, warmup_t=3, warmup_lr_init=0.001)",
+            0.1,
+            [0, 2, 3, 7, 8],
             [0.001, 0.067, 0.1, 0.1, 0.010000000000000002],
             id="step-warmup-prefix",
         ),
@@ -62,8 +87,13 @@ def test_shrinking_cycles_end_where_timm_raises() -> None:
     reproduction = reproduce("CosineLRScheduler(optimizer, 10, cycle_mul=0.5, cycle_limit=5)", lr=0.1)
     rates = list(islice(reproduction.rates(0.1), 100))
     assert len(rates) == 20
-    assert rates[15:] == [0.1, 0.06545084971874737, 0.009549150281252633, 0.06545084971874737,
-                          0.06545084971874737]
+    assert rates[15:] == [
+        0.1,
+        0.06545084971874737,
+        0.009549150281252633,
+        0.06545084971874737,
+        0.06545084971874737,
+    ]
     assert any("math domain error" in note for note in reproduction.notes(30))
 
 
@@ -108,8 +138,10 @@ def test_length_is_timm_cycle_length(expression: str, length: int) -> None:
     ("expression", "fragment"),
     [
         ("CosineLRScheduler(optimizer, t_initial=10)", "t is the epoch, as step(epoch) counts"),
-        ("StepLRScheduler(optimizer, 10, t_in_epochs=False)",
-         "t is the optimizer update, as step_update(num_updates) counts"),
+        (
+            "StepLRScheduler(optimizer, 10, t_in_epochs=False)",
+            "t is the optimizer update, as step_update(num_updates) counts",
+        ),
         ("CosineLRScheduler(optimizer, 10, warmup_t=2)", "row 1 has rate 0"),
         ("CosineLRScheduler(optimizer, 10)", "rows past 10"),
     ],

@@ -45,7 +45,9 @@ def test_every_format(fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("fmt", ["blog", "table", "csv", "json", "jsonl"])
 def test_every_format_per_step(fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
-    result = lrsched("step", "--lr", "0.1", "--step-size", "2", "-n", "3", "--steps-per-epoch", "2", "-f", fmt)
+    result = lrsched(
+        "step", "--lr", "0.1", "--step-size", "2", "-n", "3", "--steps-per-epoch", "2", "-f", fmt
+    )
     assert result.exit_code == 0
     golden(f"step_per_step.{fmt}", result.stdout)
 
@@ -84,7 +86,9 @@ def test_jsonl_is_one_object_per_line() -> None:
     ]
 
 
-@pytest.mark.parametrize(("fmt", "expected"), [("blog", ""), ("table", ""), ("csv", "epoch,lr\n"), ("jsonl", "")])
+@pytest.mark.parametrize(
+    ("fmt", "expected"), [("blog", ""), ("table", ""), ("csv", "epoch,lr\n"), ("jsonl", "")]
+)
 def test_zero_epochs_prints_nothing_but_a_header(fmt: str, expected: str) -> None:
     result = lrsched("step", "--lr", "0.1", "--step-size", "1", "-n", "0", "-f", fmt)
     assert result.exit_code == 0
@@ -114,7 +118,9 @@ def test_cosine_t_max_defaults_to_the_rows_left_after_warmup() -> None:
 
 
 def test_steps_per_epoch_lands_drops_on_the_exact_step() -> None:
-    result = lrsched("step", "--lr", "1", "--step-size", "3", "-n", "4", "--steps-per-epoch", "7", "-f", "csv")
+    result = lrsched(
+        "step", "--lr", "1", "--step-size", "3", "-n", "4", "--steps-per-epoch", "7", "-f", "csv"
+    )
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 28
     assert (rows[20]["epoch"], rows[20]["step"], rows[20]["lr"]) == ("3", "21", "1.0")
@@ -122,5 +128,9 @@ def test_steps_per_epoch_lands_drops_on_the_exact_step() -> None:
 
 
 def test_steps_per_epoch_samples_the_cosine_between_epochs() -> None:
-    data = json.loads(lrsched("cosine", "--lr", "1", "--t-max", "2", "--steps-per-epoch", "2", "-f", "json").stdout)
-    assert [row["lr"] for row in data["rows"]] == pytest.approx([1.0, 0.8535533905932737, 0.5, 0.1464466094067262])
+    data = json.loads(
+        lrsched("cosine", "--lr", "1", "--t-max", "2", "--steps-per-epoch", "2", "-f", "json").stdout
+    )
+    assert [row["lr"] for row in data["rows"]] == pytest.approx(
+        [1.0, 0.8535533905932737, 0.5, 0.1464466094067262]
+    )

@@ -16,7 +16,9 @@ times = st.integers(min_value=0, max_value=5_000)
 
 
 @given(lr=rates, step_size=lengths, gamma=factors, t=times)
-def test_step_decay_never_increases_and_stays_in_bounds(lr: float, step_size: int, gamma: float, t: int) -> None:
+def test_step_decay_never_increases_and_stays_in_bounds(
+    lr: float, step_size: int, gamma: float, t: int
+) -> None:
     schedule = step_decay(lr=lr, step_size=step_size, gamma=gamma)
     assert 0 <= schedule(t + 1) <= schedule(t) <= lr
 

@@ -73,8 +73,16 @@ def test_cosine_restarts_with_constant_period(t: int, expected: float) -> None:
 @pytest.mark.parametrize(
     ("t", "expected"),
     # periods 5, 10, 20: restarts at t = 5, 15, 35
-    [(0, 1.0), (4, (1 - 0.8090169943749475) / 2), (5, 1.0), (10, 0.5), (14, 0.02447174185242318),
-     (15, 1.0), (25, 0.5), (35, 1.0)],
+    [
+        (0, 1.0),
+        (4, (1 - 0.8090169943749475) / 2),
+        (5, 1.0),
+        (10, 0.5),
+        (14, 0.02447174185242318),
+        (15, 1.0),
+        (25, 0.5),
+        (35, 1.0),
+    ],
 )
 def test_cosine_restarts_with_growing_periods_restart_on_exact_epochs(t: int, expected: float) -> None:
     assert cosine_restarts(lr=1.0, t_0=5, t_mult=2)(t) == approx(expected, rel=1e-12)

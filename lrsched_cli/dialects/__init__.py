@@ -31,12 +31,21 @@ _MODULES: Mapping[str, str] = {
 
 PREFIXES: Mapping[str, tuple[str, ...]] = {
     "torch": ("torch.optim.lr_scheduler",),
-    "keras": ("keras.optimizers.schedules", "tf.keras.optimizers.schedules",
-              "tensorflow.keras.optimizers.schedules"),
+    "keras": (
+        "keras.optimizers.schedules",
+        "tf.keras.optimizers.schedules",
+        "tensorflow.keras.optimizers.schedules",
+    ),
     "optax": ("optax", "optax.schedules"),
     "hf": ("transformers", "transformers.optimization"),
-    "timm": ("timm.scheduler", "timm.scheduler.cosine_lr", "timm.scheduler.step_lr",
-             "timm.scheduler.multistep_lr", "timm.scheduler.poly_lr", "timm.scheduler.tanh_lr"),
+    "timm": (
+        "timm.scheduler",
+        "timm.scheduler.cosine_lr",
+        "timm.scheduler.step_lr",
+        "timm.scheduler.multistep_lr",
+        "timm.scheduler.poly_lr",
+        "timm.scheduler.tanh_lr",
+    ),
 }
 """Module paths a scheduler name may be written with. Their trailing parts work too
 (``lr_scheduler.StepLR`` after ``from torch.optim import lr_scheduler``)."""
@@ -155,9 +164,7 @@ def _json(value: object) -> object:
     return value
 
 
-def _resolve(
-    dotted: str, registry: Mapping[str, Mapping[str, Scheduler]]
-) -> tuple[str, Scheduler]:
+def _resolve(dotted: str, registry: Mapping[str, Mapping[str, Scheduler]]) -> tuple[str, Scheduler]:
     module, _, name = dotted.rpartition(".")
     frameworks = [
         framework
@@ -167,8 +174,9 @@ def _resolve(
     if not frameworks:
         prefixes = ", ".join(f"{p}." for ps in PREFIXES.values() for p in ps)
         raise DialectError(f"unknown module `{module}` in `{dotted}`; known prefixes: {prefixes}")
-    found = [(framework, registry[framework][name])
-             for framework in frameworks if name in registry[framework]]
+    found = [
+        (framework, registry[framework][name]) for framework in frameworks if name in registry[framework]
+    ]
     if len(found) == 1:
         return found[0]
     if found:

@@ -22,8 +22,9 @@ from lrsched_cli.dialects.torch_emulation import Group, LambdaScheduler, Schedul
 Factor = Callable[[int, float], float]
 """``lr_lambda(t)`` given also ``optimizer.defaults['lr']``, which two schedules read."""
 
-WASTED_FIRST_STEP = ("the first row's rate is 0: warmup starts from 0, so the first update is "
-                     "wasted (transformers#34754)")
+WASTED_FIRST_STEP = (
+    "the first row's rate is 0: warmup starts from 0, so the first update is wasted (transformers#34754)"
+)
 
 
 def _schedule(
@@ -65,8 +66,9 @@ def get_constant_schedule(optimizer: object, last_epoch: int = -1) -> Reproducti
     return _schedule("get_constant_schedule", optimizer, last_epoch, lambda step, lr: 1)
 
 
-def get_constant_schedule_with_warmup(optimizer: object, num_warmup_steps: int,
-                                      last_epoch: int = -1) -> Reproduction:
+def get_constant_schedule_with_warmup(
+    optimizer: object, num_warmup_steps: int, last_epoch: int = -1
+) -> Reproduction:
     warmup = number("num_warmup_steps", num_warmup_steps)
 
     def factor(step: int, lr: float) -> float:
@@ -74,13 +76,12 @@ def get_constant_schedule_with_warmup(optimizer: object, num_warmup_steps: int,
             return float(step) / float(max(1.0, warmup))
         return 1.0
 
-    return _schedule("get_constant_schedule_with_warmup", optimizer, last_epoch, factor,
-                     warmup=warmup)
+    return _schedule("get_constant_schedule_with_warmup", optimizer, last_epoch, factor, warmup=warmup)
 
 
-def get_linear_schedule_with_warmup(optimizer: object, num_warmup_steps: int,
-                                    num_training_steps: int,
-                                    last_epoch: int = -1) -> Reproduction:
+def get_linear_schedule_with_warmup(
+    optimizer: object, num_warmup_steps: int, num_training_steps: int, last_epoch: int = -1
+) -> Reproduction:
     warmup = number("num_warmup_steps", num_warmup_steps)
     total = number("num_training_steps", num_training_steps)
 
@@ -89,13 +90,24 @@ def get_linear_schedule_with_warmup(optimizer: object, num_warmup_steps: int,
             return _warmup(step, warmup)
         return max(0.0, float(total - step) / float(max(1, total - warmup)))
 
-    return _schedule("get_linear_schedule_with_warmup", optimizer, last_epoch, factor,
-                     warmup=warmup, total=total, past_end="the rate stays 0")
+    return _schedule(
+        "get_linear_schedule_with_warmup",
+        optimizer,
+        last_epoch,
+        factor,
+        warmup=warmup,
+        total=total,
+        past_end="the rate stays 0",
+    )
 
 
-def get_cosine_schedule_with_warmup(optimizer: object, num_warmup_steps: int,
-                                    num_training_steps: int, num_cycles: float = 0.5,
-                                    last_epoch: int = -1) -> Reproduction:
+def get_cosine_schedule_with_warmup(
+    optimizer: object,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: float = 0.5,
+    last_epoch: int = -1,
+) -> Reproduction:
     warmup = number("num_warmup_steps", num_warmup_steps)
     total = number("num_training_steps", num_training_steps)
     cycles = number("num_cycles", num_cycles)
@@ -106,15 +118,25 @@ def get_cosine_schedule_with_warmup(optimizer: object, num_warmup_steps: int,
         progress = float(step - warmup) / float(max(1, total - warmup))
         return max(0.0, 0.5 * (1.0 + math.cos(math.pi * float(cycles) * 2.0 * progress)))
 
-    return _schedule("get_cosine_schedule_with_warmup", optimizer, last_epoch, factor,
-                     warmup=warmup, total=total, past_end=_PERIODIC)
+    return _schedule(
+        "get_cosine_schedule_with_warmup",
+        optimizer,
+        last_epoch,
+        factor,
+        warmup=warmup,
+        total=total,
+        past_end=_PERIODIC,
+    )
 
 
 _PERIODIC = "the cosine is periodic, so the rate climbs back instead of staying at its floor"
 
 
 def get_cosine_with_hard_restarts_schedule_with_warmup(
-    optimizer: object, num_warmup_steps: int, num_training_steps: int, num_cycles: int = 1,
+    optimizer: object,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: int = 1,
     last_epoch: int = -1,
 ) -> Reproduction:
     warmup = number("num_warmup_steps", num_warmup_steps)
@@ -129,13 +151,24 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
             return 0.0
         return max(0.0, 0.5 * (1.0 + math.cos(math.pi * ((float(cycles) * progress) % 1.0))))
 
-    return _schedule("get_cosine_with_hard_restarts_schedule_with_warmup", optimizer,
-                     last_epoch, factor, warmup=warmup, total=total, past_end="the rate stays 0")
+    return _schedule(
+        "get_cosine_with_hard_restarts_schedule_with_warmup",
+        optimizer,
+        last_epoch,
+        factor,
+        warmup=warmup,
+        total=total,
+        past_end="the rate stays 0",
+    )
 
 
 def get_polynomial_decay_schedule_with_warmup(
-    optimizer: object, num_warmup_steps: int, num_training_steps: int, lr_end: float = 1e-7,
-    power: float = 1.0, last_epoch: int = -1,
+    optimizer: object,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    lr_end: float = 1e-7,
+    power: float = 1.0,
+    last_epoch: int = -1,
 ) -> Reproduction:
     warmup = number("num_warmup_steps", num_warmup_steps)
     total = number("num_training_steps", num_training_steps)
@@ -144,8 +177,7 @@ def get_polynomial_decay_schedule_with_warmup(
 
     def check(lr_init: float) -> None:
         if not lr_init > end:
-            raise DialectError(f"lr_end ({lr_end}) must be smaller than initial lr ({lr_init})",
-                               "lr_end")
+            raise DialectError(f"lr_end ({lr_end}) must be smaller than initial lr ({lr_init})", "lr_end")
 
     def factor(step: int, lr_init: float) -> float:
         if step < warmup:
@@ -158,13 +190,21 @@ def get_polynomial_decay_schedule_with_warmup(
         decay: float = lr_range * pct_remaining**exponent + end
         return decay / lr_init
 
-    return _schedule("get_polynomial_decay_schedule_with_warmup", optimizer, last_epoch, factor,
-                     warmup=warmup, total=total, past_end="the rate stays at lr_end", check=check)
+    return _schedule(
+        "get_polynomial_decay_schedule_with_warmup",
+        optimizer,
+        last_epoch,
+        factor,
+        warmup=warmup,
+        total=total,
+        past_end="the rate stays at lr_end",
+        check=check,
+    )
 
 
-def get_inverse_sqrt_schedule(optimizer: object, num_warmup_steps: int,
-                              timescale: int | None = None,
-                              last_epoch: int = -1) -> Reproduction:
+def get_inverse_sqrt_schedule(
+    optimizer: object, num_warmup_steps: int, timescale: int | None = None, last_epoch: int = -1
+) -> Reproduction:
     warmup = number("num_warmup_steps", num_warmup_steps)
     scale = (warmup or 10_000) if timescale is None else number("timescale", timescale)
 
@@ -186,21 +226,26 @@ def _min_lr_rate(min_lr: object, min_lr_rate: object) -> Callable[[float], float
 
         def rate(lr: float) -> float:
             if lr == 0:
-                raise DialectError("min_lr is divided by the optimizer's rate: --lr cannot be 0",
-                                   "min_lr")
+                raise DialectError("min_lr is divided by the optimizer's rate: --lr cannot be 0", "min_lr")
             return floor / lr
 
         return rate
     if min_lr_rate is None:
-        raise DialectError("One of min_lr or min_lr_rate should be set through the "
-                           "`lr_scheduler_kwargs`", "min_lr_rate")
+        raise DialectError(
+            "One of min_lr or min_lr_rate should be set through the `lr_scheduler_kwargs`", "min_lr_rate"
+        )
     fixed = number("min_lr_rate", min_lr_rate)
     return lambda lr: fixed
 
 
 def get_cosine_with_min_lr_schedule_with_warmup(
-    optimizer: object, num_warmup_steps: int, num_training_steps: int, num_cycles: float = 0.5,
-    last_epoch: int = -1, min_lr: float | None = None, min_lr_rate: float | None = None,
+    optimizer: object,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: float = 0.5,
+    last_epoch: int = -1,
+    min_lr: float | None = None,
+    min_lr_rate: float | None = None,
 ) -> Reproduction:
     warmup = number("num_warmup_steps", num_warmup_steps)
     total = number("num_training_steps", num_training_steps)
@@ -215,14 +260,26 @@ def get_cosine_with_min_lr_schedule_with_warmup(
         rate = floor_rate(lr)
         return max(0, value * (1 - rate) + rate)
 
-    return _schedule("get_cosine_with_min_lr_schedule_with_warmup", optimizer, last_epoch,
-                     factor, warmup=warmup, total=total, past_end=_PERIODIC,
-                     check=floor_rate)
+    return _schedule(
+        "get_cosine_with_min_lr_schedule_with_warmup",
+        optimizer,
+        last_epoch,
+        factor,
+        warmup=warmup,
+        total=total,
+        past_end=_PERIODIC,
+        check=floor_rate,
+    )
 
 
 def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
-    optimizer: object, num_warmup_steps: int, num_training_steps: int, num_cycles: float = 0.5,
-    last_epoch: int = -1, min_lr: float | None = None, min_lr_rate: float | None = None,
+    optimizer: object,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: float = 0.5,
+    last_epoch: int = -1,
+    min_lr: float | None = None,
+    min_lr_rate: float | None = None,
     warmup_lr_rate: float | None = None,
 ) -> Reproduction:
     warmup = float(number("num_warmup_steps", num_warmup_steps))
@@ -242,29 +299,45 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
         rate = floor_rate(lr)
         return max(0, value * (1 - rate) + rate)
 
-    return _schedule("get_cosine_with_min_lr_schedule_with_warmup_lr_rate", optimizer,
-                     last_epoch, factor, warmup=warmup, total=total, past_end=_PERIODIC,
-                     check=floor_rate)
+    return _schedule(
+        "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",
+        optimizer,
+        last_epoch,
+        factor,
+        warmup=warmup,
+        total=total,
+        past_end=_PERIODIC,
+        check=floor_rate,
+    )
 
 
 _WSD_SHAPES = ("linear", "cosine", "1-sqrt")
 
 
 def get_wsd_schedule(
-    optimizer: object, num_warmup_steps: int, num_decay_steps: int,
-    num_training_steps: int | None = None, num_stable_steps: int | None = None,
-    warmup_type: str = "linear", decay_type: str = "cosine", min_lr_ratio: float = 0,
-    num_cycles: float = 0.5, last_epoch: int = -1,
+    optimizer: object,
+    num_warmup_steps: int,
+    num_decay_steps: int,
+    num_training_steps: int | None = None,
+    num_stable_steps: int | None = None,
+    warmup_type: str = "linear",
+    decay_type: str = "cosine",
+    min_lr_ratio: float = 0,
+    num_cycles: float = 0.5,
+    last_epoch: int = -1,
 ) -> Reproduction:
     if num_training_steps is None and num_stable_steps is None:
-        raise DialectError("Either num_training_steps or num_stable_steps must be specified.",
-                           "num_training_steps")
+        raise DialectError(
+            "Either num_training_steps or num_stable_steps must be specified.", "num_training_steps"
+        )
     if warmup_type not in _WSD_SHAPES:
-        raise DialectError(f"Unknown warmup type: {warmup_type}, expected 'linear', 'cosine' or "
-                           "'1-sqrt'", "warmup_type")
+        raise DialectError(
+            f"Unknown warmup type: {warmup_type}, expected 'linear', 'cosine' or '1-sqrt'", "warmup_type"
+        )
     if decay_type not in _WSD_SHAPES:
-        raise DialectError(f"Unknown decay type: {decay_type}, expected 'linear', 'cosine' or "
-                           "'1-sqrt'", "decay_type")
+        raise DialectError(
+            f"Unknown decay type: {decay_type}, expected 'linear', 'cosine' or '1-sqrt'", "decay_type"
+        )
     warmup = number("num_warmup_steps", num_warmup_steps)
     decay = number("num_decay_steps", num_decay_steps)
     if num_stable_steps is None:
@@ -297,14 +370,23 @@ def get_wsd_schedule(
             return max(0.0, value * (1.0 - floor) + floor)
         return floor
 
-    return _schedule("get_wsd_schedule", optimizer, last_epoch, factor, warmup=warmup,
-                     total=warmup + stable + decay, past_end="the rate stays at min_lr_ratio")
+    return _schedule(
+        "get_wsd_schedule",
+        optimizer,
+        last_epoch,
+        factor,
+        warmup=warmup,
+        total=warmup + stable + decay,
+        past_end="the rate stays at min_lr_ratio",
+    )
 
 
 def _metric_driven(name: str) -> Callable[..., Reproduction]:
     def refuse(optimizer: object, **kwargs: object) -> Reproduction:
-        raise DialectError(f"{name} changes the rate from a metric (validation loss), not from "
-                           "the step: use `lrsched plateau` with your metric series")
+        raise DialectError(
+            f"{name} changes the rate from a metric (validation loss), not from "
+            "the step: use `lrsched plateau` with your metric series"
+        )
 
     refuse.__name__ = name
     return refuse
@@ -330,14 +412,21 @@ TYPE_TO_SCHEDULER_FUNCTION: Mapping[str, Callable[..., Reproduction]] = {
 """transformers' ``SchedulerType`` value -> function, as in ``optimization.py``."""
 
 
-def get_scheduler(name: str, optimizer: object, num_warmup_steps: int | None = None,
-                  num_training_steps: int | None = None,
-                  scheduler_specific_kwargs: dict[str, object] | None = None) -> Reproduction:
+def get_scheduler(
+    name: str,
+    optimizer: object,
+    num_warmup_steps: int | None = None,
+    num_training_steps: int | None = None,
+    scheduler_specific_kwargs: dict[str, object] | None = None,
+) -> Reproduction:
     if not isinstance(name, str) or name not in TYPE_TO_SCHEDULER_FUNCTION:
         close = difflib.get_close_matches(str(name), TYPE_TO_SCHEDULER_FUNCTION, n=2)
         hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
-        raise DialectError(f"{describe(name)} is not a valid SchedulerType{hint}; choose from "
-                           f"{', '.join(map(repr, TYPE_TO_SCHEDULER_FUNCTION))}", "name")
+        raise DialectError(
+            f"{describe(name)} is not a valid SchedulerType{hint}; choose from "
+            f"{', '.join(map(repr, TYPE_TO_SCHEDULER_FUNCTION))}",
+            "name",
+        )
     function = TYPE_TO_SCHEDULER_FUNCTION[name]
     if name == "constant":
         return function(optimizer)
@@ -346,27 +435,32 @@ def get_scheduler(name: str, optimizer: object, num_warmup_steps: int | None = N
     if not isinstance(scheduler_specific_kwargs, dict) or not all(
         isinstance(key, str) for key in scheduler_specific_kwargs
     ):
-        raise DialectError(f"expected a dict of keyword arguments, got "
-                           f"{describe(scheduler_specific_kwargs)}", "scheduler_specific_kwargs")
+        raise DialectError(
+            f"expected a dict of keyword arguments, got {describe(scheduler_specific_kwargs)}",
+            "scheduler_specific_kwargs",
+        )
     if name in ("reduce_lr_on_plateau", "greedy"):
         return function(optimizer, **scheduler_specific_kwargs)
     if num_warmup_steps is None:
-        raise DialectError(f"{name} requires `num_warmup_steps`, please provide that argument.",
-                           "num_warmup_steps")
+        raise DialectError(
+            f"{name} requires `num_warmup_steps`, please provide that argument.", "num_warmup_steps"
+        )
     kwargs: dict[str, object] = {"num_warmup_steps": num_warmup_steps}
     if name == "constant_with_warmup":
         return function(optimizer, **kwargs)
     if name == "inverse_sqrt":
         return _bound(function, optimizer, {**kwargs, **scheduler_specific_kwargs})
     if name != "warmup_stable_decay" and num_training_steps is None:
-        raise DialectError(f"{name} requires `num_training_steps`, please provide that argument.",
-                           "num_training_steps")
+        raise DialectError(
+            f"{name} requires `num_training_steps`, please provide that argument.", "num_training_steps"
+        )
     kwargs["num_training_steps"] = num_training_steps
     return _bound(function, optimizer, {**kwargs, **scheduler_specific_kwargs})
 
 
-def _bound(function: Callable[..., Reproduction], optimizer: object,
-           kwargs: Mapping[str, object]) -> Reproduction:
+def _bound(
+    function: Callable[..., Reproduction], optimizer: object, kwargs: Mapping[str, object]
+) -> Reproduction:
     try:
         inspect.signature(function).bind(optimizer, **kwargs)
     except TypeError as exc:
@@ -375,6 +469,5 @@ def _bound(function: Callable[..., Reproduction], optimizer: object,
 
 
 SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
-    function.__name__: function
-    for function in (get_scheduler, *TYPE_TO_SCHEDULER_FUNCTION.values())
+    function.__name__: function for function in (get_scheduler, *TYPE_TO_SCHEDULER_FUNCTION.values())
 }

@@ -73,8 +73,17 @@ class Call:
 
 
 Value: TypeAlias = (
-    int | float | str | bool | Name | Lambda | Call
-    | list["Value"] | tuple["Value", ...] | dict["Value", "Value"] | None
+    int
+    | float
+    | str
+    | bool
+    | Name
+    | Lambda
+    | Call
+    | list["Value"]
+    | tuple["Value", ...]
+    | dict["Value", "Value"]
+    | None
 )
 
 
@@ -174,8 +183,20 @@ LAMBDA_FUNCTIONS: Mapping[str, Callable[..., float]] = {
     "round": round,
     **{
         f"math.{name}": getattr(math, name)
-        for name in ("cos", "sin", "tan", "tanh", "exp", "log", "log2", "log10", "sqrt",
-                     "floor", "ceil", "pow")
+        for name in (
+            "cos",
+            "sin",
+            "tan",
+            "tanh",
+            "exp",
+            "log",
+            "log2",
+            "log10",
+            "sqrt",
+            "floor",
+            "ceil",
+            "pow",
+        )
     },
 }
 """What a lambda body may call."""

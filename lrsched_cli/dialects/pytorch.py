@@ -10,8 +10,6 @@ Decisions:
 - ``last_epoch`` other than -1 (resuming from a checkpoint) is refused.
 """
 
-
-
 from __future__ import annotations
 
 import math
@@ -41,8 +39,7 @@ from lrsched_cli.dialects.torch_emulation import (
 
 def LambdaLR(optimizer: object, lr_lambda: object, last_epoch: int = -1) -> Reproduction:
     function = lambda_argument("lr_lambda", lr_lambda)
-    return reproduction("LambdaLR", optimizer, last_epoch,
-                         lambda group: LambdaScheduler(group, function))
+    return reproduction("LambdaLR", optimizer, last_epoch, lambda group: LambdaScheduler(group, function))
 
 
 class _MultiplicativeLR(LambdaScheduler):
@@ -54,8 +51,9 @@ class _MultiplicativeLR(LambdaScheduler):
 
 def MultiplicativeLR(optimizer: object, lr_lambda: object, last_epoch: int = -1) -> Reproduction:
     function = lambda_argument("lr_lambda", lr_lambda)
-    return reproduction("MultiplicativeLR", optimizer, last_epoch,
-                         lambda group: _MultiplicativeLR(group, function))
+    return reproduction(
+        "MultiplicativeLR", optimizer, last_epoch, lambda group: _MultiplicativeLR(group, function)
+    )
 
 
 class _StepLR(Scheduler):
@@ -73,12 +71,10 @@ class _StepLR(Scheduler):
         return float(self.base_lr * self.gamma ** (self.last_epoch // self.step_size))
 
 
-def StepLR(optimizer: object, step_size: int, gamma: float = 0.1,
-           last_epoch: int = -1) -> Reproduction:
+def StepLR(optimizer: object, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> Reproduction:
     size = nonzero("step_size", step_size)
     factor = number("gamma", gamma)
-    return reproduction("StepLR", optimizer, last_epoch,
-                         lambda group: _StepLR(group, size, factor))
+    return reproduction("StepLR", optimizer, last_epoch, lambda group: _StepLR(group, size, factor))
 
 
 class _MultiStepLR(Scheduler):
@@ -97,12 +93,14 @@ class _MultiStepLR(Scheduler):
         return self.base_lr * self.gamma ** bisect_right(milestones, self.last_epoch)
 
 
-def MultiStepLR(optimizer: object, milestones: object, gamma: float = 0.1,
-                last_epoch: int = -1) -> Reproduction:
+def MultiStepLR(
+    optimizer: object, milestones: object, gamma: float = 0.1, last_epoch: int = -1
+) -> Reproduction:
     steps = milestones_of("milestones", milestones)
     factor = number("gamma", gamma)
-    return reproduction("MultiStepLR", optimizer, last_epoch,
-                         lambda group: _MultiStepLR(group, steps, factor))
+    return reproduction(
+        "MultiStepLR", optimizer, last_epoch, lambda group: _MultiStepLR(group, steps, factor)
+    )
 
 
 class _ConstantLR(Scheduler):
@@ -119,13 +117,12 @@ class _ConstantLR(Scheduler):
         return self.group.lr * (1.0 / self.factor)
 
     def closed_form_lr(self) -> float:
-        return self.base_lr * (
-            self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor)
-        )
+        return self.base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
 
 
-def ConstantLR(optimizer: object, factor: float = 1.0 / 3, total_iters: int = 5,
-               last_epoch: int = -1) -> Reproduction:
+def ConstantLR(
+    optimizer: object, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
+) -> Reproduction:
     scale = number("factor", factor)
     if scale > 1.0 or scale < 0:
         raise DialectError(
@@ -133,8 +130,7 @@ def ConstantLR(optimizer: object, factor: float = 1.0 / 3, total_iters: int = 5,
             "factor",
         )
     iters = number("total_iters", total_iters)
-    return reproduction("ConstantLR", optimizer, last_epoch,
-                         lambda group: _ConstantLR(group, scale, iters))
+    return reproduction("ConstantLR", optimizer, last_epoch, lambda group: _ConstantLR(group, scale, iters))
 
 
 class _LinearLR(Scheduler):
@@ -167,8 +163,13 @@ class _LinearLR(Scheduler):
         )
 
 
-def LinearLR(optimizer: object, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
-             total_iters: int = 5, last_epoch: int = -1) -> Reproduction:
+def LinearLR(
+    optimizer: object,
+    start_factor: float = 1.0 / 3,
+    end_factor: float = 1.0,
+    total_iters: int = 5,
+    last_epoch: int = -1,
+) -> Reproduction:
     start = number("start_factor", start_factor)
     if start > 1.0 or start <= 0:
         raise DialectError(
@@ -183,8 +184,7 @@ def LinearLR(optimizer: object, start_factor: float = 1.0 / 3, end_factor: float
             "end_factor",
         )
     iters = number("total_iters", total_iters)
-    return reproduction("LinearLR", optimizer, last_epoch,
-                         lambda group: _LinearLR(group, start, end, iters))
+    return reproduction("LinearLR", optimizer, last_epoch, lambda group: _LinearLR(group, start, end, iters))
 
 
 class _ExponentialLR(Scheduler):
@@ -203,8 +203,7 @@ class _ExponentialLR(Scheduler):
 
 def ExponentialLR(optimizer: object, gamma: float, last_epoch: int = -1) -> Reproduction:
     factor = number("gamma", gamma)
-    return reproduction("ExponentialLR", optimizer, last_epoch,
-                         lambda group: _ExponentialLR(group, factor))
+    return reproduction("ExponentialLR", optimizer, last_epoch, lambda group: _ExponentialLR(group, factor))
 
 
 class _PolynomialLR(Scheduler):
@@ -217,24 +216,28 @@ class _PolynomialLR(Scheduler):
         if self._is_initial or self.last_epoch > self.total_iters:
             return self.group.lr
         decay_factor: float = (
-            (1.0 - self.last_epoch / self.total_iters)
-            / (1.0 - (self.last_epoch - 1) / self.total_iters)
+            (1.0 - self.last_epoch / self.total_iters) / (1.0 - (self.last_epoch - 1) / self.total_iters)
         ) ** self.power
         return self.group.lr * decay_factor
 
     def closed_form_lr(self) -> float:
-        return float(self.base_lr * (
-            1.0 - min(self.total_iters, self.last_epoch) / self.total_iters
-        ) ** self.power)
+        return float(
+            self.base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+        )
 
 
-def PolynomialLR(optimizer: object, total_iters: int = 5, power: float = 1.0,
-                 last_epoch: int = -1) -> Reproduction:
+def PolynomialLR(
+    optimizer: object, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
+) -> Reproduction:
     iters = nonzero("total_iters", total_iters)
     exponent = number("power", power)
-    return reproduction("PolynomialLR", optimizer, last_epoch,
-                         lambda group: _PolynomialLR(group, iters, exponent),
-                         length=int(iters) + 1 if iters > 0 else None)
+    return reproduction(
+        "PolynomialLR",
+        optimizer,
+        last_epoch,
+        lambda group: _PolynomialLR(group, iters, exponent),
+        length=int(iters) + 1 if iters > 0 else None,
+    )
 
 
 class _CosineAnnealingLR(Scheduler):
@@ -247,37 +250,45 @@ class _CosineAnnealingLR(Scheduler):
         if self._is_initial:
             return self.group.lr
         if self._step_count == 1 and self.last_epoch > 0:
-            return self.eta_min + (self.base_lr - self.eta_min) * (
-                1 + math.cos(self.last_epoch * math.pi / self.T_max)
-            ) / 2
+            return (
+                self.eta_min
+                + (self.base_lr - self.eta_min) * (1 + math.cos(self.last_epoch * math.pi / self.T_max)) / 2
+            )
         if (self.last_epoch - 1 - self.T_max) % (2 * self.T_max) == 0:
-            return self.group.lr + (self.base_lr - self.eta_min) * (
-                1 - math.cos(math.pi / self.T_max)
-            ) / 2
+            return self.group.lr + (self.base_lr - self.eta_min) * (1 - math.cos(math.pi / self.T_max)) / 2
         return (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / (
             1 + math.cos(math.pi * (self.last_epoch - 1) / self.T_max)
         ) * (self.group.lr - self.eta_min) + self.eta_min
 
     def closed_form_lr(self) -> float:
-        return self.eta_min + (self.base_lr - self.eta_min) * (
-            1 + math.cos(math.pi * self.last_epoch / self.T_max)
-        ) / 2
+        return (
+            self.eta_min
+            + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+        )
 
 
-def CosineAnnealingLR(optimizer: object, T_max: int, eta_min: float = 0.0,
-                      last_epoch: int = -1) -> Reproduction:
+def CosineAnnealingLR(
+    optimizer: object, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
+) -> Reproduction:
     period = nonzero("T_max", T_max)
     floor = number("eta_min", eta_min)
 
     def notes(rows: int) -> list[str]:
         if rows <= period + 1:
             return []
-        return [f"CosineAnnealingLR is periodic: after T_max={T_max} the rate climbs back "
-                "towards the initial rate instead of staying at eta_min"]
+        return [
+            f"CosineAnnealingLR is periodic: after T_max={T_max} the rate climbs back "
+            "towards the initial rate instead of staying at eta_min"
+        ]
 
-    return reproduction("CosineAnnealingLR", optimizer, last_epoch,
-                         lambda group: _CosineAnnealingLR(group, period, floor),
-                         length=int(period) + 1 if period > 0 else None, notes=notes)
+    return reproduction(
+        "CosineAnnealingLR",
+        optimizer,
+        last_epoch,
+        lambda group: _CosineAnnealingLR(group, period, floor),
+        length=int(period) + 1 if period > 0 else None,
+        notes=notes,
+    )
 
 
 class _CosineAnnealingWarmRestarts(Scheduler):
@@ -290,9 +301,9 @@ class _CosineAnnealingWarmRestarts(Scheduler):
         super().__init__(group)
 
     def get_lr(self) -> float:
-        return self.eta_min + (self.base_lr - self.eta_min) * (
-            1 + math.cos(math.pi * self.T_cur / self.T_i)
-        ) / 2
+        return (
+            self.eta_min + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+        )
 
     def step(self) -> None:
         # Stepped without an epoch, torch uses this integer loop (its float `log` path,
@@ -310,23 +321,38 @@ class _CosineAnnealingWarmRestarts(Scheduler):
         self.group.lr = self.get_lr()
 
 
-def CosineAnnealingWarmRestarts(optimizer: object, T_0: int, T_mult: int = 1,
-                                eta_min: float = 0.0, last_epoch: int = -1) -> Reproduction:
+def CosineAnnealingWarmRestarts(
+    optimizer: object, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
+) -> Reproduction:
     if isinstance(T_0, bool) or not isinstance(T_0, int) or T_0 <= 0:
         raise DialectError(f"Expected positive integer T_0, but got {describe(T_0)}", "T_0")
     if isinstance(T_mult, bool) or not isinstance(T_mult, int) or T_mult < 1:
-        raise DialectError(f"Expected integer T_mult >= 1, but got {describe(T_mult)}",
-                           "T_mult")
+        raise DialectError(f"Expected integer T_mult >= 1, but got {describe(T_mult)}", "T_mult")
     floor = number("eta_min", eta_min)
-    return reproduction("CosineAnnealingWarmRestarts", optimizer, last_epoch,
-                         lambda group: _CosineAnnealingWarmRestarts(group, T_0, T_mult, floor))
+    return reproduction(
+        "CosineAnnealingWarmRestarts",
+        optimizer,
+        last_epoch,
+        lambda group: _CosineAnnealingWarmRestarts(group, T_0, T_mult, floor),
+    )
 
 
 SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
     function.__name__: function
     for function in (
-        LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR,
-        PolynomialLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR,
-        SequentialLR, ChainedScheduler,
+        LambdaLR,
+        MultiplicativeLR,
+        StepLR,
+        MultiStepLR,
+        ConstantLR,
+        LinearLR,
+        ExponentialLR,
+        PolynomialLR,
+        CosineAnnealingLR,
+        CosineAnnealingWarmRestarts,
+        CyclicLR,
+        OneCycleLR,
+        SequentialLR,
+        ChainedScheduler,
     )
 }

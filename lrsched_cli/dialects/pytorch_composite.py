@@ -9,8 +9,6 @@ that sets the rate outright (CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts, 
 overrides the ones before it.
 """
 
-
-
 from __future__ import annotations
 
 import math
@@ -32,8 +30,18 @@ from lrsched_cli.dialects.torch_emulation import (
 
 
 class _CyclicLR(Scheduler):
-    def __init__(self, group: Group, base_lr: float, max_lr: float, up: float, down: float,
-                 mode: str, gamma: float, scale_fn: Lambda | None, scale_mode: str) -> None:
+    def __init__(
+        self,
+        group: Group,
+        base_lr: float,
+        max_lr: float,
+        up: float,
+        down: float,
+        mode: str,
+        gamma: float,
+        scale_fn: Lambda | None,
+        scale_mode: str,
+    ) -> None:
         group.lr = base_lr
         self.max_lr = max_lr
         self.total_size = up + down
@@ -62,11 +70,21 @@ class _CyclicLR(Scheduler):
         return self.base_lr + base_height * self.scale_fn(self.last_epoch)
 
 
-def CyclicLR(optimizer: object, base_lr: object, max_lr: object, step_size_up: int = 2000,
-             step_size_down: int | None = None, mode: str = "triangular", gamma: float = 1.0,
-             scale_fn: object = None, scale_mode: str = "cycle", cycle_momentum: bool = True,
-             base_momentum: float = 0.8, max_momentum: float = 0.9,
-             last_epoch: int = -1) -> Reproduction:
+def CyclicLR(
+    optimizer: object,
+    base_lr: object,
+    max_lr: object,
+    step_size_up: int = 2000,
+    step_size_down: int | None = None,
+    mode: str = "triangular",
+    gamma: float = 1.0,
+    scale_fn: object = None,
+    scale_mode: str = "cycle",
+    cycle_momentum: bool = True,
+    base_momentum: float = 0.8,
+    max_momentum: float = 0.9,
+    last_epoch: int = -1,
+) -> Reproduction:
     low = per_group("base_lr", base_lr)
     high = per_group("max_lr", max_lr)
     up = float(number("step_size_up", step_size_up))
@@ -74,24 +92,33 @@ def CyclicLR(optimizer: object, base_lr: object, max_lr: object, step_size_up: i
     if up + down == 0:
         nonzero("step_size_up", 0)
     if scale_fn is not None and not isinstance(scale_fn, Lambda):
-        raise DialectError(f"expected None or `lambda x: <arithmetic>`, got {describe(scale_fn)}",
-                           "scale_fn")
+        raise DialectError(f"expected None or `lambda x: <arithmetic>`, got {describe(scale_fn)}", "scale_fn")
     if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
         raise DialectError(f"mode is invalid and scale_fn is None, got mode={mode!r}", "mode")
     factor = number("gamma", gamma)
     cycle = up + down
     return reproduction(
-        "CyclicLR", optimizer, last_epoch,
-        lambda group: _CyclicLR(group, low, high, up, down, str(mode), factor, scale_fn,
-                                str(scale_mode)),
-        needs_lr=False, length=int(cycle) if cycle == int(cycle) else None,
+        "CyclicLR",
+        optimizer,
+        last_epoch,
+        lambda group: _CyclicLR(group, low, high, up, down, str(mode), factor, scale_fn, str(scale_mode)),
+        needs_lr=False,
+        length=int(cycle) if cycle == int(cycle) else None,
     )
 
 
 class _OneCycleLR(Scheduler):
-    def __init__(self, group: Group, max_lr: float, total_steps: int, pct_start: float,
-                 cosine: bool, div_factor: float, final_div_factor: float,
-                 three_phase: bool) -> None:
+    def __init__(
+        self,
+        group: Group,
+        max_lr: float,
+        total_steps: int,
+        pct_start: float,
+        cosine: bool,
+        div_factor: float,
+        final_div_factor: float,
+        three_phase: bool,
+    ) -> None:
         self.total_steps = total_steps
         # (end_step, start key, end key), keys of the group as torch stores them
         self.phases: list[tuple[float, str, str]] = [
@@ -125,34 +152,45 @@ class _OneCycleLR(Scheduler):
         raise AssertionError("the last phase always matches")
 
 
-def OneCycleLR(optimizer: object, max_lr: object, total_steps: int | None = None,
-               epochs: int | None = None, steps_per_epoch: int | None = None,
-               pct_start: float = 0.3, anneal_strategy: str = "cos",
-               cycle_momentum: bool = True, base_momentum: object = 0.85,
-               max_momentum: object = 0.95, div_factor: float = 25.0,
-               final_div_factor: float = 1e4, three_phase: bool = False,
-               last_epoch: int = -1) -> Reproduction:
+def OneCycleLR(
+    optimizer: object,
+    max_lr: object,
+    total_steps: int | None = None,
+    epochs: int | None = None,
+    steps_per_epoch: int | None = None,
+    pct_start: float = 0.3,
+    anneal_strategy: str = "cos",
+    cycle_momentum: bool = True,
+    base_momentum: object = 0.85,
+    max_momentum: object = 0.95,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+    three_phase: bool = False,
+    last_epoch: int = -1,
+) -> Reproduction:
     if total_steps is not None:
         if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps <= 0:
             raise DialectError(
-                f"Expected positive integer total_steps, but got {describe(total_steps)}",
-                "total_steps")
+                f"Expected positive integer total_steps, but got {describe(total_steps)}", "total_steps"
+            )
         steps = total_steps
     elif epochs is not None and steps_per_epoch is not None:
-        steps = integer("epochs", epochs, minimum=1) * integer(
-            "steps_per_epoch", steps_per_epoch, minimum=1)
+        steps = integer("epochs", epochs, minimum=1) * integer("steps_per_epoch", steps_per_epoch, minimum=1)
     else:
-        raise DialectError("You must define either total_steps OR (epochs AND steps_per_epoch)",
-                           "total_steps")
+        raise DialectError(
+            "You must define either total_steps OR (epochs AND steps_per_epoch)", "total_steps"
+        )
     if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
         raise DialectError(
             f"Expected float between 0 and 1 pct_start, but got {describe(pct_start)}"
             + (" (torch wants a float: write 0.0)" if pct_start == 0 else ""),
-            "pct_start")
+            "pct_start",
+        )
     if anneal_strategy not in ("cos", "linear"):
         raise DialectError(
             f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy!r}",
-            "anneal_strategy")
+            "anneal_strategy",
+        )
     peak = per_group("max_lr", max_lr)
     div = nonzero("div_factor", div_factor)
     final_div = nonzero("final_div_factor", final_div_factor)
@@ -162,15 +200,22 @@ def OneCycleLR(optimizer: object, max_lr: object, total_steps: int | None = None
     def notes(rows: int) -> list[str]:
         if rows <= steps:
             return []
-        return [f"OneCycleLR with total_steps={steps}: the rate at t = {steps} is extrapolated "
-                f"past the end, and torch refuses to step further (ValueError), so the rows stop "
-                f"after {steps + 1}"]
+        return [
+            f"OneCycleLR with total_steps={steps}: the rate at t = {steps} is extrapolated "
+            f"past the end, and torch refuses to step further (ValueError), so the rows stop "
+            f"after {steps + 1}"
+        ]
 
     return reproduction(
-        "OneCycleLR", optimizer, last_epoch,
-        lambda group: _OneCycleLR(group, peak, steps, pct_start, anneal_strategy == "cos",
-                                  div, final_div, bool(three_phase)),
-        needs_lr=False, length=steps, notes=notes,
+        "OneCycleLR",
+        optimizer,
+        last_epoch,
+        lambda group: _OneCycleLR(
+            group, peak, steps, pct_start, anneal_strategy == "cos", div, final_div, bool(three_phase)
+        ),
+        needs_lr=False,
+        length=steps,
+        notes=notes,
     )
 
 
@@ -190,12 +235,12 @@ class _Composite(Scheduler):
     def _update_lr(self, epoch: int | None) -> None:
         raise DialectError(
             f"torch raises NotImplementedError when an outer SequentialLR resets a "
-            f"{type(self).__name__.strip('_')} at its milestone")
+            f"{type(self).__name__.strip('_')} at its milestone"
+        )
 
 
 class _SequentialLR(_Composite):
-    def __init__(self, group: Group, children: Sequence[Scheduler],
-                 milestones: Sequence[int]) -> None:
+    def __init__(self, group: Group, children: Sequence[Scheduler], milestones: Sequence[int]) -> None:
         super().__init__(group, children)
         self.milestones = milestones
         self.last_epoch = 0
@@ -222,22 +267,29 @@ class _ChainedScheduler(_Composite):
 
 def _children(composite: str, schedulers: object, optimizer: str) -> list[TorchReproduction]:
     if not isinstance(schedulers, (list, tuple)) or not schedulers:
-        raise DialectError(f"{composite} expects a non-empty list of torch schedulers, "
-                           f"got {describe(schedulers)}", "schedulers")
+        raise DialectError(
+            f"{composite} expects a non-empty list of torch schedulers, got {describe(schedulers)}",
+            "schedulers",
+        )
     for index, child in enumerate(schedulers):
         if not isinstance(child, TorchReproduction):
-            raise DialectError(f"{composite} at index {index} should be a torch scheduler, "
-                               f"got {describe(child)}", "schedulers")
+            raise DialectError(
+                f"{composite} at index {index} should be a torch scheduler, got {describe(child)}",
+                "schedulers",
+            )
         if child.optimizer != optimizer:
             raise DialectError(
                 f"{composite} expects all schedulers to belong to the same optimizer, but got "
                 f"scheduler {child.scheduler} at index {index} on `{child.optimizer}`, "
-                f"not `{optimizer}`", "schedulers")
+                f"not `{optimizer}`",
+                "schedulers",
+            )
     return list(schedulers)
 
 
-def SequentialLR(optimizer: object, schedulers: object, milestones: object,
-                 last_epoch: int = -1) -> Reproduction:
+def SequentialLR(
+    optimizer: object, schedulers: object, milestones: object, last_epoch: int = -1
+) -> Reproduction:
     name = optimizer.id if isinstance(optimizer, Name) else ""
     children = _children("SequentialLR", schedulers, name)
     steps = milestones_of("milestones", milestones)
@@ -245,7 +297,9 @@ def SequentialLR(optimizer: object, schedulers: object, milestones: object,
         raise DialectError(
             "Sequential Schedulers expects number of schedulers provided to be one more than "
             f"the number of milestone points, but got number of schedulers {len(children)} and "
-            f"the number of milestones to be equal to {len(steps)}", "milestones")
+            f"the number of milestones to be equal to {len(steps)}",
+            "milestones",
+        )
     start = steps[-1] if steps else 0
     last = children[-1]
 
@@ -253,7 +307,10 @@ def SequentialLR(optimizer: object, schedulers: object, milestones: object,
         return _SequentialLR(group, [child.build(group) for child in children], steps)
 
     return reproduction(
-        "SequentialLR", optimizer, last_epoch, build,
+        "SequentialLR",
+        optimizer,
+        last_epoch,
+        build,
         needs_lr=any(child.needs_lr for child in children),
         length=None if last.length is None else start + last.length,
         notes=lambda rows: last.notes(rows - start),
@@ -275,8 +332,11 @@ def ChainedScheduler(schedulers: object, optimizer: object = None) -> Reproducti
         return list(dict.fromkeys(note for child in children for note in child.notes(rows)))
 
     return reproduction(
-        "ChainedScheduler", optimizer, -1, build,
+        "ChainedScheduler",
+        optimizer,
+        -1,
+        build,
         needs_lr=any(child.needs_lr for child in children),
-        length=max(lengths, default=None), notes=notes,
+        length=max(lengths, default=None),
+        notes=notes,
     )
-

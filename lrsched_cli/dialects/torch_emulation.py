@@ -95,8 +95,7 @@ class TorchReproduction(Reproduction):
 
     optimizer: str = field(default="", kw_only=True)
     """The optimizer's name in the expression: a composite's children must share it."""
-    build: Callable[[Group], Scheduler] = field(default=lambda group: Scheduler(group),
-                                                  kw_only=True)
+    build: Callable[[Group], Scheduler] = field(default=lambda group: Scheduler(group), kw_only=True)
     """Construct the scheduler on a group, as the framework's constructor does (one step)."""
 
 
@@ -172,8 +171,7 @@ def per_group(argument: str, value: object) -> float:
 def nonzero(argument: str, value: object) -> float:
     checked = number(argument, value)
     if checked == 0:
-        raise DialectError(f"torch divides by it (ZeroDivisionError), got {describe(value)}",
-                           argument)
+        raise DialectError(f"torch divides by it (ZeroDivisionError), got {describe(value)}", argument)
     return checked
 
 
@@ -181,8 +179,7 @@ def lambda_argument(argument: str, value: object) -> Lambda:
     if isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
     if not isinstance(value, Lambda):
-        raise DialectError(f"expected `lambda epoch: <arithmetic>`, got {describe(value)}",
-                           argument)
+        raise DialectError(f"expected `lambda epoch: <arithmetic>`, got {describe(value)}", argument)
     return value
 
 

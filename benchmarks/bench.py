@@ -75,15 +75,7 @@ def main() -> None:
             "floor csv per step": [PYTHON, "-c", FLOOR_STEPS.format(n=n)],
             "lrsched csv per step": [
                 LRSCHED,
-                "cosine",
-                "--lr",
-                "0.1",
-                "-n",
-                str(n // 10),
-                "--steps-per-epoch",
-                "10",
-                "-f",
-                "csv",
+                *f"cosine --lr 0.1 -n {n // 10} --steps-per-epoch 10 -f csv".split(),
             ],
         },
         repeat=3 if quick else 7,
@@ -93,18 +85,16 @@ def main() -> None:
 
     base, step = startup["python -c pass"], startup["lrsched step"]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of interleaved runs")
-    print(
-        f"start-up    : {step * 1000:6.0f} ms vs python -c pass {base * 1000:4.0f} ms -> {step / base:.1f}x (budget 8x)"
-    )
+    print(f"start-up    : {step * 1000:6.0f} ms vs python -c pass {base * 1000:4.0f} ms", end="")
+    print(f" -> {step / base:.1f}x (budget 8x)")
     for label, ours, floor in [
         ("1M csv rows", "lrsched csv", "floor csv"),
         ("  per step ", "lrsched csv per step", "floor csv per step"),
     ]:
         ratio = rows[ours] / rows[floor]
         print(f"{label} : {rows[ours]:6.2f} s  vs floor {rows[floor]:.2f} s -> {ratio:.2f}x (budget 1.5x)")
-    print(
-        f"10M rows    : peak RSS {peak / 1024:.1f} MiB (python -c pass: {floor_peak / 1024:.1f} MiB; budget 64 MiB)"
-    )
+    print(f"10M rows    : peak RSS {peak / 1024:.1f} MiB", end="")
+    print(f" (python -c pass: {floor_peak / 1024:.1f} MiB; budget 64 MiB)")
 
 
 if __name__ == "__main__":

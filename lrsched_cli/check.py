@@ -245,10 +245,6 @@ class Checks:
     file: str | None = None
     tolerance: Tolerance = Tolerance()
 
-    @property
-    def wanted(self) -> bool:
-        return bool(self.expectations) or self.file is not None
-
 
 def run(
     checks: Checks,

@@ -7,28 +7,16 @@ stderr (``--quiet`` silences them).
 
 from __future__ import annotations
 
+import inspect
 from itertools import islice
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from lrsched_cli.cli import (
-    CheckFile,
-    Epochs,
-    Expect,
-    FormatOption,
-    LogY,
-    Output,
-    Precision,
-    Rtol,
-    Tol,
-    _finite,
-    checks_from,
-    emit,
-    usage_error,
-)
+from lrsched_cli.deliver import Delivery, deliver
 from lrsched_cli.dialects import DialectError, reproduce, supported
-from lrsched_cli.render import Format, Series
+from lrsched_cli.options import DELIVERY, Epochs, _finite, usage_error
+from lrsched_cli.render import Series
 
 DEFAULT_ROWS = 30
 
@@ -57,21 +45,13 @@ Lr = Annotated[
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no notes on stderr.")]
 
 
-def from_command(
-    expr: Expression,
-    lr: Lr = None,
-    epochs: Epochs = None,
-    format: FormatOption = Format.blog,
-    precision: Precision = 6,
-    quiet: Quiet = False,
-    expect: Expect = None,
-    check: CheckFile = None,
-    tol: Tol = None,
-    rtol: Rtol = None,
-    log_y: LogY = False,
-    output: Output = None,
-) -> None:
-    checks = checks_from(expect, check, tol, rtol)
+def from_options(expr: Expression, lr: Lr = None, epochs: Epochs = None, quiet: Quiet = False) -> None:
+    """Never called: its signature declares the options of `from` besides the delivery ones."""
+
+
+def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, **options: Any) -> None:
+    delivery = Delivery(**options)
+    delivery.checks()  # a malformed --expect is a usage error before anything is computed
     if lr is not None and lr < 0:
         usage_error("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
     try:
@@ -88,7 +68,7 @@ def from_command(
     }
     rates = islice(reproduction.rates(lr), rows)
     try:
-        emit(Series("from", params, rates), format, precision, checks=checks, log_y=log_y, output=output)
+        deliver(Series("from", params, rates), delivery)
     except DialectError as error:  # the framework fails part-way (a lambda dividing by zero)
         _dialect_error(error)
     if not quiet:
@@ -100,6 +80,11 @@ def _dialect_error(error: DialectError) -> NoReturn:
     if error.argument == "--lr":
         usage_error("lr", error.message)
     raise typer.BadParameter(str(error), param_hint="'EXPR'")
+
+
+from_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [*inspect.signature(from_options, eval_str=True).parameters.values(), *DELIVERY]
+)
 
 
 def add_from(app: typer.Typer) -> None:

@@ -3,7 +3,7 @@
 Each SPEC is one schedule command line as a single string (``"step --lr 0.1 --step-size 10"``,
 ``'from "OneCycleLR(opt, max_lr=0.1, total_steps=30)"'``). It is split with shlex and parsed
 by that very command, built alone as ``lrsched SPEC`` would build it, so its options, defaults,
-validation and errors are the command's own; inside `capturing`, the command's `emit` hands
+validation and errors are the command's own; inside `capturing`, the command's `deliver` hands
 its series back instead of writing it. Nothing about a schedule is parsed twice.
 
 The writers stream: the series advance together a chunk at a time, so memory stays flat.
@@ -26,19 +26,10 @@ import typer
 from typer._click.core import ParameterSource  # Typer vendors Click; never `import click`
 from typer._click.exceptions import ClickException
 
-from lrsched_cli.cli import (
-    EXTRA_COMMANDS,
-    Epochs,
-    LogY,
-    Output,
-    Precision,
-    app_for,
-    capturing,
-    check_output_options,
-    flag,
-    usage_error,
-)
+from lrsched_cli.cli import EXTRA_COMMANDS, app_for
+from lrsched_cli.deliver import capturing, check_output_options
 from lrsched_cli.figure import Look
+from lrsched_cli.options import Epochs, LogY, Output, Precision, flag, usage_error
 from lrsched_cli.output import OptionError, destination
 from lrsched_cli.registry import SCHEDULES
 from lrsched_cli.render import FIGURES, Format, RateError, Series, chunks, write_figure

@@ -36,7 +36,7 @@ Examples:
 """
 
 Expression = Annotated[
-    str, typer.Argument(help="The scheduler's constructor call, quoted.", show_default=False)
+    str, typer.Argument(metavar="EXPR", help="The scheduler's constructor call, quoted.", show_default=False)
 ]
 Lr = Annotated[
     float | None,

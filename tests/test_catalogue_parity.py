@@ -20,8 +20,12 @@ CATALOGUE = json.loads((Path(__file__).parent / "parity" / "catalogue.json").rea
 CASES: list[dict[str, Any]] = CATALOGUE["cases"]
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
-def test_generic_command_matches_the_framework(case: dict[str, Any]) -> None:
+def test_generic_command_matches_the_framework(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # metric files in the argv are relative to the repository
     result = lrsched(*case["argv"], "-f", "json")
     assert result.exit_code == 0, result.stderr
     rates = [row["lr"] for row in json.loads(result.stdout)["rows"]]

@@ -17,6 +17,7 @@ import math
 import struct
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import count
 
 Rates = Callable[[float | None], Iterator[float]]
 """Given the optimizer's learning rate (None when not given), the rate at t = 0, 1, 2, ...
@@ -62,6 +63,24 @@ class Reproduction:
     """Short warnings for a run of ``rows`` rows: climbing back past T_max, rows past the end, ..."""
     expression: str = ""
     """The call as the user wrote it (normalised); filled in by the dispatcher."""
+
+
+def stateless(
+    framework: str,
+    scheduler: str,
+    value: Callable[[int], float],
+    length: int | None = None,
+    notes: Callable[[int], list[str]] | None = None,
+) -> Reproduction:
+    """A scheduler whose rate is a function of the step alone, not of the optimizer's rate
+    (Keras, optax); the dispatcher fills in the bound arguments."""
+
+    def rates(lr: float | None) -> Iterator[float]:
+        return (value(t) for t in count())
+
+    return Reproduction(
+        framework, scheduler, {}, rates, needs_lr=False, length=length, notes=notes or (lambda rows: [])
+    )
 
 
 def float32(x: float) -> float:

@@ -12,12 +12,11 @@ Source read: keras/src/optimizers/schedules/learning_rate_schedule.py (Keras 3.1
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from itertools import count
+from collections.abc import Callable
 
 from lrsched_cli.dialects._checks import boolean, past_end
 from lrsched_cli.dialects._float32 import PI, cos32, div32, floor32, log32, pow32
-from lrsched_cli.dialects.base import DialectError, Reproduction, number
+from lrsched_cli.dialects.base import DialectError, Reproduction, number, stateless
 from lrsched_cli.dialects.base import float32 as f
 
 FRAMEWORK = "keras"
@@ -45,22 +44,11 @@ def _positive_steps(name: str, value: object) -> float:
 
 def _schedule(
     scheduler: str,
-    rate: Callable[[int], float],
+    value: Callable[[int], float],
     length: int | None = None,
     notes: Callable[[int], list[str]] | None = None,
 ) -> Reproduction:
-    def rates(lr: float | None) -> Iterator[float]:
-        return (rate(t) for t in count())
-
-    return Reproduction(
-        FRAMEWORK,
-        scheduler,
-        {},
-        rates,
-        needs_lr=False,
-        length=length,
-        notes=notes or (lambda rows: []),
-    )
+    return stateless(FRAMEWORK, scheduler, value, length, notes)
 
 
 def exponential_decay(

@@ -21,7 +21,7 @@ from itertools import count, islice, pairwise
 
 from lrsched_cli.dialects._checks import boolean, past_end
 from lrsched_cli.dialects._float32 import PI, cos32, div32, floor32, integer_pow32, pow32
-from lrsched_cli.dialects.base import DialectError, Reproduction, describe, integer, number
+from lrsched_cli.dialects.base import DialectError, Reproduction, describe, integer, number, stateless
 from lrsched_cli.dialects.base import float32 as f
 
 FRAMEWORK = "optax"
@@ -39,22 +39,11 @@ def _power(x: float, exponent: float) -> float:
 
 def _reproduction(
     scheduler: str,
-    value: Value,
+    value: Callable[[int], float],
     length: int | None = None,
     notes: Callable[[int], list[str]] | None = None,
 ) -> Reproduction:
-    def rates(lr: float | None) -> Iterator[float]:
-        return (value(t) for t in count())
-
-    return Reproduction(
-        FRAMEWORK,
-        scheduler,
-        {},
-        rates,
-        needs_lr=False,
-        length=length,
-        notes=notes or (lambda rows: []),
-    )
+    return stateless(FRAMEWORK, scheduler, value, length, notes)
 
 
 def _constant(init_value: float) -> Value:

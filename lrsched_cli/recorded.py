@@ -1,0 +1,207 @@
+"""Reading the files lrsched writes (CSV, JSON, JSON Lines) back, streamed, for ``--check``.
+
+The format is detected from the content; rows are yielded one at a time and checked as they
+come (each labelled with its row number, each rate finite), so a file of any size reads in flat
+memory. Anything that is not such a file raises `RecordError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+
+class RecordError(ValueError):
+    """The file cannot be read, or is not one lrsched wrote; the message says which and why."""
+
+
+@dataclass
+class Recorded:
+    """A file lrsched wrote, opened: its rows stream, its header fills in as they are read.
+
+    ``rows`` yields (row label, rate); ``header`` holds ``schedule`` and ``params`` for JSON
+    (complete once ``rows`` is exhausted: a reformatted file may put them after the rows).
+    """
+
+    name: str
+    rows: Iterator[tuple[int, float]]
+    per_step: bool | None
+    """True when rows are optimizer steps (a ``step`` column), None if the file does not say."""
+    header: dict[str, Any] = field(default_factory=dict)
+
+
+def open_text(path: str) -> TextIO:
+    """The file to check (``-`` for stdin), or a `RecordError` that says why it cannot be read."""
+    if path == "-":
+        return sys.stdin
+    try:
+        return open(path, encoding="utf-8", newline="")
+    except OSError as error:
+        raise RecordError(f"cannot read {path!r}: {error.strerror or error}") from None
+
+
+def read_recorded(file: TextIO, name: str) -> Recorded:
+    """Detect the format from the content (the extension is not needed) and stream the rows.
+
+    ``epoch,...`` on the first line is CSV; a first line that is a whole JSON object with an
+    ``epoch`` or ``lr`` (and no ``rows``) is JSON Lines; any other ``{`` starts JSON. An
+    empty file is JSON Lines of no rows, which is what lrsched writes for ``-n 0 -f jsonl``.
+    """
+    try:
+        first = file.readline()
+    except (OSError, UnicodeDecodeError) as error:
+        raise RecordError(f"cannot read {name!r}: {error}") from None
+    stripped = first.strip()
+    if not stripped:
+        return Recorded(name, iter(()), None)
+    if stripped.startswith("epoch"):
+        columns = stripped.split(",")
+        if columns not in (["epoch", "lr"], ["epoch", "step", "lr"]):
+            raise _malformed(name, f"its header is {stripped!r}, not epoch,lr or epoch,step,lr")
+        return Recorded(name, _csv_rows(file, name, columns), columns[1] == "step")
+    if stripped.startswith("{"):
+        try:
+            whole = json.loads(stripped)
+        except json.JSONDecodeError:
+            whole = None
+        if isinstance(whole, dict) and "rows" not in whole and ("epoch" in whole or "lr" in whole):
+            lines = _lines(file, name, first)
+            recorded = Recorded(name, iter(()), "step" in whole)
+            recorded.rows = _jsonl_rows(lines, name)
+            return recorded
+        recorded = Recorded(name, iter(()), None)
+        recorded.rows = _json_rows(_JsonStream(file, name, first), recorded)
+        return recorded
+    raise _malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch' or '{')")
+
+
+def _malformed(name: str, why: str) -> RecordError:
+    return RecordError(f"{name!r} is not a file lrsched wrote: {why}")
+
+
+def _lines(file: TextIO, name: str, first: str | None = None) -> Iterator[str]:
+    if first is not None:
+        yield first
+    try:
+        yield from file
+    except (OSError, UnicodeDecodeError) as error:
+        raise RecordError(f"cannot read {name!r}: {error}") from None
+
+
+def _row(name: str, where: int, label: object, rate: object) -> tuple[int, float]:
+    """One row's label and rate, checked: row ``where`` must be labelled ``where``."""
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate):
+        raise _malformed(name, f"row {where} has rate {rate!r}, not a finite number")
+    if label != where or isinstance(label, bool):
+        raise _malformed(name, f"row {where} is labelled {label!r}")
+    return where, float(rate)
+
+
+def _csv_rows(file: TextIO, name: str, columns: list[str]) -> Iterator[tuple[int, float]]:
+    for where, fields in enumerate(csv.reader(_lines(file, name)), start=1):
+        if len(fields) != len(columns):
+            raise _malformed(name, f"row {where} has {len(fields)} fields, not {len(columns)}")
+        try:
+            label, rate = int(fields[-2]), float(fields[-1])
+        except ValueError:
+            raise _malformed(name, f"row {where} is {','.join(fields)!r}") from None
+        yield _row(name, where, label, rate)
+
+
+def _jsonl_rows(lines: Iterator[str], name: str) -> Iterator[tuple[int, float]]:
+    where = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        where += 1
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise _malformed(name, f"line {where} is not JSON ({error.msg})") from None
+        yield _labelled(name, where, obj)
+
+
+def _labelled(name: str, where: int, obj: object) -> tuple[int, float]:
+    if not isinstance(obj, dict) or "lr" not in obj or "epoch" not in obj:
+        raise _malformed(name, f"row {where} is {obj!r}, not an object with epoch and lr")
+    return _row(name, where, obj.get("step", obj["epoch"]), obj["lr"])
+
+
+def _json_rows(stream: _JsonStream, recorded: Recorded) -> Iterator[tuple[int, float]]:
+    """The rows of lrsched's JSON document, one at a time; the other keys go to the header."""
+    stream.take("{")
+    rows_seen = False
+    while stream.peek() != "}":
+        key = stream.value()
+        stream.take(":")
+        if key == "rows":
+            rows_seen = True
+            stream.take("[")
+            where = 0
+            while stream.peek() != "]":
+                where += 1
+                obj = stream.value()
+                if recorded.per_step is None and isinstance(obj, dict):
+                    recorded.per_step = "step" in obj
+                yield _labelled(recorded.name, where, obj)
+                if stream.peek() == ",":
+                    stream.take(",")
+            stream.take("]")
+        else:
+            recorded.header[str(key)] = stream.value()
+        if stream.peek() == ",":
+            stream.take(",")
+    stream.take("}")
+    if not rows_seen:
+        raise _malformed(recorded.name, "its JSON has no rows")
+
+
+class _JsonStream:
+    """Decodes one JSON value at a time from a file, holding only a buffer of text."""
+
+    def __init__(self, file: TextIO, name: str, start: str) -> None:
+        self.file, self.name = file, name
+        self.text, self.at, self.eof = start, 0, False
+        self.decoder = json.JSONDecoder()
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        try:
+            more = self.file.read(1 << 16)
+        except (OSError, UnicodeDecodeError) as error:
+            raise RecordError(f"cannot read {self.name!r}: {error}") from None
+        self.text, self.at = self.text[self.at :] + more, 0
+        self.eof = not more
+        return bool(more)
+
+    def peek(self) -> str:
+        while True:
+            while self.at < len(self.text) and self.text[self.at].isspace():
+                self.at += 1
+            if self.at < len(self.text) or not self._more():
+                return self.text[self.at : self.at + 1]
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            found = self.peek() or "the end of the file"
+            raise _malformed(self.name, f"its JSON has {found!r} where {char!r} belongs")
+        self.at += 1
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.at)
+            except json.JSONDecodeError as error:
+                if self._more():
+                    continue
+                raise _malformed(self.name, f"its JSON is broken ({error.msg})") from None
+            if end < len(self.text) or not self._more():  # a number may go on in the next read
+                self.at = end
+                return value

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from lrsched_cli.figure import Look, title_of
 from lrsched_cli.options import usage_error
 from lrsched_cli.output import OptionError, destination, is_stdout
 from lrsched_cli.render import FIGURES, FILE_ONLY, WRITERS, Format, RateError, Series, chunks, write_figure
@@ -98,6 +97,8 @@ def write(series: Series, delivery: Delivery) -> None:
     check_output_options(fmt, log_y=delivery.log_y, output=delivery.output)
     with destination(delivery.output) as stream:
         if fmt in FIGURES:
+            from lrsched_cli.figure import Look, title_of  # only figures need it
+
             look = Look(precision=precision, log_y=delivery.log_y, title=title_of(series))
             write_figure(stream, fmt, [(series.schedule, series)], look)
         else:

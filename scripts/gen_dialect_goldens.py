@@ -162,6 +162,14 @@ CASES: dict[str, list[Case]] = {
         ),
         case("lambda", "LambdaLR(optimizer, lr_lambda=lambda epoch: 0.95 ** epoch)", 0.1, rows=20),
         case("multiplicative", "MultiplicativeLR(optimizer, lambda epoch: 0.9)", 0.1, rows=20),
+        # Found by scripts/fuzz_dialects.py: total_iters=0 never divides, torch holds the rate.
+        case("polynomial-zero-iters", "PolynomialLR(optimizer, total_iters=0)", 0.1, rows=5),
+        case(
+            "chained-polynomial-zero-iters",
+            "ChainedScheduler([PolynomialLR(optimizer, 0, 1.0), ExponentialLR(optimizer, gamma=0.9)])",
+            0.1,
+            rows=8,
+        ),
     ],
     "hf": [
         case(
@@ -509,6 +517,36 @@ CASES: dict[str, list[Case]] = {
             rows=30,
         ),
         case("tanh-mul", "TanhLRScheduler(optimizer, 4, cycle_mul=1.5, cycle_limit=5)", 0.1, rows=60),
+        # Found by scripts/fuzz_dialects.py: where a shrinking cycle (cycle_mul < 1) makes timm's
+        # log fail, counted after the warmup; and a cycle length too large for a float.
+        case(
+            "cosine-shrinking-after-warmup",
+            "CosineLRScheduler(optimizer, 2, cycle_mul=0.5, cycle_limit=1, warmup_t=10, "
+            "t_in_epochs=False, k_decay=1.5)",
+            0.0003,
+            rows=15,
+        ),
+        case(
+            "poly-shrinking-prefix",
+            "PolyLRScheduler(optimizer, t_initial=1, power=2.0, cycle_mul=0.5, warmup_t=10, "
+            "warmup_prefix=True)",
+            0.005,
+            rows=20,
+        ),
+        case(
+            "tanh-shrinking-fractional-prefix",
+            "TanhLRScheduler(optimizer, t_initial=1, lb=-1.0, ub=3.0, lr_min=1e-7, cycle_mul=0.5, "
+            "cycle_decay=0.9, cycle_limit=10, warmup_t=2.25, warmup_lr_init=0.001, warmup_prefix=True)",
+            1.0,
+            rows=30,
+        ),
+        case(
+            "tanh-huge-cycle-limit",
+            "TanhLRScheduler(optimizer, 4, ub=1.0, lr_min=0.0001, cycle_mul=2, cycle_limit=1000000000.0, "
+            "warmup_t=5, warmup_lr_init=0.001, warmup_prefix=True)",
+            0.05,
+            rows=60,
+        ),
     ],
 }
 

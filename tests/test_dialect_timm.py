@@ -115,6 +115,13 @@ def test_timm_validation_names_the_argument(expression: str, argument: str, frag
     assert_dialect_error(expression, argument, fragment, lr=0.1)
 
 
+def test_tanh_warmup_target_past_a_shrinking_cycle_fails_as_timm_constructs() -> None:
+    # timm 1.0.31 raises ValueError (math domain error) in the constructor: the warmup climbs to
+    # _get_lr(warmup_t), and t=2 is past the end of this shrinking cycle (found by fuzzing).
+    expression = "TanhLRScheduler(optimizer, t_initial=1, cycle_mul=0.5, warmup_t=2.0, warmup_lr_init=0.0001)"
+    assert_dialect_error(expression, "warmup_t", "math domain error", lr=0.1)
+
+
 def test_timm_needs_the_optimizer_lr() -> None:
     with pytest.raises(DialectError) as raised:
         reproduce("CosineLRScheduler(optimizer, t_initial=10)", lr=None)

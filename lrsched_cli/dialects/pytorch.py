@@ -229,7 +229,7 @@ class _PolynomialLR(Scheduler):
 def PolynomialLR(
     optimizer: object, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
 ) -> Reproduction:
-    iters = nonzero("total_iters", total_iters)
+    iters = number("total_iters", total_iters)  # 0 never divides: torch stops decaying after it
     exponent = number("power", power)
     return reproduction(
         "PolynomialLR",

@@ -46,19 +46,24 @@ class Cycles:
         i = t // self.t_initial
         return i, self.t_initial, t - (self.t_initial * i)
 
-    def length(self, warmup_t: float, warmup_prefix: bool) -> int:
-        """timm's ``get_cycle_length()``: the epochs train.py runs for this scheduler."""
+    def length(self, warmup_t: float, warmup_prefix: bool) -> int | None:
+        """timm's ``get_cycle_length()``: the epochs train.py runs for this scheduler (None when
+        it overflows: ``cycle_mul=2, cycle_limit=1e9``)."""
         cycles = max(1, self.cycle_limit)
-        if self.cycle_mul == 1.0:
-            t = self.t_initial * cycles
-        else:
-            t = math.floor(-self.t_initial * (self.cycle_mul**cycles - 1) / (1 - self.cycle_mul))
-        return int(t + warmup_t if warmup_prefix else t)
+        try:
+            if self.cycle_mul == 1.0:
+                t = self.t_initial * cycles
+            else:
+                t = math.floor(-self.t_initial * (self.cycle_mul**cycles - 1) / (1 - self.cycle_mul))
+            return int(t + warmup_t if warmup_prefix else t)
+        except (OverflowError, ValueError):
+            return None
 
     def domain_end(self) -> float | None:
-        """The first t where ``log`` fails (a shrinking cycle, ``cycle_mul < 1``), if any."""
+        """Where ``log`` fails (a shrinking cycle, ``cycle_mul < 1``): t of the main schedule
+        from which timm raises, if any (only for the notes: the rates end where timm's does)."""
         if self.cycle_mul < 1:
-            return math.ceil(self.t_initial / (1 - self.cycle_mul))
+            return self.t_initial / (1 - self.cycle_mul)
         return None
 
 
@@ -120,11 +125,14 @@ def _reproduction(
 
     def rates(lr: float | None) -> Iterator[float]:
         assert lr is not None, "timm scales the optimizer's lr"
-        step = (((warmup_target or (lambda v: v))(lr)) - warmup.lr_init) / warmup.t if warmup.t else 1
+        try:
+            step = (((warmup_target or (lambda v: v))(lr)) - warmup.lr_init) / warmup.t if warmup.t else 1
+        except (ValueError, ZeroDivisionError, OverflowError) as exc:
+            raise DialectError(
+                f"timm's constructor fails computing the rate at warmup_t={warmup.t:g}: {exc}", "warmup_t"
+            ) from None
         yield warmup.lr_init if warmup.t else lr
         for t in count(1):
-            if ends_at is not None and t >= ends_at:
-                return
             if t < warmup.t:
                 yield warmup.lr_init + t * step
                 continue
@@ -143,8 +151,14 @@ def _reproduction(
             found.append("row 1 has rate 0: timm's warmup starts at warmup_lr_init=0")
         if length is not None and rows > length:
             found.append(f"rows past {length} (timm's cycle length): the rate stays at lr_min")
-        if ends_at is not None and rows > ends_at:
-            found.append(f"timm raises ValueError (math domain error in log) at t={ends_at:g}")
+        if ends_at is not None:
+            end = (
+                math.ceil(ends_at + warmup.t)
+                if warmup.prefix
+                else max(math.ceil(ends_at), math.ceil(warmup.t))
+            )
+            if rows > end:
+                found.append(f"timm raises ValueError (math domain error in log) at t={end:g}")
         return found + extra_notes(rows)
 
     return Reproduction(FRAMEWORK, scheduler, {}, rates, needs_lr=True, length=length, notes=notes)

@@ -8,6 +8,8 @@ stderr (``--quiet`` silences them).
 from __future__ import annotations
 
 import inspect
+import math
+from collections.abc import Iterator
 from itertools import islice
 from typing import Annotated, Any, NoReturn
 
@@ -66,14 +68,28 @@ def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, *
         "arguments": dict(reproduction.arguments),
         "lr": lr,
     }
-    rates = islice(reproduction.rates(lr), rows)
+    _dry_run(reproduction.rates(lr), rows)
     try:
-        deliver(Series("from", params, rates), delivery)
-    except DialectError as error:  # the framework fails part-way (a lambda dividing by zero)
+        deliver(Series("from", params, islice(reproduction.rates(lr), rows)), delivery)
+    except DialectError as error:  # not after the dry run: the rates are the same each time
         _dialect_error(error)
     if not quiet:
         for note in reproduction.notes(rows):
             typer.echo(f"note: {note}", err=True)
+
+
+def _dry_run(rates: Iterator[float], rows: int) -> None:
+    """Compute every row once before writing any: where the framework fails part-way (a lambda
+    dividing by zero at step 50000) or a rate overflows, the usage error leaves stdout empty."""
+    try:
+        for row, rate in enumerate(islice(rates, rows), start=1):
+            if not math.isfinite(rate):
+                raise DialectError(
+                    f"the rate at row {row} is {rate}, not a finite number; choose parameters "
+                    "that keep the rate finite"
+                )
+    except DialectError as error:
+        _dialect_error(error)
 
 
 def _dialect_error(error: DialectError) -> NoReturn:

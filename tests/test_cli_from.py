@@ -114,6 +114,14 @@ def test_default_rows_without_a_natural_length() -> None:
         (["get_scheduler('cosine', optimizer, 10)", "--lr", "0.1"], ["requires `num_training_steps`"]),
         (["get_scheduler('reduce_lr_on_plateau', optimizer)", "--lr", "0.1"], ["lrsched plateau"]),
         (["LambdaLR(optimizer, lambda e: 1 / (e - 2))", "--lr", "0.1"], ["division by zero"]),
+        # Failing part-way through a long run: the error still leaves stdout empty.
+        (
+            ["LambdaLR(optimizer, lambda e: 1 / (e - 20000))", "--lr", "0.1", "-n", "20001"],
+            ["e=20000", "division by zero"],
+        ),
+        (["StepLR(optimizer, 3, gamma=1e300)", "--lr", "0.1", "-n", "20001"], ["'EXPR'", "row 7 is inf"]),
+        (["StepLR(optimizer, step_size=1, step_size=2)", "--lr", "0.1"], ["keyword argument repeated"]),
+        (["LambdaLR(optimizer, lambda e: (10 ** 4000) ** 4000)", "--lr", "0.1"], ["failed at e=0"]),
     ],
 )
 def test_errors_are_usage_errors(args: list[str], fragments: list[str]) -> None:

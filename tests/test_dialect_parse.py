@@ -52,6 +52,59 @@ def test_a_huge_integer_power_overflows_instead_of_hanging() -> None:
 
 
 @pytest.mark.parametrize(
+    "body",
+    [
+        "(10 ** 4000) ** 4000",
+        "((10 ** 4000) ** 4000) ** 4000",
+        "(7 ** 4096) * (7 ** 4096) * (7 ** 4096) ** 9",
+    ],
+)
+def test_giant_integers_fail_fast_instead_of_hanging(body: str) -> None:
+    function = parse(f"LambdaLR(o, lambda e: {body})").args[1]
+    assert isinstance(function, Lambda)
+    with pytest.raises(DialectError, match="failed at e=0"):
+        function(0)
+
+
+def test_round_to_a_huge_negative_precision_is_zero_without_computing_ten_to_it() -> None:
+    function = parse("LambdaLR(o, lambda e: round(10 ** 4000 + e, -10 ** 9) + 1)").args[1]
+    assert isinstance(function, Lambda)
+    assert function(1) == 1
+
+
+def test_a_keyword_given_twice_is_refused_as_python_would() -> None:
+    with pytest.raises(DialectError, match="keyword argument repeated: step_size"):
+        parse("StepLR(optimizer, step_size=1, step_size=2)")
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "LambdaLR(o, lambda e: " + "+".join(["e"] * 5000) + ")",
+        "StepLR(o, 3, gamma=" + "-" * 3000 + "1)",
+        "LambdaLR(o, lambda e: " + " if e < 5 else ".join(["1"] * 1500) + ")",
+    ],
+)
+def test_expressions_nested_too_deeply_are_refused_not_a_crash(expression: str) -> None:
+    with pytest.raises(DialectError, match="nested too deeply") as caught:
+        parse(expression)
+    assert len(str(caught.value)) < 1000  # the 10k-character expression is not echoed whole
+
+
+@pytest.mark.parametrize(
+    ("expression", "fragment"),
+    [
+        ("StepLR(optimizer, 3)\x00", "null bytes"),
+        ("StepLR(optimizer, step_size=1" + "0" * 5000 + ")", "longer than 4300 digits"),
+        ("StepLR(optimizer, {[1]: 2})", "a list as a key"),
+    ],
+)
+def test_odd_literals_are_refused_clearly(expression: str, fragment: str) -> None:
+    with pytest.raises(DialectError, match=fragment):
+        parse(expression)
+
+
+@pytest.mark.parametrize(
     ("expression", "fragment"),
     [
         ("StepLR(optimizer, step_size=10", "not a Python expression"),

@@ -99,7 +99,8 @@ def describe(value: object) -> str:
         return f"a {value.scheduler} scheduler"
     if type(value).__name__ in {"Name", "Lambda"}:
         return f"`{value}`"
-    return repr(value)
+    shown = repr(value)
+    return shown if len(shown) <= 200 else f"{shown[:200]}... ({len(shown)} characters)"
 
 
 def number(argument: str, value: object) -> float:

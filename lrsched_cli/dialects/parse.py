@@ -52,7 +52,7 @@ class Lambda:
     def __call__(self, x: float) -> float:
         try:
             value = _evaluate(self.body, self.parameter, x)
-        except (ArithmeticError, ValueError, TypeError) as exc:
+        except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
             raise DialectError(
                 f"`{self.source}` failed at {self.parameter}={x!r}: {exc}", "lr_lambda"
             ) from None
@@ -91,13 +91,31 @@ def parse(expression: str) -> Call:
     """The call ``expression`` spells, or `DialectError` saying what is allowed."""
     try:
         tree = ast.parse(expression.strip(), mode="eval")
+        if not isinstance(tree.body, ast.Call):
+            raise DialectError(f"expected {ALLOWED}, got {_shown(expression)}")
+        return _call(tree.body, expression.strip())
     except SyntaxError as exc:
+        reason = exc.msg
+        if "integer string conversion" in reason:
+            reason = "an integer literal longer than 4300 digits"
         raise DialectError(
-            f"not a Python expression ({exc.msg}): {expression!r}; expected {ALLOWED}"
+            f"not a Python expression ({reason}): {_shown(expression)}; expected {ALLOWED}"
         ) from None
-    if not isinstance(tree.body, ast.Call):
-        raise DialectError(f"expected {ALLOWED}, got {expression!r}")
-    return _call(tree.body, expression.strip())
+    except ValueError as exc:  # a null byte
+        if isinstance(exc, DialectError):
+            raise
+        raise DialectError(f"not a Python expression ({exc}); expected {ALLOWED}") from None
+    except (RecursionError, MemoryError):
+        raise DialectError(
+            f"the expression is nested too deeply to parse: {_shown(expression)}; expected {ALLOWED}"
+        ) from None
+
+
+def _shown(expression: str, limit: int = 200) -> str:
+    """The expression as an error message echoes it: repr, cut short when long."""
+    if len(expression) <= limit:
+        return repr(expression)
+    return f"{expression[:limit]!r}... ({len(expression)} characters)"
 
 
 def _call(node: ast.Call, source: str) -> Call:
@@ -113,6 +131,8 @@ def _call(node: ast.Call, source: str) -> Call:
     for keyword in node.keywords:
         if keyword.arg is None:
             raise _refuse(keyword.value, source, "an argument", "**kwargs")
+        if keyword.arg in kwargs:  # Python's compiler refuses it; `ast.parse` does not
+            raise DialectError(f"keyword argument repeated: {keyword.arg}", keyword.arg)
         kwargs[keyword.arg] = _value(keyword.value, source)
     return Call(name, tuple(args), kwargs, ast.get_source_segment(source, node) or name)
 
@@ -148,10 +168,13 @@ def _value(node: ast.expr, source: str) -> Value:
     if isinstance(node, ast.Dict):
         if any(key is None for key in node.keys):
             raise _refuse(node, source, "a value", "**mapping")
-        return {
-            _value(key, source): _value(value, source)  # type: ignore[arg-type]
-            for key, value in zip(node.keys, node.values, strict=True)
-        }
+        try:
+            return {
+                _value(key, source): _value(value, source)  # type: ignore[arg-type]
+                for key, value in zip(node.keys, node.values, strict=True)
+            }
+        except TypeError:  # a list as a key
+            raise _refuse(node, source, "a value", "a dict with a list as a key") from None
     if isinstance(node, ast.Call):
         return _call(node, source)
     if isinstance(node, ast.Lambda):
@@ -224,7 +247,12 @@ _LAMBDA_ALLOWED = (
     "a lambda may use its one parameter, numbers, + - * / // % **, comparisons, "
     "`a if condition else b`, math.pi, math.e and " + ", ".join(LAMBDA_FUNCTIONS)
 )
-_BIG_EXPONENT = 4096
+_MAX_BITS = 1 << 16
+"""An integer a lambda computes may have this many bits: more is far past any float (2**1024),
+and exact giant integers (``(10**4000)**4000``) would take minutes to compute."""
+_MIN_NDIGITS = -25_000
+"""``round(x, n)`` with ``n`` below this is ``round(x, _MIN_NDIGITS)``: the same 0 for any number
+within `_MAX_BITS`, without computing ``10 ** -n``."""
 
 
 def _lambda(node: ast.Lambda, source: str) -> Lambda:
@@ -303,11 +331,11 @@ def _evaluate(node: ast.expr, parameter: str, x: float) -> float:
             isinstance(node.op, ast.Pow)
             and isinstance(left, int)
             and isinstance(right, int)
-            and abs(right) > _BIG_EXPONENT
             and abs(left) > 1
+            and abs(left).bit_length() * abs(right) > _MAX_BITS
         ):
             left = float(left)  # an exact giant integer would take forever, then overflow
-        return _BINARY[type(node.op)](left, right)
+        return _bounded(_BINARY[type(node.op)](left, right))
     if isinstance(node, ast.Compare):
         left = _evaluate(node.left, parameter, x)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
@@ -320,5 +348,14 @@ def _evaluate(node: ast.expr, parameter: str, x: float) -> float:
         branch = node.body if _evaluate(node.test, parameter, x) else node.orelse
         return _evaluate(branch, parameter, x)
     assert isinstance(node, ast.Call)
-    function = LAMBDA_FUNCTIONS[str(_dotted(node.func))]
-    return function(*(_evaluate(arg, parameter, x) for arg in node.args))
+    name = str(_dotted(node.func))
+    args = [_evaluate(arg, parameter, x) for arg in node.args]
+    if name == "round" and len(args) == 2 and isinstance(args[1], int) and args[1] < _MIN_NDIGITS:
+        args[1] = _MIN_NDIGITS
+    return _bounded(LAMBDA_FUNCTIONS[name](*args))
+
+
+def _bounded(value: float) -> float:
+    if isinstance(value, int) and value.bit_length() > _MAX_BITS:
+        raise OverflowError(f"integer too large to be a rate (more than {_MAX_BITS} bits)")
+    return value

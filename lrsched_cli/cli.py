@@ -22,7 +22,7 @@ from lrsched_cli import __version__
 from lrsched_cli.deliver import Delivery, deliver
 from lrsched_cli.emit import Framework
 from lrsched_cli.inputs import InputError
-from lrsched_cli.options import DELIVERY, SHAPING, _finite, flag, usage_error
+from lrsched_cli.options import DELIVERY, SHAPING, _finite, flag, usage_error, zero_unsigned
 from lrsched_cli.output import OptionError, destination
 from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, Plan, loader_options, plan
 from lrsched_cli.render import Series
@@ -113,7 +113,7 @@ def parse_list(param: str, text: str, item: Callable[[str], Any]) -> tuple[Any, 
         usage_error(param, f"must be a comma-separated list of {kind}, got {text!r}")
     if any(isinstance(v, float) and not math.isfinite(v) for v in values):
         usage_error(param, f"must hold finite numbers only, got {text!r}")
-    return values
+    return tuple(zero_unsigned(v) if isinstance(v, float) else v for v in values)
 
 
 def schedule_command(entry: Entry) -> Callable[..., None]:

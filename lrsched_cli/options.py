@@ -32,7 +32,12 @@ def _finite(value: float | None) -> float | None:
     """Typer accepts nan, inf and 1e309 as floats; lrsched refuses them everywhere."""
     if value is not None and not math.isfinite(value):
         raise typer.BadParameter(f"must be a finite number, got {value}")
-    return value
+    return zero_unsigned(value)
+
+
+def zero_unsigned(value: float | None) -> float | None:
+    """-0.0 as 0.0: a typed ``-0`` is zero, and would otherwise print as ``-0.000000``."""
+    return 0.0 if value == 0 else value
 
 
 Epochs = Annotated[

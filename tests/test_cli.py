@@ -124,3 +124,23 @@ def test_python_dash_m_runs_like_lrsched() -> None:
         [sys.executable, "-m", "lrsched_cli", *STEP, "-n", "2"], capture_output=True, text=True, check=True
     )
     assert done.stdout == "Epoch 1, Learning Rate: 0.100000\nEpoch 2, Learning Rate: 0.100000\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "rates"),
+    [
+        (["step", "--lr", "0.1", "--step-size", "1", "--gamma", "-0.0", "-n", "2"], ["0.1", "0.0"]),
+        (["piecewise", "--boundaries", "1", "--values", "0.1,-0.0", "-n", "2"], ["0.1", "0.0"]),
+        (
+            ["plateau", "--lr", "0.1", "--metrics", "-", "--patience", "0", "--factor", "-0", "-n", "3"],
+            ["0.1", "0.1", "0.0"],
+        ),
+    ],
+)
+def test_a_negative_zero_is_zero_never_a_minus_sign(argv: list[str], rates: list[str]) -> None:
+    metrics = "1\n2\n"
+    csv = lrsched(*argv, "-f", "csv", input=metrics)
+    assert csv.exit_code == 0, csv.stderr
+    assert csv.stdout == "epoch,lr\n" + "".join(f"{row},{rate}\n" for row, rate in enumerate(rates, 1))
+    assert "-0.0" not in lrsched(*argv, "-f", "json", input=metrics).stdout  # rows and params
+    assert lrsched(*argv, input=metrics).stdout.endswith(f"Epoch {len(rates)}, Learning Rate: 0.000000\n")

@@ -424,6 +424,18 @@ CASES: dict[str, list[Case]] = {
             "'end_value': 0.001}])",
             rows=60,
         ),
+        # Found by scripts/fuzz_dialects.py: a fractional warmup makes the join's second part
+        # count in float32 from the boundary (t - 0.5), not in whole steps.
+        case(
+            "warmup-cosine-fractional-warmup",
+            "warmup_cosine_decay_schedule(0.0003, peak_value=0.1, warmup_steps=0.5, decay_steps=16)",
+            rows=20,
+        ),
+        case(
+            "warmup-exponential-fractional-warmup",
+            "warmup_exponential_decay_schedule(0.0, 0.1, 2.5, 10, 0.5)",
+            rows=40,
+        ),
     ],
     "timm": [
         case(

@@ -6,6 +6,8 @@ lrsched matches them bit for bit except where the backend's float32 ``cos`` is a
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from conftest import assert_dialect_error, rates_at
 
@@ -119,6 +121,19 @@ def test_rates_match_keras(expression: str, steps: list[int], expected: list[flo
 )
 def test_keras_validation_names_the_argument(expression: str, argument: str, fragment: str) -> None:
     assert_dialect_error(expression, argument, fragment)
+
+
+def test_a_negative_power_at_the_end_is_infinite_as_in_keras() -> None:
+    # Keras 3.15.1 (torch backend): (1 - 3/3) ** -1.0 is inf, so the rate is -inf from step 3
+    # (and +inf with a positive span); lrsched had NaN there (found by fuzzing).
+    assert rates_at("PolynomialDecay(-0.001, decay_steps=3, end_learning_rate=0.0001, power=-1)", [3, 4]) == [
+        -math.inf,
+        -math.inf,
+    ]
+    assert rates_at("PolynomialDecay(0.0003, decay_steps=3.0, power=-0.001, cycle=True)", [3, 6]) == [
+        math.inf,
+        math.inf,
+    ]
 
 
 def test_rate_independent_arguments_are_accepted() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import assert_dialect_error, rates_at
 
-from lrsched_cli.dialects import reproduce
+from lrsched_cli.dialects import DialectError, reproduce
 
 
 @pytest.mark.parametrize(
@@ -125,6 +125,19 @@ def test_sgdr_restarts_after_each_decay_steps() -> None:
 )
 def test_optax_validation_names_the_argument(expression: str, argument: str, fragment: str) -> None:
     assert_dialect_error(expression, argument, fragment)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "cosine_onecycle_schedule(2, peak_value=1.0, final_div_factor=0)",
+        "linear_onecycle_schedule(2, peak_value=1.0, div_factor=0)",
+    ],
+)
+def test_a_zero_divisor_fails_as_optax_constructs(expression: str) -> None:
+    # optax 0.2.8 raises ZeroDivisionError building these knots; lrsched crashed (found by fuzzing).
+    with pytest.raises(DialectError, match="ZeroDivisionError"):
+        reproduce(expression, lr=None)
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,10 @@ def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> R
         signature = _signature(scheduler, function)
         raise DialectError(f"{scheduler}(): {exc}; its signature is {signature}") from None
     bound.apply_defaults()
-    reproduction = function(*bound.args, **bound.kwargs)
+    try:
+        reproduction = function(*bound.args, **bound.kwargs)
+    except ArithmeticError as exc:  # the framework's own Python arithmetic fails the same way
+        raise DialectError(f"{scheduler}() fails: {type(exc).__name__}: {exc}") from None
     return dataclasses.replace(
         reproduction,
         framework=framework,

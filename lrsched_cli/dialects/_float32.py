@@ -20,6 +20,10 @@ def floor32(x: float) -> float:
     return float(math.floor(x)) if math.isfinite(x) else x
 
 
+def ceil32(x: float) -> float:
+    return float(math.ceil(x)) if math.isfinite(x) else x
+
+
 def div32(a: float, b: float) -> float:
     if b == 0:
         if a == 0 or math.isnan(a):
@@ -32,6 +36,9 @@ def pow32(base: float, exponent: float) -> float:
     try:
         return f(math.pow(base, exponent))
     except ValueError:
+        if base == 0 and exponent < 0:  # C's pow: 0 ** -p is inf, -0 ** -odd is -inf
+            odd = exponent == int(exponent) and int(exponent) % 2 == 1
+            return math.copysign(math.inf, base) if odd else math.inf
         return math.nan
     except OverflowError:
         return math.inf

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 
 from lrsched_cli.dialects._checks import boolean, past_end
-from lrsched_cli.dialects._float32 import PI, cos32, div32, floor32, log32, pow32
+from lrsched_cli.dialects._float32 import PI, ceil32, cos32, div32, floor32, log32, pow32
 from lrsched_cli.dialects.base import DialectError, Reproduction, number, stateless
 from lrsched_cli.dialects.base import float32 as f
 
@@ -128,7 +128,7 @@ def polynomial_decay(
     def value(t: int) -> float:
         step, period = f(t), steps
         if cycles:
-            multiplier = 1.0 if step == 0 else float(math.ceil(div32(step, steps)))
+            multiplier = 1.0 if step == 0 else ceil32(div32(step, steps))
             period = f(period * multiplier)
         else:
             step = min(step, period)

@@ -217,7 +217,8 @@ def _join(values: list[Value], boundaries: list[float]) -> Value:
         output = values[0](t)
         for boundary, child in pairs:
             if not t < boundary:
-                output = child(int(t - boundary))
+                local = t - boundary  # a float boundary (warmup_steps=0.5) makes a float32 count
+                output = child(local if isinstance(local, int) else f(local))  # type: ignore[arg-type]
         return output
 
     return value
@@ -468,7 +469,7 @@ def sgdr_schedule(cosine_kwargs: list[dict[str, float]]) -> Reproduction:
     signature = inspect.signature(warmup_cosine_decay_schedule)
     values: list[Value] = []
     boundaries: list[float] = []
-    step = 0.0
+    step: float = 0  # optax adds the decay_steps as given: ints stay ints
     for kwargs in cosine_kwargs:
         if not isinstance(kwargs, Mapping) or not all(isinstance(k, str) for k in kwargs):
             raise DialectError(

@@ -103,6 +103,12 @@ def test_warmup_ramps_linearly_into_the_schedule_clock() -> None:
     assert [lr(t) for t in range(8)] == approx([0.02, 0.04, 0.06, 0.08, 0.1, 0.1, 0.01, 0.01])
 
 
+def test_warmup_to_the_largest_rates_stays_finite() -> None:
+    # (lr0 - X) * t overflows before the division by W; (lr0 - X) * (t / W) never exceeds lr0.
+    lr = with_warmup(step_decay(lr=1e308, step_size=10), warmup=4)
+    assert [lr(t) for t in range(5)] == approx([0.0, 2.5e307, 5e307, 7.5e307, 1e308])
+
+
 @pytest.mark.parametrize(
     ("build", "param"),
     [

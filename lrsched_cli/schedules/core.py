@@ -111,7 +111,8 @@ def linear_ramp(*, start_lr: float, end_lr: float, length: int) -> Schedule:
     """Go linearly from start_lr at t = 0 towards end_lr, reaching it at t = length."""
 
     def ramp(t: int) -> float:
-        return start_lr + (end_lr - start_lr) * t / length
+        # t / length first, as Hugging Face does: the product never exceeds the rise, so no overflow.
+        return start_lr + (end_lr - start_lr) * (t / length)
 
     return ramp
 

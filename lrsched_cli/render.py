@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -135,10 +136,13 @@ def write_table(out: TextIO, series: Series, precision: int) -> None:
     """A Rich table for people; colour only on a terminal, never when piped or with NO_COLOR.
 
     Streamed like every format: one table per chunk, all with the first chunk's column widths,
-    the header on the first only, so together they read as one table.
+    the header on the first only, so together they read as one table. A table wider than the
+    terminal (or than Rich's 80 columns when piped) is printed wider, never cropped: a rate with
+    digits cut off would be a wrong number.
     """
     from rich import box
     from rich.console import Console
+    from rich.measure import Measurement
     from rich.table import Table
 
     console = Console(file=out, highlight=False)
@@ -149,16 +153,23 @@ def write_table(out: TextIO, series: Series, precision: int) -> None:
     else:
         labels = lambda row: [str(epoch(row)), str(row)]  # noqa: E731
     widths: list[int] = []
+
+    def table_of(cell_rows: list[list[str]], show_header: bool) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, show_header=show_header, show_edge=False, pad_edge=False)
+        for header, width in zip(headers, widths):
+            table.add_column(header, justify="right", min_width=width, header_style="bold")
+        for cell_row in cell_rows:
+            table.add_row(*cell_row)
+        return table
+
     for rows, rates in chunks(series):
         cells = [[*labels(row), f"{lr:.{precision}f}"] for row, lr in zip(rows, rates)]
         if not widths:  # the first chunk's widths for every chunk, so they read as one table
             widths = [max(len(header), len(cell) + 2) for header, cell in zip(headers, cells[-1])]
-        table = Table(box=box.SIMPLE_HEAD, show_header=rows.start == 1, show_edge=False, pad_edge=False)
-        for header, width in zip(headers, widths):
-            table.add_column(header, justify="right", min_width=width, header_style="bold")
-        for cell_row in cells:
-            table.add_row(*cell_row)
-        console.print(table)
+        widest = [max(column, key=len) for column in zip(*cells)]  # measuring one row is cheap
+        probe = Measurement.get(console, console.options.update_width(sys.maxsize), table_of([widest], True))
+        console.width = max(console.width, probe.maximum)
+        console.print(table_of(cells, rows.start == 1))
 
 
 WRITERS: dict[Format, Callable[[TextIO, Series, int], None]] = {

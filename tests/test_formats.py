@@ -134,3 +134,14 @@ def test_steps_per_epoch_samples_the_cosine_between_epochs() -> None:
     assert [row["lr"] for row in data["rows"]] == pytest.approx(
         [1.0, 0.8535533905932737, 0.5, 0.1464466094067262]
     )
+
+
+@pytest.mark.parametrize(("columns", "lr"), [("20", 0.1), ("80", 1e100)])
+def test_a_table_wider_than_the_terminal_keeps_every_digit(
+    columns: str, lr: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    argv = f"step --lr {lr!r} --step-size 1 --gamma 0.5 -n 2 --steps-per-epoch 1".split()
+    lines = lrsched(*argv, "--precision", "17", "-f", "table").stdout.splitlines()
+    assert lines[0].split() == ["Epoch", "Step", "Learning", "rate"]
+    assert [line.split() for line in lines[2:]] == [["1", "1", f"{lr:.17f}"], ["2", "2", f"{lr / 2:.17f}"]]

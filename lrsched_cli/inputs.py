@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 
 class InputError(ValueError):
@@ -19,12 +19,21 @@ def read_numbers(lines: Iterable[str], source: str, *, column: str | None = None
     """The numbers in ``lines``: one per line, or those in ``column`` of a CSV with a header line.
 
     Blank lines are skipped; anything else that is not a finite number is an error, and so is
-    a file without a number.
+    a file without a number. A byte order mark at the start (Excel's "CSV UTF-8", Windows
+    PowerShell) is not part of the first value or column name.
     """
-    values = _numbers(lines, source, column)
+    values = _numbers(_without_bom(lines), source, column)
     if not values:
         raise InputError(f"{source}: no numbers in it" + (f" under column {column!r}" if column else ""))
     return values
+
+
+def _without_bom(lines: Iterable[str]) -> Iterator[str]:
+    rest = iter(lines)
+    first = next(rest, None)
+    if first is not None:
+        yield first.removeprefix("\ufeff")
+        yield from rest
 
 
 def _numbers(lines: Iterable[str], source: str, column: str | None) -> tuple[float, ...]:

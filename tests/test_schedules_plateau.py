@@ -114,6 +114,19 @@ def test_bad_metrics_name_the_file_and_line(
     assert_usage_error(stdin, *fragments)
 
 
+@pytest.mark.parametrize(
+    ("text", "extra"), [("1\n0.5\n", []), ("loss,acc\n1,0.9\n0.5,0.8\n", ["--column", "loss"])]
+)
+def test_metrics_saved_with_a_byte_order_mark_read_as_without(
+    tmp_path: Path, text: str, extra: list[str]
+) -> None:
+    # Excel's "CSV UTF-8" and Windows PowerShell's Out-File start the file with U+FEFF.
+    path = tmp_path / "metrics.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert rates("plateau", "--lr", "1", "--metrics", str(path), *extra) == [1.0, 1.0]
+    assert rates("plateau", "--lr", "1", "--metrics", "-", *extra, input="\ufeff" + text) == [1.0, 1.0]
+
+
 def test_unreadable_metrics_file_is_a_usage_error(tmp_path: Path) -> None:
     missing = tmp_path / "missing.txt"
     assert_usage_error(

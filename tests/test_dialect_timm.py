@@ -122,6 +122,16 @@ def test_tanh_warmup_target_past_a_shrinking_cycle_fails_as_timm_constructs() ->
     assert_dialect_error(expression, "warmup_t", "math domain error", lr=0.1)
 
 
+def test_a_complex_rate_is_refused() -> None:
+    # timm 1.0.31 sets the group's lr to a complex number here (k_decay < 0 makes 1 - t**k / t_i**k
+    # negative), which the optimizer then fails on (found by fuzzing).
+    reproduction = reproduce(
+        "PolyLRScheduler(optimizer, 2, power=0.5, cycle_mul=0.5, k_decay=-0.001)", lr=0.1
+    )
+    with pytest.raises(DialectError, match="complex rate at t=1"):
+        list(islice(reproduction.rates(0.1), 3))
+
+
 def test_timm_needs_the_optimizer_lr() -> None:
     with pytest.raises(DialectError) as raised:
         reproduce("CosineLRScheduler(optimizer, t_initial=10)", lr=None)

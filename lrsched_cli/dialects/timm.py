@@ -138,6 +138,8 @@ def _reproduction(
                 continue
             try:
                 yield main(lr, t - warmup.t if warmup.prefix else t)
+            except DialectError:
+                raise
             except (ValueError, ZeroDivisionError, OverflowError):
                 return  # where timm's own step raises
 
@@ -171,8 +173,15 @@ def _cycled(
 
     def main(lr: float, t: float) -> float:
         i, t_i, t_curr = cycles.locate(t)
+        peak = lr * cycles.cycle_decay**i  # timm computes it past cycle_limit too (may overflow)
         if i < cycles.cycle_limit:
-            return shape(lr * cycles.cycle_decay**i, lr_min, t_curr, t_i)
+            value = shape(peak, lr_min, t_curr, t_i)
+            if isinstance(value, complex):  # a negative number to a fractional power
+                raise DialectError(
+                    f"timm computes a complex rate at t={t:g} (a negative base to a fractional "
+                    "power: check k_decay and power), which no optimizer can use"
+                )
+            return value
         return lr_min
 
     return main

@@ -9,12 +9,13 @@ with ``--log-y``). Under it, a caption gives the exact peak and final rate of ea
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
 from itertools import count
 
-from lrsched_cli.figure import Curve, Curves, Look, sample
+from lrsched_cli.figure import Curve, Curves, Look, magnitude, rescale, sample
 
 AXES = 24
 """Columns plotille adds around the canvas: the y tick labels (13) and the x axis arrow and label."""
@@ -26,6 +27,9 @@ X_STEPS = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 Y_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 COLOURS = ["cyan", "magenta", "yellow", "green", "red", "blue"]
 """Readable on dark and light terminals alike, unlike plotille's default white first line."""
+MARKERS = ["x", "o", "+", "*", "#", "@"]
+"""Without colour (a pipe, a file, NO_COLOR), overlaid curves are told apart by the character
+drawn at their points, which the legend shows too: braille lines alone all look the same."""
 
 
 def draw(curves: Curves, look: Look) -> str:
@@ -38,6 +42,8 @@ def draw(curves: Curves, look: Look) -> str:
     import plotille
 
     sampled = [sample(label, series, log_y=look.log_y) for label, series in curves]
+    power = magnitude(sampled)
+    rescale(sampled, power)
     columns, lines = shutil.get_terminal_size()
     y: Callable[[float], float] = math.log10 if look.log_y else float
     last = max((curve.epoch(curve.rows) for curve in sampled if curve.rows), default=2.0)
@@ -54,13 +60,17 @@ def draw(curves: Curves, look: Look) -> str:
     unscale: Callable[[float], float] = (lambda v: 10**v) if look.log_y else float
     digits = 3 if look.log_y else 4
     figure.y_ticks_fkt = lambda value, _: f"{unscale(float(value)):.{digits}g}"
-    for curve, colour in zip(sampled, COLOURS * len(sampled)):
+    marked = len(sampled) > 1 and not _coloured(look)
+    for curve, colour, marker in zip(sampled, COLOURS * len(sampled), MARKERS * len(sampled)):
         if curve.points:
             xs = [curve.epoch(row) for row, _ in curve.points]
-            figure.plot(xs, [y(rate) for _, rate in curve.points], lc=colour, label=curve.label)
+            ys = [y(rate) for _, rate in curve.points]
+            figure.plot(xs, ys, lc=colour, label=curve.label, marker=marker if marked else None)
     chart = figure.show(legend=len(sampled) > 1).split(figure.linesep)
     # plotille centres "(label)" in 10 columns: too narrow for "learning rate"
-    chart[0] = " " * 11 + "^ learning rate" + (" (log scale)" if look.log_y else "")
+    scale = [f"x 1e{power}"] if power else []
+    notes = ", ".join([*scale, *(["log scale"] if look.log_y else [])])
+    chart[0] = " " * 11 + "^ learning rate" + (f" ({notes})" if notes else "")
     title = textwrap.wrap(look.title, columns) if look.title else []
     several = len(sampled) > 1
     captions = [
@@ -70,6 +80,12 @@ def draw(curves: Curves, look: Look) -> str:
         for wrapped in textwrap.wrap(line, columns)
     ]
     return "\n".join([*title, *chart, "", *captions]) + "\n"
+
+
+def _coloured(look: Look) -> bool:
+    """Whether plotille will colour the lines: asked to, and NO_COLOR (or FORCE_COLOR=0) unset."""
+    force = os.environ.get("FORCE_COLOR", "").strip().lower()
+    return look.colour and not os.environ.get("NO_COLOR") and force not in ("0", "false", "none")
 
 
 def _caption(curve: Curve, look: Look, *, several: bool) -> str:

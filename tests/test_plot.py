@@ -184,3 +184,33 @@ class TestSample:
         curve = sample("s", Series("s", {}, [0.1] * 8, steps_per_epoch=4))
         assert [curve.epoch(row) for row in (1, 2, 5, 8)] == [1.0, 1.25, 2.0, 2.75]
         assert curve.caption(6) == "peak 0.1 at step 1 (epoch 1), final 0.1 at step 8 (epoch 2)"
+
+
+def test_without_colour_overlaid_series_are_told_apart_by_their_markers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Piped, or with NO_COLOR, braille lines all look alike: each series gets its own marker."""
+    fast = Series("step", {}, [0.1 * 0.5**t for t in range(10)])
+    slow = Series("step", {}, [0.1 - 0.004 * t for t in range(20)])
+    chart = draw([("fast", fast), ("slow", slow)], Look())
+    assert "⠤x⠤ fast" in chart and "⠤o⠤ slow" in chart
+    canvas = [line.split(" | ", 1)[1] for line in chart.splitlines() if " | " in line]
+    assert any("x" in row for row in canvas) and any("o" in row for row in canvas)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = draw([("fast", fast), ("slow", slow)], Look(colour=True))
+    assert "⠤⠤ fast" in ANSI.sub("", re.sub(r"\x1b\[[0-9;]*m", "", coloured))  # colour tells them apart
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "⠤x⠤ fast" in draw([("fast", fast), ("slow", slow)], Look(colour=True))
+
+
+@pytest.mark.parametrize("lr", ["1.7e308", "8e307", "5e-324", "1e-310"])
+@pytest.mark.parametrize("log_y", [[], ["--log-y"]])
+def test_rates_near_the_float_limits_are_drawn_scaled(lr: str, log_y: list[str]) -> None:
+    """Axis arithmetic at 1.7e308 overflowed ('inf' ticks, a traceback on a log axis), and a
+    denormal's range underflowed to 0 (math domain error): such rates are drawn times 10^-k."""
+    result = lrsched("constant", "--lr", lr, "--factor", "0.5", "-n", "8", "-f", "plot", *log_y)
+    assert result.exit_code == 0, result.stderr
+    assert "inf" not in result.stdout
+    power = math.floor(math.log10(float(lr)))
+    assert f"^ learning rate (x 1e{power}" in result.stdout
+    assert f"final {float(lr):.6g} at epoch 8" in result.stdout  # the caption stays exact

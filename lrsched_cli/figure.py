@@ -136,6 +136,33 @@ def sample(label: str, series: Series, *, log_y: bool = False) -> Curve:
     return curve
 
 
+EXTREME = 1e299
+"""Rates at or above this, or all below its inverse, are drawn scaled by a power of ten: the axis
+arithmetic (ranges, ticks, one step past the top) would overflow or underflow near float's limits."""
+
+
+def magnitude(curves: Sequence[Curve]) -> int:
+    """The power of ten the drawn rates are divided by: 0 unless they come near float's limits."""
+    top = max((abs(rate) for curve in curves for _, rate in curve.points), default=0.0)
+    if top == 0 or 1 / EXTREME <= top < EXTREME:
+        return 0
+    return math.floor(math.log10(top))
+
+
+def rescale(curves: Sequence[Curve], power: int) -> None:
+    """Divide every drawn rate by ``10 ** power`` (the caption's exact peak and final stay)."""
+    for curve in curves:
+        curve.points = [(row, _times_ten_to(rate, -power)) for row, rate in curve.points]
+
+
+def _times_ten_to(x: float, power: int) -> float:
+    """``x * 10 ** power`` without 10 ** power itself overflowing (1e324) or underflowing."""
+    while abs(power) > 300:
+        x *= 1e300 if power > 0 else 1e-300
+        power -= 300 if power > 0 else -300
+    return x * 10.0**power
+
+
 def _track(curve: Curve, rows: range, rates: list[float]) -> None:
     """Count the rows and keep the exact peak and final rate."""
     curve.rows += len(rates)

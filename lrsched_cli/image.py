@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import textwrap
 
-from lrsched_cli.figure import Curves, Look, sample
+from lrsched_cli.figure import Curves, Look, magnitude, rescale, sample
 from lrsched_cli.output import OptionError
 
 INSTALL = 'pip install "lrsched-cli[image]"'
@@ -34,19 +34,22 @@ def render(curves: Curves, look: Look, kind: str) -> bytes:
         raise OptionError("format", f"{kind} images need matplotlib: {INSTALL}") from None
 
     sampled = [sample(label, series, log_y=look.log_y) for label, series in curves]
+    power = magnitude(sampled)
+    rescale(sampled, power)
     figure = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     for curve in sampled:
         xs = [curve.epoch(row) for row, _ in curve.points]
-        axes.plot(xs, [rate for _, rate in curve.points], label=curve.label, linewidth=1.5)
+        marker = "o" if len(curve.points) == 1 else None  # a line through one point draws nothing
+        axes.plot(xs, [rate for _, rate in curve.points], label=curve.label, linewidth=1.5, marker=marker)
     several = len(sampled) > 1
     captions = [(f"{c.label}: " if several else "") + c.caption(look.precision) for c in sampled]
     if look.title:
         figure.suptitle(textwrap.fill(look.title, 90), fontsize="medium")
     axes.set_title("\n".join(captions), fontsize="small", color="0.3")
     axes.set_xlabel("epoch")
-    axes.set_ylabel("learning rate")
+    axes.set_ylabel("learning rate" + (f" (x 1e{power})" if power else ""))
     if look.log_y:
         axes.set_yscale("log")
     elif all(rate >= 0 for curve in sampled for _, rate in curve.points):

@@ -121,3 +121,30 @@ def test_an_image_needs_a_file(fmt: str, output: list[str]) -> None:
     assert_usage_error(
         lrsched(*CASE, "-f", fmt, *output), "'--output'", f"must name a file with --format {fmt}"
     )
+
+
+@needs_matplotlib
+def test_a_single_row_is_drawn_as_a_point(tmp_path: Path) -> None:
+    """A line through one point draws nothing: the only rate must still show."""
+    import io
+
+    from matplotlib.image import imread
+
+    path = tmp_path / "one.png"
+    assert lrsched("cosine", "--lr", "0.1", "-n", "1", "-f", "png", "-o", str(path)).exit_code == 0
+    pixels = imread(io.BytesIO(path.read_bytes()), format="png")
+    blue = (abs(pixels[..., 0] - 0x1F / 255) < 0.05) & (abs(pixels[..., 2] - 0xB4 / 255) < 0.05)
+    assert blue.sum() > 10  # matplotlib's first line colour, #1f77b4
+
+
+@needs_matplotlib
+@pytest.mark.parametrize("lr", ["1.7e308", "8e307", "5e-324"])
+@pytest.mark.parametrize("log_y", [[], ["--log-y"]])
+def test_rates_near_the_float_limits_make_an_image(lr: str, log_y: list[str], tmp_path: Path) -> None:
+    """matplotlib's tick arithmetic overflowed near 1.8e308: the rates are drawn scaled."""
+    path = tmp_path / "rates.svg"
+    result = lrsched(
+        "constant", "--lr", lr, "--factor", "0.5", "-n", "8", "-f", "svg", "-o", str(path), *log_y
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "learning rate (x 1e" in path.read_text()

@@ -2,8 +2,8 @@
 
 `--output PATH` writes to a temporary file in PATH's folder and renames it over PATH once the
 writer has finished (`os.replace`, atomic on POSIX and Windows within one file system). An
-exception, a rate overflow mid-stream or Ctrl-C removes the temporary file, so PATH is either
-what it was before or the whole new output, never a truncated mix. (A SIGKILL can leave a
+exception, a rate overflow mid-stream, Ctrl-C, SIGTERM or SIGHUP removes the temporary file, so
+PATH is either what it was before or the whole new output, never a truncated mix. (A SIGKILL can leave a
 hidden ``.PATH.*.tmp`` behind, but still never touches PATH.)
 """
 
@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -39,21 +41,43 @@ def destination(path: Path | None) -> Iterator[TextIO]:
         return
     if path.is_dir():
         raise OptionError("output", f"is a folder, not a file: {str(path)!r}")
+    shown, path = path, Path(os.path.realpath(path))  # through a symlink: replace the file, keep the link
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise OptionError("output", f"cannot write {str(path)!r}: {error.strerror}") from None
+        raise OptionError("output", f"cannot write {str(shown)!r}: {error.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
+        with _terminated_as_exit():
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+                yield stream
+            os.chmod(temporary, _mode_for(path))
+            os.replace(temporary, path)
     except BaseException as failure:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         if isinstance(failure, OSError):
-            raise OptionError("output", f"cannot write {str(path)!r}: {failure.strerror}") from None
+            raise OptionError("output", f"cannot write {str(shown)!r}: {failure.strerror}") from None
         raise
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a CI timeout, ``kill``, a closed terminal) end the run as Ctrl-C does:
+    through the cleanup above, exiting 128 + the signal's number, instead of dying mid-write."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def exit_on(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    caught = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, exit_on) for s in caught}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def is_stdout(path: Path | None) -> bool:

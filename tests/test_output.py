@@ -114,3 +114,16 @@ def test_destination_names_the_option(tmp_path: Path) -> None:
     with pytest.raises(OptionError) as caught, destination(tmp_path):
         pass
     assert caught.value.param == "output"
+
+
+def test_through_a_symlink_the_linked_file_is_replaced_and_the_link_kept(tmp_path: Path) -> None:
+    """A config folder linking to a shared file: the link stays, the file it names gets the rows."""
+    (tmp_path / "shared").mkdir()
+    target = tmp_path / "shared" / "rates.csv"
+    target.write_text("old\n")
+    link = tmp_path / "rates.csv"
+    link.symlink_to(target)
+    assert lrsched(*CASE, "-f", "csv", "-o", str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert target.read_text().startswith("epoch,lr\n1,0.1\n")
+    assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == ["rates.csv"]

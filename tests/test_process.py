@@ -124,3 +124,30 @@ def test_a_plot_is_coloured_on_a_terminal_unless_no_color() -> None:
     assert b"\x1b[" in coloured
     assert b"\x1b[" not in plain
     assert b"peak 0.1 at epoch 1" in plain
+
+
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_signal_mid_write_keeps_the_old_file_and_leaves_no_temporary(
+    signal_name: str, code: int, tmp_path: Path
+) -> None:
+    """Ctrl-C, a CI timeout's SIGTERM or a closed terminal's SIGHUP while --output is written."""
+    import signal
+    import time
+
+    path = tmp_path / "rates.csv"
+    path.write_text("old\n")
+    argv = [sys.executable, "-m", "lrsched_cli", "cosine", "--lr", "0.1", "-n", "100000000", "-f", "csv"]
+    process = subprocess.Popen([*argv, "-o", str(path)], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp") and p.stat().st_size]:
+            assert time.monotonic() < deadline, "the temporary file never grew"
+            time.sleep(0.02)
+        process.send_signal(getattr(signal, signal_name))
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == code
+    assert b"Traceback" not in stderr
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["rates.csv"]

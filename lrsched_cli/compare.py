@@ -29,7 +29,7 @@ from typer._click.exceptions import ClickException
 from lrsched_cli.cli import EXTRA_COMMANDS, app_for
 from lrsched_cli.deliver import capturing, check_output_options
 from lrsched_cli.figure import Look
-from lrsched_cli.options import Epochs, LogY, Output, Precision, flag, usage_error
+from lrsched_cli.options import Epochs, LogY, Output, Precision, usage_error
 from lrsched_cli.output import OptionError, destination
 from lrsched_cli.registry import SCHEDULES
 from lrsched_cli.render import FIGURES, Format, RateError, Series, chunks, write_figure
@@ -53,7 +53,7 @@ NOT_IN_A_SPEC = {
     "precision": "give --precision to compare, not to a SPEC",
     "output": "give --output to compare, not to a SPEC",
     "log_y": "give --log-y to compare, not to a SPEC",
-    "emit": "compare shows rates, not framework code",
+    "emit_to": "compare shows rates, not framework code",
     "expect": "compare does not check; run the schedule alone with --expect",
     "check": "compare does not check; run the schedule alone with --check",
     "tol": "compare does not check",
@@ -120,7 +120,8 @@ def series_for(position: int, spec: str, epochs: int | None) -> Series:
             context = command.make_context(name, args)
         given = [p for p in NOT_IN_A_SPEC if context.get_parameter_source(p) is ParameterSource.COMMANDLINE]
         if given:
-            bad_spec(position, spec, f"{flag(given[0])}: {NOT_IN_A_SPEC[given[0]]}")
+            typed = next(p.opts[0] for p in command.params if p.name == given[0])  # --emit for emit_to
+            bad_spec(position, spec, f"{typed}: {NOT_IN_A_SPEC[given[0]]}")
         with _naming(position, spec), context:
             command.invoke(context)
     if len(captured) != 1:

@@ -131,9 +131,22 @@ def sample(label: str, series: Series, *, log_y: bool = False) -> Curve:
     if filling is not None:
         buckets.append(filling)
     curve.points = [point for bucket in buckets for point in bucket.points()]
-    if log_y and curve.rows and not curve.points:
-        raise OptionError("log_y", "cannot draw a log axis: no rate is above 0")
     return curve
+
+
+def sample_all(curves: Curves, *, log_y: bool = False) -> tuple[list[Curve], int]:
+    """Sample every labelled series for a chart: the curves, and the power of ten their drawn
+    rates were divided by (`magnitude`, 0 but near float's limits).
+
+    On a log axis, a curve with no rate above 0 is left out (its caption says so); only when
+    no curve has one is that a usage error.
+    """
+    sampled = [sample(label, series, log_y=log_y) for label, series in curves]
+    if log_y and any(curve.rows for curve in sampled) and not any(curve.points for curve in sampled):
+        raise OptionError("log_y", "cannot draw a log axis: no rate is above 0")
+    power = magnitude(sampled)
+    rescale(sampled, power)
+    return sampled, power
 
 
 EXTREME = 1e299

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import textwrap
 
-from lrsched_cli.figure import Curves, Look, magnitude, rescale, sample
+from lrsched_cli.figure import Curves, Look, sample_all
 from lrsched_cli.output import OptionError
 
 INSTALL = 'pip install "lrsched-cli[image]"'
@@ -33,9 +33,7 @@ def render(curves: Curves, look: Look, kind: str) -> bytes:
     except ImportError:
         raise OptionError("format", f"{kind} images need matplotlib: {INSTALL}") from None
 
-    sampled = [sample(label, series, log_y=look.log_y) for label, series in curves]
-    power = magnitude(sampled)
-    rescale(sampled, power)
+    sampled, power = sample_all(curves, log_y=look.log_y)
     figure = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Callable
 from itertools import count
 
-from lrsched_cli.figure import Curve, Curves, Look, magnitude, rescale, sample
+from lrsched_cli.figure import Curve, Curves, Look, sample_all
 
 AXES = 24
 """Columns plotille adds around the canvas: the y tick labels (13) and the x axis arrow and label."""
@@ -41,9 +41,7 @@ def draw(curves: Curves, look: Look) -> str:
     """
     import plotille
 
-    sampled = [sample(label, series, log_y=look.log_y) for label, series in curves]
-    power = magnitude(sampled)
-    rescale(sampled, power)
+    sampled, power = sample_all(curves, log_y=look.log_y)
     columns, lines = shutil.get_terminal_size()
     y: Callable[[float], float] = math.log10 if look.log_y else float
     last = max((curve.epoch(curve.rows) for curve in sampled if curve.rows), default=2.0)

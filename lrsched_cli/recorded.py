@@ -40,7 +40,7 @@ def open_text(path: str) -> TextIO:
     if path == "-":
         return sys.stdin
     try:
-        return open(path, encoding="utf-8", newline="")
+        return open(path, encoding="utf-8-sig", newline="")  # a BOM from a Windows editor is skipped
     except OSError as error:
         raise RecordError(f"cannot read {path!r}: {error.strerror or error}") from None
 

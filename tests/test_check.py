@@ -313,3 +313,12 @@ def test_a_binary_file_is_a_usage_error(tmp_path: Path) -> None:
     path = tmp_path / "b.csv"
     path.write_bytes(b"epoch,lr\n1,\xff\xfe\n")
     assert_usage_error(lrsched(*COSINE, "--check", str(path)), "'--check'", "cannot read")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_check_reads_a_file_saved_with_a_byte_order_mark_and_crlf(tmp_path: Path, fmt: str) -> None:
+    """As a Windows editor or PowerShell saves it: UTF-8 with a BOM, CRLF line endings."""
+    path = tmp_path / f"saved.{fmt}"
+    text = lrsched(*COSINE, "-f", fmt).stdout.replace("\n", "\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    passes(*COSINE, "--check", str(path))

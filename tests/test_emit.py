@@ -123,6 +123,14 @@ def test_emitted_code(command: str) -> None:
         ("exponential --lr 0.1 --gamma 0.999 -n 2000 --emit keras", ["float32", "0.999"]),
         ("cosine-restarts --lr 0.1 --t-0 5 --decay 0.5 --emit torch", ["same peak", "--decay"]),
         ("cosine-restarts --lr 0.1 --t-0 1 -n 500 --emit optax", ["one cosine per restart cycle"]),
+        (  # found by scripts/fuzz_emit.py: Keras's float32 step / 5 drifted 3.5e-6 at row 163
+            "cosine-restarts --lr 0.578011 --t-0 5 -n 263 --emit keras",
+            ["float32", "step / first_decay_steps", "use --epochs 42 or fewer"],
+        ),
+        (
+            "cosine-restarts --lr 0.1 --t-0 6 --steps-per-epoch 7 -n 232 --emit keras",
+            ["step / first_decay_steps", "use --epochs 50 or fewer"],
+        ),
         ("step --lr 1e39 --step-size 3 --emit keras", ["float32", "--lr 1e+39"]),
         ("cosine --lr 0.1 --min-lr 1e-40 --emit optax", ["float32", "--min-lr 1e-40"]),
     ],

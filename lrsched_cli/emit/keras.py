@@ -12,6 +12,7 @@ from collections import Counter
 from lrsched_cli.emit import Framework
 from lrsched_cli.emit.base import (
     PLATEAU,
+    TOLERANCE,
     Code,
     EmitError,
     Emitter,
@@ -67,6 +68,9 @@ def cosine_restarts(spec: Spec) -> str:
     float32_steps(spec, KERAS)
     p = spec.params
     _restarts_found(spec.rows, p["t_0"], p["t_mult"])
+    if p["t_mult"] == 1:
+        _position_found(spec, p["t_0"], 1 - p["min_lr"] / spec.lr, p["decay"])
+    float32_power(spec, KERAS, p["decay"], _restarts(spec.rows, p["t_0"], p["t_mult"]))
     return schedule(
         "CosineDecayRestarts",
         initial_learning_rate=spec.lr,
@@ -89,6 +93,40 @@ def _restarts_found(rows: int, t_0: int, t_mult: int) -> None:
         if found != cycle:
             raise EmitError(f"Keras finds restarts with a float32 logarithm, missing the one at step {start}")
         start, length, cycle = start + length, length * t_mult, cycle + 1
+
+
+CHECKED = 1 << 20
+"""Rows `_position_found` checks one by one at most; past them it refuses rather than guess."""
+
+
+def _position_found(spec: Spec, first: int, span: float, decay: float) -> None:
+    """Refuse when Keras's float32 ``step / first_decay_steps`` moves a rate past the tolerance.
+
+    With t_mul 1, Keras finds the position in the cycle as q - floor(q), q = step / first rounded
+    to float32: off by up to q * 2**-24, which the cosine turns into up to pi / 2 times that of
+    the rate's span (``span`` of --lr, times decay per restart). Exact when ``first`` is a power
+    of two; else each row past the point where the bound fits the budget is checked.
+    """
+    if first & (first - 1) == 0:
+        return
+    budget = TOLERANCE[KERAS] / 2
+    safe = math.floor(budget / (math.pi / 2 * 2.0**-24 * span) * first) if span > 0 else spec.rows
+    why = "Keras holds step / first_decay_steps in float32, which moves the rate by more than"
+    for t in range(max(safe, 0), spec.rows):
+        if t - safe >= CHECKED:
+            spec.within(t - 1, f"{why} {TOLERANCE[KERAS]} past here, or too far to check")
+        q = float32(t / first)
+        drift = abs(math.cos(math.pi * (q - math.floor(q))) - math.cos(math.pi * (t % first) / first)) / 2
+        if span * decay ** (t // first) * drift > budget:
+            spec.within(t - 1, f"{why} {TOLERANCE[KERAS]} at step {t}")
+
+
+def _restarts(rows: int, t_0: int, t_mult: int) -> int:
+    """How many restarts lrsched's rows reach: the largest power of --decay they use."""
+    start, length, count = t_0, t_0 * t_mult, 0
+    while start < rows:
+        start, length, count = start + length, length * t_mult, count + 1
+    return count
 
 
 def _switching_at(steps: list[int], values: list[float]) -> Code:

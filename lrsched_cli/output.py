@@ -3,8 +3,10 @@
 `--output PATH` writes to a temporary file in PATH's folder and renames it over PATH once the
 writer has finished (`os.replace`, atomic on POSIX and Windows within one file system). An
 exception, a rate overflow mid-stream, Ctrl-C, SIGTERM or SIGHUP removes the temporary file, so
-PATH is either what it was before or the whole new output, never a truncated mix. (A SIGKILL can leave a
-hidden ``.PATH.*.tmp`` behind, but still never touches PATH.)
+PATH is either what it was before or the whole new output, never a truncated mix. (A SIGKILL can
+leave a hidden ``.PATH.*.tmp`` behind, but still never touches PATH.) A PATH that exists and is
+not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written directly: renaming over it
+would replace the device or pipe itself.
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ def destination(path: Path | None) -> Iterator[TextIO]:
         return
     if path.is_dir():
         raise OptionError("output", f"is a folder, not a file: {str(path)!r}")
+    if path.exists() and not path.is_file():  # /dev/null, /dev/stdout, a FIFO: nothing to replace
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as special:
+                yield special
+        except OSError as error:
+            raise OptionError("output", f"cannot write {str(path)!r}: {error.strerror}") from None
+        return
     shown, path = path, Path(os.path.realpath(path))  # through a symlink: replace the file, keep the link
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -127,3 +127,24 @@ def test_through_a_symlink_the_linked_file_is_replaced_and_the_link_kept(tmp_pat
     assert link.is_symlink()
     assert target.read_text().startswith("epoch,lr\n1,0.1\n")
     assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == ["rates.csv"]
+
+
+def test_a_named_pipe_is_written_not_replaced(tmp_path: Path) -> None:
+    """Like /dev/null or /dev/stdout: renaming over it would replace the pipe (or, as root, the
+    device) with a regular file, and the reader would get nothing."""
+    import threading
+
+    fifo = tmp_path / "rates.fifo"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    result = lrsched(*CASE, "-f", "csv", "-n", "2", "-o", str(fifo))
+    if reader.is_alive():  # the old code never opened the pipe: unblock the reader
+        with open(fifo, "w"):
+            pass
+    reader.join(5)
+    assert result.exit_code == 0, result.stderr
+    assert fifo.is_fifo()
+    assert received == ["epoch,lr\n1,0.1\n2,0.0505\n"]
+    assert [p.name for p in tmp_path.iterdir()] == ["rates.fifo"]

@@ -20,6 +20,8 @@ from lrsched_cli.figure import Curve, Curves, Look, sample_all
 AXES = 24
 """Columns plotille adds around the canvas: the y tick labels (13) and the x axis arrow and label."""
 MIN_WIDTH, MIN_HEIGHT, MAX_HEIGHT = 10, 8, 20
+MAX_COLUMNS = 1000
+"""The widest chart: a COLUMNS of 100000 took 380 MiB and 7 s for detail no one sees."""
 X_TICK = 10
 """Columns between two x tick labels, as plotille places them."""
 X_STEPS = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -43,6 +45,7 @@ def draw(curves: Curves, look: Look) -> str:
 
     sampled, power = sample_all(curves, log_y=look.log_y)
     columns, lines = shutil.get_terminal_size()
+    columns = min(columns, MAX_COLUMNS)
     y: Callable[[float], float] = math.log10 if look.log_y else float
     last = max((curve.epoch(curve.rows) for curve in sampled if curve.rows), default=2.0)
     x_low, x_high, width = _axis(1.0, max(last, 2.0), max(MIN_WIDTH, columns - AXES) // X_TICK, X_STEPS)

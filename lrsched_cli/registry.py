@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lrsched_cli import schedules
@@ -92,6 +92,9 @@ class Entry:
     default row count when it has no `length` parameter."""
     from_warmup: str | None = None
     """A parameter that defaults to the warmup's length, or without warmup to its own default."""
+    follows: Mapping[str, str] = field(default_factory=dict)
+    """Parameters that default to another one's value (cyclic's step_size_down: step_size_up),
+    resolved here so the JSON params show the value used, not null."""
     per_epoch: bool = False
     """Stepped once per epoch, whatever --steps-per-epoch: each epoch's rate holds for its steps."""
 
@@ -227,6 +230,7 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 10",
                 "lrsched cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 5 --mode triangular2 -n 60",
             ),
+            follows={"step_size_down": "step_size_up"},
         ),
         Entry(
             "inverse-sqrt",
@@ -293,6 +297,9 @@ def plan(
     resolved = dict(params)
     if entry.from_warmup and resolved.get(entry.from_warmup) is None:
         resolved[entry.from_warmup] = warmup or entry.default(entry.from_warmup)
+    for name, source in entry.follows.items():
+        if resolved.get(name) is None:
+            resolved[name] = resolved.get(source, entry.default(source))
     if entry.length and resolved.get(entry.length) is None:
         rows_left = (epochs or DEFAULT_ROWS) - warmup  # no rows at all: any length will do
         if rows_left <= 0:

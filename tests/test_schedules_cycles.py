@@ -193,3 +193,17 @@ def test_cyclic_triangular_is_periodic_and_bounded(
 )
 def test_cyclic_bad_input(argv: list[str], fragments: list[str]) -> None:
     assert_usage_error(lrsched("cyclic", *argv), *fragments)
+
+
+def test_cyclic_json_records_the_resolved_step_size_down() -> None:
+    import json
+
+    def params(*extra: str) -> dict[str, object]:
+        argv = ["cyclic", "--base-lr", "0.01", "--max-lr", "0.1", "--step-size-up", "3", *extra]
+        result = lrsched(*argv, "-n", "1", "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        return dict(json.loads(result.stdout)["params"])
+
+    assert params()["step_size_down"] == 3
+    assert params("--steps-per-epoch", "4")["step_size_down"] == 3  # in epochs, as typed
+    assert params("--step-size-down", "5")["step_size_down"] == 5

@@ -25,7 +25,7 @@ from lrsched_cli.inputs import InputError
 from lrsched_cli.options import DELIVERY, SHAPING, _finite, flag, usage_error, zero_unsigned
 from lrsched_cli.output import OptionError, destination
 from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, Plan, loader_options, plan
-from lrsched_cli.render import Series
+from lrsched_cli.render import Format, Series
 from lrsched_cli.schedules import ScheduleError
 
 HELP = """See, epoch by epoch, the learning rate your training run will use.
@@ -126,6 +126,8 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
         emit_to = shaping.pop("emit_to")
         if emit_to is not None and delivery.checking:
             usage_error("emit", "prints code, --expect and --check check rows: give one or the other")
+        if emit_to is not None and (delivery.format is not Format.blog or delivery.log_y):
+            usage_error("emit", "prints one line of code: --format and --log-y do not apply to it")
         delivery.checks()  # a malformed --expect is a usage error before anything is computed
         try:
             ready = plan(entry, _from_cli(entry, options), **shaping)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -133,43 +132,36 @@ def write_json(out: TextIO, series: Series, precision: int) -> None:
 
 
 def write_table(out: TextIO, series: Series, precision: int) -> None:
-    """A Rich table for people; colour only on a terminal, never when piped or with NO_COLOR.
+    """A table for people; colour (a bold header) only on a terminal, never piped or with NO_COLOR.
 
-    Streamed like every format: one table per chunk, all with the first chunk's column widths,
-    the header on the first only, so together they read as one table. A table wider than the
-    terminal (or than Rich's 80 columns when piped) is printed wider, never cropped: a rate with
-    digits cut off would be a wrong number.
+    Rich draws the header and its rule; the rows below are plain right-aligned text in the same
+    columns, written a chunk at a time like every format, so a long table streams at the speed
+    of CSV. Column widths come from the first chunk; a wider cell later widens its own row only,
+    and nothing is ever cropped: a rate with digits cut off would be a wrong number.
     """
     from rich import box
     from rich.console import Console
-    from rich.measure import Measurement
     from rich.table import Table
 
-    console = Console(file=out, highlight=False)
     headers = [name.capitalize() for name in columns(series)[:-1]] + ["Learning rate"]
     epoch = epoch_of(series)
     if series.steps_per_epoch is None:
         labels: Callable[[int], list[str]] = lambda row: [str(row)]  # noqa: E731
     else:
         labels = lambda row: [str(epoch(row)), str(row)]  # noqa: E731
+    gap = "   "  # Rich's cell padding, the box's space divider, the next cell's padding
     widths: list[int] = []
-
-    def table_of(cell_rows: list[list[str]], show_header: bool) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, show_header=show_header, show_edge=False, pad_edge=False)
-        for header, width in zip(headers, widths):
-            table.add_column(header, justify="right", min_width=width, header_style="bold")
-        for cell_row in cell_rows:
-            table.add_row(*cell_row)
-        return table
-
     for rows, rates in chunks(series):
         cells = [[*labels(row), f"{lr:.{precision}f}"] for row, lr in zip(rows, rates)]
-        if not widths:  # the first chunk's widths for every chunk, so they read as one table
+        if not widths:
             widths = [max(len(header), len(cell) + 2) for header, cell in zip(headers, cells[-1])]
-        widest = [max(column, key=len) for column in zip(*cells)]  # measuring one row is cheap
-        probe = Measurement.get(console, console.options.update_width(sys.maxsize), table_of([widest], True))
-        console.width = max(console.width, probe.maximum)
-        console.print(table_of(cells, rows.start == 1))
+            header = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+            for name, width in zip(headers, widths):
+                header.add_column(name, justify="right", min_width=width, header_style="bold")
+            console = Console(file=out, highlight=False)
+            console.width = max(console.width, sum(widths) + len(gap) * (len(widths) - 1))
+            console.print(header)
+        out.write("".join([gap.join(map(str.rjust, row, widths)) + "\n" for row in cells]))
 
 
 WRITERS: dict[Format, Callable[[TextIO, Series, int], None]] = {

@@ -242,3 +242,9 @@ def test_emit_writes_to_output(tmp_path: Path) -> None:
 def test_emit_and_a_check_are_one_or_the_other() -> None:
     result = lrsched("step", "--lr", "0.1", "--step-size", "3", "--emit", "torch", "--expect", "1=0.1")
     assert_usage_error(result, "'--emit'", "--expect")
+
+
+@pytest.mark.parametrize("extra", [["-f", "csv"], ["-f", "plot"], ["-f", "plot", "--log-y"]])
+def test_emit_refuses_output_formats_it_would_ignore(extra: list[str]) -> None:
+    result = lrsched("step", "--lr", "0.1", "--step-size", "3", "--emit", "torch", *extra)
+    assert_usage_error(result, "'--emit'", "--format and --log-y do not apply")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 
 from lrsched_cli.dialects._checks import boolean, past_end
 from lrsched_cli.dialects._float32 import PI, ceil32, cos32, div32, floor32, log32, pow32
@@ -42,13 +43,8 @@ def _positive_steps(name: str, value: object) -> float:
     return f(steps)
 
 
-def _schedule(
-    scheduler: str,
-    value: Callable[[int], float],
-    length: int | None = None,
-    notes: Callable[[int], list[str]] | None = None,
-) -> Reproduction:
-    return stateless(FRAMEWORK, scheduler, value, length, notes)
+_schedule = partial(stateless, FRAMEWORK)
+"""(scheduler, value, length=None, notes=None) -> Reproduction of this framework."""
 
 
 def exponential_decay(

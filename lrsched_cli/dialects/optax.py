@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from itertools import count, islice, pairwise
 
 from lrsched_cli.dialects._checks import boolean, past_end
@@ -37,13 +38,8 @@ def _power(x: float, exponent: float) -> float:
     return pow32(x, f(exponent))
 
 
-def _reproduction(
-    scheduler: str,
-    value: Callable[[int], float],
-    length: int | None = None,
-    notes: Callable[[int], list[str]] | None = None,
-) -> Reproduction:
-    return stateless(FRAMEWORK, scheduler, value, length, notes)
+_reproduction = partial(stateless, FRAMEWORK)
+"""(scheduler, value, length=None, notes=None) -> Reproduction of this framework."""
 
 
 def _constant(init_value: float) -> Value:

@@ -39,7 +39,12 @@ def destination(path: Path | None) -> Iterator[TextIO]:
     replaced, only when the ``with`` block completes without an exception.
     """
     if path is None or is_stdout(path):
-        yield sys.stdout
+        try:
+            yield sys.stdout
+            sys.stdout.flush()  # a reader that closed the pipe shows here, not at interpreter exit
+        except BrokenPipeError:
+            _silence_stdout()
+            raise SystemExit(CLOSED_PIPE) from None
         return
     if path.is_dir():
         raise OptionError("output", f"is a folder, not a file: {str(path)!r}")
@@ -87,6 +92,18 @@ def _terminated_as_exit() -> Iterator[None]:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+CLOSED_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
+"""The exit status when the reader closes the pipe (``| head``): 141, as a GNU tool killed by
+SIGPIPE reports, so that it is neither success nor a failed check (1) under ``set -o pipefail``."""
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush has nowhere to fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def is_stdout(path: Path | None) -> bool:

@@ -43,8 +43,20 @@ def test_a_reader_closing_the_pipe_ends_it_at_once_and_quietly() -> None:
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
     proc.stdout.close()
-    proc.wait(timeout=20)  # 100M rows would take minutes: it stopped when the pipe closed
+    returncode = proc.wait(timeout=20)  # 100M rows would take minutes: it stopped when the pipe closed
     assert first == b"Epoch 1, Learning Rate: 0.100000\n"
+    assert proc.stderr.read() == b""
+    assert returncode == 141  # as GNU tools killed by SIGPIPE: not success, not a failed check (1)
+
+
+@pytest.mark.parametrize("argv", [["-f", "csv"], ["-f", "table"], ["-f", "json"], ["-f", "plot"]])
+def test_every_format_ends_quietly_when_the_reader_goes(argv: list[str]) -> None:
+    command = [sys.executable, "-m", "lrsched_cli", "cosine", "--lr", "0.1", "-n", "3000000", *argv]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    assert proc.wait(timeout=60) in (0, 141)  # a plot is written in one piece: it may be done
     assert proc.stderr.read() == b""
 
 

@@ -301,10 +301,13 @@ def plan(
         if resolved.get(name) is None:
             resolved[name] = resolved.get(source, entry.default(source))
     if entry.length and resolved.get(entry.length) is None:
-        rows_left = (epochs or DEFAULT_ROWS) - warmup  # no rows at all: any length will do
-        if rows_left <= 0:
-            raise ScheduleError("warmup", f"must be shorter than the {rows_left + warmup} rows, got {warmup}")
-        resolved[entry.length] = rows_left
+        rows = DEFAULT_ROWS if epochs is None else epochs
+        if rows == 0:  # nothing will be shown: any length will do
+            resolved[entry.length] = DEFAULT_ROWS
+        elif rows <= warmup:
+            raise ScheduleError("warmup", f"must be shorter than the {rows} rows, got {warmup}")
+        else:
+            resolved[entry.length] = rows - warmup
 
     k = steps_per_epoch or 1
     clock = 1 if entry.per_epoch else k

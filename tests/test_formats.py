@@ -145,3 +145,8 @@ def test_a_table_wider_than_the_terminal_keeps_every_digit(
     lines = lrsched(*argv, "--precision", "17", "-f", "table").stdout.splitlines()
     assert lines[0].split() == ["Epoch", "Step", "Learning", "rate"]
     assert [line.split() for line in lines[2:]] == [["1", "1", f"{lr:.17f}"], ["2", "2", f"{lr / 2:.17f}"]]
+
+
+def test_zero_epochs_with_any_warmup_prints_nothing() -> None:
+    result = lrsched("cosine", "--lr", "0.1", "-n", "0", "--warmup", "40")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")

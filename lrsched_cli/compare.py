@@ -252,7 +252,9 @@ def compare_command(
     specs: Specs,
     label: Labels = None,
     epochs: Epochs = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format: any but blog, which is one schedule's.")
+    ] = Format.table,
     precision: Precision = 6,
     log_y: LogY = False,
     output: Output = None,

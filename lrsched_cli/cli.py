@@ -22,7 +22,7 @@ from lrsched_cli import __version__
 from lrsched_cli.deliver import Delivery, deliver
 from lrsched_cli.emit import Framework
 from lrsched_cli.inputs import InputError
-from lrsched_cli.options import DELIVERY, SHAPING, _finite, flag, usage_error, zero_unsigned
+from lrsched_cli.options import DELIVERY, SHAPING, finite_option, flag, usage_error, zero_unsigned
 from lrsched_cli.output import OptionError, destination
 from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, Plan, loader_options, plan
 from lrsched_cli.render import Format, Series
@@ -51,7 +51,7 @@ def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Para
     base = _strip_optional(annotation)
     extra: dict[str, Any] = {}
     if base is float:
-        extra["callback"] = _finite
+        extra["callback"] = finite_option
     cli_type: Any = annotation
     if typing.get_origin(base) is tuple:  # typed as the comma list the user writes
         cli_type = str
@@ -128,7 +128,7 @@ def schedule_command(entry: Entry) -> Callable[..., None]:
             usage_error("emit", "prints code, --expect and --check check rows: give one or the other")
         if emit_to is not None and (delivery.format is not Format.blog or delivery.log_y):
             usage_error("emit", "prints one line of code: --format and --log-y do not apply to it")
-        delivery.checks()  # a malformed --expect is a usage error before anything is computed
+        delivery.checks  # noqa: B018  (parsed now: a malformed --expect fails before any work)
         try:
             ready = plan(entry, _from_cli(entry, options), **shaping)
         except ScheduleError as error:

@@ -17,7 +17,7 @@ import typer
 
 from lrsched_cli.deliver import Delivery, deliver
 from lrsched_cli.dialects import DialectError, reproduce, supported
-from lrsched_cli.options import DELIVERY, Epochs, _finite, usage_error
+from lrsched_cli.options import DELIVERY, Epochs, finite_option, usage_error
 from lrsched_cli.render import Series
 
 DEFAULT_ROWS = 30
@@ -42,7 +42,7 @@ Expression = Annotated[
 ]
 Lr = Annotated[
     float | None,
-    typer.Option("--lr", callback=_finite, help="The optimizer's learning rate.", show_default=False),
+    typer.Option("--lr", callback=finite_option, help="The optimizer's learning rate.", show_default=False),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no notes on stderr.")]
 
@@ -53,7 +53,7 @@ def from_options(expr: Expression, lr: Lr = None, epochs: Epochs = None, quiet: 
 
 def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, **options: Any) -> None:
     delivery = Delivery(**options)
-    delivery.checks()  # a malformed --expect is a usage error before anything is computed
+    delivery.checks  # noqa: B018  (parsed now: a malformed --expect fails before any work)
     if lr is not None and lr < 0:
         usage_error("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
     try:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,19 +41,17 @@ class Delivery:
     def checking(self) -> bool:
         return bool(self.expect) or self.check is not None
 
+    @cached_property
     def checks(self) -> Checks:
-        return checks_from(self.expect, self.check, self.tol, self.rtol)
+        """The checks ``--expect/--check/--tol/--rtol`` ask for, parsed once; a malformed one is
+        a usage error, so commands read this before computing anything."""
+        from lrsched_cli.check import CheckError, Checks, Tolerance, parse_expectation
 
-
-def checks_from(expect: list[str] | None, check: str | None, tol: float | None, rtol: float | None) -> Checks:
-    """The checks ``--expect/--check/--tol/--rtol`` ask for; a malformed one is a usage error."""
-    from lrsched_cli.check import CheckError, Checks, Tolerance, parse_expectation
-
-    try:
-        expectations = tuple(parse_expectation(text) for text in expect or ())
-    except CheckError as error:
-        usage_error(error.param, error.message)
-    return Checks(expectations, check, Tolerance(tol, rtol))
+        try:
+            expectations = tuple(parse_expectation(text) for text in self.expect or ())
+        except CheckError as error:
+            usage_error(error.param, error.message)
+        return Checks(expectations, self.check, Tolerance(self.tol, self.rtol))
 
 
 _CAPTURED: ContextVar[list[Series] | None] = ContextVar("lrsched_captured", default=None)
@@ -81,7 +80,7 @@ def deliver(series: Series, delivery: Delivery) -> None:
         return
     try:
         if delivery.checking:
-            verify(series, delivery.checks())
+            verify(series, delivery.checks)
         else:
             write(series, delivery)
     except RateError as error:

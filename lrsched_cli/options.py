@@ -28,7 +28,7 @@ def usage_error(param: str, message: str) -> NoReturn:
     raise typer.BadParameter(message, param_hint=f"'{flag(param)}'")  # quoted, as Typer's own
 
 
-def _finite(value: float | None) -> float | None:
+def finite_option(value: float | None) -> float | None:
     """Typer accepts nan, inf and 1e309 as floats; lrsched refuses them everywhere."""
     if value is not None and not math.isfinite(value):
         raise typer.BadParameter(f"must be a finite number, got {value}")
@@ -58,7 +58,9 @@ Precision = Annotated[
 Warmup = Annotated[int, typer.Option(min=0, help="Epochs of linear warmup before the schedule starts.")]
 WarmupStartLr = Annotated[
     float,
-    typer.Option(callback=_finite, help="Rate the warmup starts from, ramping to the schedule's first."),
+    typer.Option(
+        callback=finite_option, help="Rate the warmup starts from, ramping to the schedule's first."
+    ),
 ]
 StepsPerEpoch = Annotated[
     int | None,
@@ -86,13 +88,13 @@ CheckFile = Annotated[
 Tol = Annotated[
     float | None,
     typer.Option(
-        min=0, callback=_finite, help="Absolute tolerance for --expect and --check.", show_default=False
+        min=0, callback=finite_option, help="Absolute tolerance for --expect and --check.", show_default=False
     ),
 ]
 Rtol = Annotated[
     float | None,
     typer.Option(
-        min=0, callback=_finite, help="Relative tolerance for --expect and --check.", show_default=False
+        min=0, callback=finite_option, help="Relative tolerance for --expect and --check.", show_default=False
     ),
 ]
 LogY = Annotated[

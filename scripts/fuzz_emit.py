@@ -34,10 +34,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 import gen_dialect_goldens as frameworks  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from lrsched_cli.cli import app_for  # noqa: E402
-from lrsched_cli.dialects import reproduce  # noqa: E402
-from lrsched_cli.emit import Framework  # noqa: E402
-from lrsched_cli.emit.base import agree  # noqa: E402
+from lrsched_cli.cli.app import app_for  # noqa: E402
+from lrsched_cli.frameworks.base import Framework  # noqa: E402
+from lrsched_cli.frameworks.dispatch import reproduce  # noqa: E402
+from lrsched_cli.frameworks.emitting import agree  # noqa: E402
 from lrsched_cli.registry import SCHEDULES  # noqa: E402
 
 RUNNER = CliRunner()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from lrsched_cli.cli import app_for
+from lrsched_cli.cli.app import app_for
 
 FILES = {
     "bash": "lrsched.bash",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from lrsched_cli.cli import app_for
+from lrsched_cli.cli.app import app_for
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -53,7 +53,7 @@ def rates_at(expression: str, steps: list[int], lr: float | None = None) -> list
     """The rates `lrsched from EXPRESSION` reproduces at the given steps t."""
     from itertools import islice
 
-    from lrsched_cli.dialects import reproduce
+    from lrsched_cli.frameworks.dispatch import reproduce
 
     rates = list(islice(reproduce(expression, lr=lr).rates(lr), max(steps) + 1))
     return [rates[t] for t in steps]
@@ -61,7 +61,7 @@ def rates_at(expression: str, steps: list[int], lr: float | None = None) -> list
 
 def assert_dialect_error(expression: str, argument: str, fragment: str, lr: float | None = None) -> None:
     """Reproducing EXPRESSION fails with a DialectError naming ARGUMENT and saying FRAGMENT."""
-    from lrsched_cli.dialects import DialectError, reproduce
+    from lrsched_cli.frameworks.dispatch import DialectError, reproduce
 
     with pytest.raises(DialectError) as caught:
         reproduce(expression, lr=lr)

@@ -8,7 +8,7 @@ import pytest
 from conftest import assert_usage_error, lrsched
 
 from lrsched_cli import __version__
-from lrsched_cli.cli import flag
+from lrsched_cli.cli.app import flag
 from lrsched_cli.registry import SCHEDULES
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import assert_usage_error, lrsched
 
-from lrsched_cli.figure import Curves, Look
-from lrsched_cli.render import FIGURES, Format
+from lrsched_cli.output import FIGURES, Format
+from lrsched_cli.output.figure import Curves, Look
 
 STEP = "step --lr 0.1 --step-size 10"
 COSINE = "cosine --lr 0.1 --min-lr 0.001"

@@ -12,8 +12,8 @@ from itertools import islice
 
 import pytest
 
-from lrsched_cli.dialects import DialectError, reproduce
-from lrsched_cli.dialects.hf import WASTED_FIRST_STEP
+from lrsched_cli.frameworks.dispatch import DialectError, reproduce
+from lrsched_cli.frameworks.hf.reproduce import WASTED_FIRST_STEP
 
 # (expression, --lr, rows, transformers' rates)
 HF = [

@@ -11,7 +11,7 @@ import math
 import pytest
 from conftest import assert_dialect_error, rates_at
 
-from lrsched_cli.dialects import reproduce
+from lrsched_cli.frameworks.dispatch import reproduce
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import assert_dialect_error, rates_at
 
-from lrsched_cli.dialects import DialectError, reproduce
+from lrsched_cli.frameworks.dispatch import DialectError, reproduce
 
 
 @pytest.mark.parametrize(

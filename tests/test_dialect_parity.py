@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from lrsched_cli.dialects import reproduce
+from lrsched_cli.frameworks.dispatch import reproduce
 
 PARITY = Path(__file__).parent / "parity"
 FRAMEWORKS = ("torch", "hf", "timm", "keras", "optax")
@@ -61,7 +61,7 @@ def test_reproduces_the_framework(framework: str, case: dict[str, Any]) -> None:
 
 
 def test_every_framework_and_scheduler_has_goldens() -> None:
-    from lrsched_cli.dialects import supported
+    from lrsched_cli.frameworks.dispatch import supported
 
     covered: dict[str, set[str]] = {framework: set() for framework in FRAMEWORKS}
     for framework in FRAMEWORKS:

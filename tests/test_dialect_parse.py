@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from lrsched_cli.dialects import DialectError, reproduce, supported
-from lrsched_cli.dialects.parse import Call, Lambda, Name, parse
+from lrsched_cli.frameworks.dispatch import DialectError, reproduce, supported
+from lrsched_cli.frameworks.expression import Call, Lambda, Name, parse
 
 
 def test_a_call_becomes_a_tree() -> None:

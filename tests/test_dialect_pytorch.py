@@ -13,7 +13,7 @@ from itertools import islice
 
 import pytest
 
-from lrsched_cli.dialects import DialectError, reproduce
+from lrsched_cli.frameworks.dispatch import DialectError, reproduce
 
 # (expression, --lr, rows, torch's rates)
 TORCH = [

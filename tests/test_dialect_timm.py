@@ -11,7 +11,7 @@ from itertools import islice
 import pytest
 from conftest import assert_dialect_error, rates_at
 
-from lrsched_cli.dialects import DialectError, reproduce
+from lrsched_cli.frameworks.dispatch import DialectError, reproduce
 
 
 def test_float_log_restart_boundary() -> None:

@@ -13,10 +13,10 @@ from emit_cases import ALL, CASES
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from lrsched_cli.dialects import reproduce
-from lrsched_cli.emit import Framework
-from lrsched_cli.emit.base import agree
-from lrsched_cli.emit.emitters import EMITTERS
+from lrsched_cli.frameworks.base import Framework
+from lrsched_cli.frameworks.dispatch import reproduce
+from lrsched_cli.frameworks.emitters import EMITTERS
+from lrsched_cli.frameworks.emitting import agree
 from lrsched_cli.registry import SCHEDULES
 
 PAIRS = [(argv, framework) for argv, emitting in CASES.items() for framework in ALL if framework in emitting]

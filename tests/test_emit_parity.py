@@ -15,8 +15,8 @@ import pytest
 from conftest import lrsched
 from emit_cases import CASES
 
-from lrsched_cli.emit import Framework
-from lrsched_cli.emit.base import agree
+from lrsched_cli.frameworks.base import Framework
+from lrsched_cli.frameworks.emitting import agree
 
 PARITY = json.loads((Path(__file__).parent / "parity" / "emit.json").read_text())
 RECORDS: list[dict[str, Any]] = PARITY["cases"]

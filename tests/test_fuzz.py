@@ -13,7 +13,7 @@ from conftest import lrsched
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lrsched_cli.cli import app_for
+from lrsched_cli.cli.app import app_for
 
 VALUES = ["0", "1", "2", "3", "10", "-1", "0.5", "1.5", "0.1", "1e-3", "nan", "inf", "-inf", "1e309",
           "", "junk", "1,2", "3,1", "-", "blog", "csv", "json", "cos", "torch",

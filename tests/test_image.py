@@ -72,9 +72,9 @@ def test_the_same_schedule_gives_the_same_bytes(fmt: str, tmp_path: Path) -> Non
 @needs_matplotlib
 def test_several_labelled_series_share_one_image() -> None:
     """What compare draws: a legend names each series."""
-    from lrsched_cli.figure import Look
-    from lrsched_cli.image import render
-    from lrsched_cli.render import Series
+    from lrsched_cli.output import Series
+    from lrsched_cli.output.figure import Look
+    from lrsched_cli.output.image import render
 
     curves = [("fast", Series("a", {}, [0.1, 0.05, 0.02])), ("slow", Series("b", {}, [0.1, 0.09, 0.08]))]
     root = ET.fromstring(render(curves, Look(title="two"), "svg"))

@@ -9,8 +9,8 @@ from typing import TextIO
 import pytest
 from conftest import assert_usage_error, lrsched
 
-from lrsched_cli.output import OptionError, destination
-from lrsched_cli.render import WRITERS, Format, RateError, Series
+from lrsched_cli.output import WRITERS, Format, RateError, Series
+from lrsched_cli.output.destination import OptionError, destination
 
 CASE = ["cosine", "--lr", "0.1", "--min-lr", "0.001"]
 

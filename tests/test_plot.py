@@ -8,9 +8,9 @@ import re
 import pytest
 from conftest import assert_usage_error, lrsched
 
-from lrsched_cli.figure import MAX_BUCKETS, Look, sample, title_of
-from lrsched_cli.plot import draw
-from lrsched_cli.render import Series
+from lrsched_cli.output import Series
+from lrsched_cli.output.figure import MAX_BUCKETS, Look, sample, title_of
+from lrsched_cli.output.plot import draw
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -218,7 +218,7 @@ def test_rates_near_the_float_limits_are_drawn_scaled(lr: str, log_y: list[str])
 
 def test_a_huge_columns_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     """COLUMNS=100000 drew a 100,000-column canvas: 380 MiB and 7 s."""
-    from lrsched_cli.plot import MAX_COLUMNS
+    from lrsched_cli.output.plot import MAX_COLUMNS
 
     monkeypatch.setenv("COLUMNS", "100000")
     chart = lrsched("cosine", "--lr", "0.1", "-f", "plot").stdout

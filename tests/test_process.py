@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 LRSCHED = shutil.which("lrsched", path=str(Path(sys.executable).parent)) or shutil.which("lrsched")
-HEAVY = ["rich", "pydantic", "plotille", "matplotlib", "numpy", "lrsched_cli.dialects"]
+HEAVY = ["rich", "pydantic", "plotille", "matplotlib", "numpy", "lrsched_cli.frameworks.dispatch"]
 
 
 def test_the_installed_entry_point_prints_the_tutorial_table() -> None:

@@ -1,0 +1,275 @@
+"""Checking a schedule instead of writing it: ``--expect K=LR`` and ``--check FILE``.
+
+The comparison is pure and streams: a checker is fed the run's rows a chunk at a time and keeps
+only the first few mismatches and counts, so memory stays flat at any row count. Reading files
+lrsched wrote earlier (CSV, JSON, JSON Lines) is at the edge, in `lrsched_cli.check.recorded`.
+
+Tolerances:
+
+- ``--expect 10=0.079595`` allows half a unit in the last digit written (here 5e-7), so any rate
+  lrsched printed, copied as printed, passes. Exponent forms count the last significand digit:
+  ``1e-5`` allows 5e-6, ``1.5e-5`` allows 5e-7. A bare integer (``0``, ``1``) has no digit after
+  the point and must match exactly; write ``0.0`` to allow 0.05.
+- ``--check FILE`` compares exactly: lrsched writes shortest round-trip floats, so a file from the
+  same schedule reads back bit for bit.
+- ``--tol A`` (absolute) and ``--rtol R`` (relative to the expected rate) replace both rules; with
+  both, a rate passes when within either.
+
+Errors in what the user asked for raise `CheckError` (a usage error); a failed check is a
+`Report` that is not ``ok``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+
+from lrsched_cli.check.recorded import Recorded, RecordError, open_text, read_recorded
+
+SHOWN = 10
+"""Mismatching rows a report lists; the rest are counted."""
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+class CheckError(ValueError):
+    """A malformed expectation, a row that does not exist, an unreadable file: a usage error.
+
+    ``param`` names the option in snake_case (``expect``, ``check``), as `ScheduleError` does.
+    """
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(f"{param}: {message}")
+        self.param = param
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far a rate may be from the expected one; both None means exactly equal."""
+
+    absolute: float | None = None
+    relative: float | None = None
+
+    def allows(self, expected: float, got: float) -> bool:
+        if got == expected:
+            return True
+        bound = max(self.absolute or 0.0, (self.relative or 0.0) * abs(expected))
+        return abs(got - expected) <= bound
+
+    @property
+    def given(self) -> bool:
+        return self.absolute is not None or self.relative is not None
+
+    def describe(self) -> str:
+        parts = [f"absolute {self.absolute!r}"] if self.absolute is not None else []
+        parts += [f"relative {self.relative!r}"] if self.relative is not None else []
+        return "tolerance " + " or ".join(parts) if parts else "exact"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """``--expect ROW=RATE``: row ``row`` (1-based, as every format labels it) has rate ``text``."""
+
+    row: int
+    text: str
+
+    @property
+    def rate(self) -> float:
+        return float(self.text)
+
+    def half_unit(self) -> Decimal:
+        """Half a unit in the last digit written; 0 for a bare integer, which must match exactly."""
+        if not any(c in self.text for c in ".eE"):
+            return Decimal(0)
+        return Decimal(5).scaleb(Decimal(self.text).as_tuple().exponent - 1)  # type: ignore[operator]
+
+    def met_by(self, got: float, tolerance: Tolerance) -> bool:
+        if tolerance.given:
+            return tolerance.allows(self.rate, got)
+        return abs(Decimal(got) - Decimal(self.text)) <= self.half_unit()  # exact, no float rounding
+
+
+def parse_expectation(text: str) -> Expectation:
+    """``"10=0.079595"`` -> row 10, rate ``0.079595``; anything else is a `CheckError`."""
+    row, sep, rate = (part.strip() for part in text.partition("="))
+    if not sep or not row.isdigit() or not _NUMBER.fullmatch(rate):
+        raise CheckError("expect", f"must be ROW=RATE, e.g. 10=0.079595, got {text!r}")
+    if int(row) < 1:
+        raise CheckError("expect", f"rows are numbered from 1, got {text!r}")
+    if not math.isfinite(float(rate)):
+        raise CheckError("expect", f"the rate must be a finite number, got {text!r}")
+    return Expectation(int(row), rate)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    row: int
+    expected: str
+    got: float
+
+
+@dataclass
+class Report:
+    """What one check found: ``ok`` when nothing differs."""
+
+    title: str
+    compared: int = 0
+    differing: int = 0
+    first: list[Mismatch] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Differences that are not a row's rate: row count, columns, schedule, parameters."""
+
+    @property
+    def ok(self) -> bool:
+        return self.differing == 0 and not self.notes
+
+    def add(self, row: int, expected: str, got: float) -> None:
+        self.differing += 1
+        if len(self.first) < SHOWN:
+            self.first.append(Mismatch(row, expected, got))
+
+    def render(self) -> str:
+        lines = [f"{self.title}: {self.differing} of {self.compared} rows differ"]
+        if self.first:
+            width = max(len("expected"), *(len(m.expected) for m in self.first))
+            lines.append(f"  {'row':>8}  {'expected':<{width}}  got")
+            lines += [f"  {m.row:>8}  {m.expected:<{width}}  {m.got!r}" for m in self.first]
+            if self.differing > len(self.first):
+                lines.append(f"  ... and {self.differing - len(self.first)} more")
+        lines += [f"  {note}" for note in self.notes]
+        return "\n".join(lines) + "\n"
+
+
+class ExpectChecker:
+    """Feeds rows past the expectations; a row that never came is a `CheckError` at the end."""
+
+    def __init__(self, expectations: Iterable[Expectation], tolerance: Tolerance) -> None:
+        self.pending = sorted(expectations, key=lambda e: e.row)
+        self.tolerance = tolerance
+        rule = tolerance.describe() if tolerance.given else "half a unit in the last digit written"
+        self.report = Report(f"--expect failed ({rule})")
+        self.rows = 0
+
+    def feed(self, rows: range, rates: list[float]) -> None:
+        self.rows = rows.stop - 1
+        while self.pending and self.pending[0].row < rows.stop:
+            expectation = self.pending.pop(0)
+            got = rates[expectation.row - rows.start]
+            self.report.compared += 1
+            if not expectation.met_by(got, self.tolerance):
+                self.report.add(expectation.row, expectation.text, got)
+
+    def finish(self) -> Report:
+        if self.pending:
+            missing = self.pending[0]
+            message = f"row {missing.row} does not exist: this run has {self.rows} rows"
+            raise CheckError("expect", f"{message}, got {missing.row}={missing.text}")
+        return self.report
+
+
+class FileChecker:
+    """Feeds rows past a recorded file's rows, then compares the row count and the header."""
+
+    def __init__(
+        self, recorded: Recorded, tolerance: Tolerance, *, schedule: str, params: Mapping[str, Any]
+    ) -> None:
+        self.recorded = recorded
+        self.tolerance = tolerance
+        self.schedule = schedule
+        self.params = json.loads(json.dumps(params))  # as JSON reads back: tuples become lists
+        self.report = Report(f"--check {recorded.name} failed ({tolerance.describe()})")
+        self.rows = 0
+
+    def feed(self, rows: range, rates: list[float]) -> None:
+        self.rows = rows.stop - 1
+        for row, got, (_, expected) in zip(rows, rates, islice(self.recorded.rows, len(rates))):
+            self.report.compared += 1
+            if not self.tolerance.allows(expected, got):
+                self.report.add(row, repr(expected), got)
+
+    def finish(self, per_step: bool) -> Report:
+        recorded_rows = self.report.compared + sum(1 for _ in self.recorded.rows)
+        notes = self.report.notes
+        if recorded_rows != self.rows:
+            notes.append(f"row count: the file has {recorded_rows}, this run {self.rows}")
+        if self.recorded.per_step is not None and self.recorded.per_step != per_step:
+            kinds = {True: "one per optimizer step", False: "one per epoch"}
+            notes.append(f"rows: the file has {kinds[self.recorded.per_step]}, this run {kinds[per_step]}")
+        header = self.recorded.header
+        if "schedule" in header and header["schedule"] != self.schedule:
+            notes.append(f"schedule: the file has {header['schedule']!r}, this run {self.schedule!r}")
+        if isinstance(header.get("params"), dict):
+            notes += _param_differences(header["params"], self.params)
+        return self.report
+
+
+def _param_differences(recorded: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
+    notes = []
+    for name in [*recorded, *(name for name in current if name not in recorded)]:
+        if name not in current:
+            notes.append(f"parameter {name}: the file has {recorded[name]!r}, this run does not have it")
+        elif name not in recorded:
+            notes.append(f"parameter {name}: the file does not have it, this run has {current[name]!r}")
+        elif recorded[name] != current[name]:
+            notes.append(f"parameter {name}: the file has {recorded[name]!r}, this run {current[name]!r}")
+    return notes
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What the user asked to check instead of writing the rows."""
+
+    expectations: tuple[Expectation, ...] = ()
+    file: str | None = None
+    tolerance: Tolerance = Tolerance()
+
+
+def run(
+    checks: Checks,
+    chunks: Iterable[tuple[range, list[float]]],
+    *,
+    schedule: str,
+    params: Mapping[str, Any],
+    per_step: bool,
+) -> list[Report]:
+    """Feed the run's rows, a chunk at a time, to every check asked for; return the failed ones."""
+    try:
+        return _run(checks, chunks, schedule=schedule, params=params, per_step=per_step)
+    except RecordError as error:
+        raise CheckError("check", str(error)) from None
+
+
+def _run(
+    checks: Checks,
+    chunks: Iterable[tuple[range, list[float]]],
+    *,
+    schedule: str,
+    params: Mapping[str, Any],
+    per_step: bool,
+) -> list[Report]:
+    expect = ExpectChecker(checks.expectations, checks.tolerance) if checks.expectations else None
+    source = open_text(checks.file) if checks.file is not None else None
+    try:
+        against = None
+        if source is not None and checks.file is not None:
+            recorded = read_recorded(source, checks.file)
+            against = FileChecker(recorded, checks.tolerance, schedule=schedule, params=params)
+        for rows, rates in chunks:
+            if expect:
+                expect.feed(rows, rates)
+            if against:
+                against.feed(rows, rates)
+        reports = [expect.finish()] if expect else []
+        reports += [against.finish(per_step)] if against else []
+        return [report for report in reports if not report.ok]
+    finally:
+        if source is not None and source is not sys.stdin:
+            source.close()

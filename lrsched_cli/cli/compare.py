@@ -1,0 +1,281 @@
+"""``lrsched compare SPEC SPEC ...``: several schedules side by side, rows aligned by epoch.
+
+Each SPEC is one schedule command line as a single string (``"step --lr 0.1 --step-size 10"``,
+``'from "OneCycleLR(opt, max_lr=0.1, total_steps=30)"'``). It is split with shlex and parsed
+by that very command, built alone as ``lrsched SPEC`` would build it, so its options, defaults,
+validation and errors are the command's own; inside `capturing`, the command's `deliver` hands
+its series back instead of writing it. Nothing about a schedule is parsed twice.
+
+The writers stream: the series advance together a chunk at a time, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import shlex
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from itertools import zip_longest
+from typing import Annotated, NoReturn, TextIO
+
+import typer
+from typer._click.core import ParameterSource  # Typer vendors Click; never `import click`
+from typer._click.exceptions import ClickException
+
+from lrsched_cli.cli.app import EXTRA_COMMANDS, app_for
+from lrsched_cli.cli.options import Epochs, LogY, Output, Precision, usage_error
+from lrsched_cli.output import FIGURES, Format, RateError, Series, chunks, write_figure
+from lrsched_cli.output.deliver import capturing, check_output_options
+from lrsched_cli.output.destination import OptionError, destination
+from lrsched_cli.output.figure import Look
+from lrsched_cli.registry import SCHEDULES
+
+HELP = """Show several schedules side by side, rows aligned by epoch.
+
+Each SPEC is one schedule command line, quoted as a single argument: what you would type after
+`lrsched`. Output options (--format, --output, ...) belong to compare, not to a SPEC; a
+schedule shorter than the others leaves blanks (an empty CSV cell, a JSON null).
+"""
+
+EPILOG = """\b
+Examples:
+  lrsched compare "step --lr 0.1 --step-size 10" "cosine --lr 0.1 --min-lr 0.001"
+  lrsched compare "cosine --lr 0.1 --warmup 5" 'from "OneCycleLR(opt, max_lr=0.1, total_steps=30)"' -f csv
+  lrsched compare "cosine --lr 0.1" "cosine --lr 0.1 --warmup 5" --label plain --label warmup -f json
+"""
+
+NOT_IN_A_SPEC = {
+    "format": "give --format to compare, not to a SPEC",
+    "precision": "give --precision to compare, not to a SPEC",
+    "output": "give --output to compare, not to a SPEC",
+    "log_y": "give --log-y to compare, not to a SPEC",
+    "emit_to": "compare shows rates, not framework code",
+    "expect": "compare does not check; run the schedule alone with --expect",
+    "check": "compare does not check; run the schedule alone with --check",
+    "tol": "compare does not check",
+    "rtol": "compare does not check",
+    "steps_per_epoch": "compare aligns rows by epoch, so a SPEC cannot have a row per optimizer step",
+}
+"""Options a SPEC's command has that make no sense inside compare, and why."""
+
+Cells = list[tuple[float | None, ...]]
+"""Rows of one chunk, each with one rate per series, None past a series' end."""
+
+
+class Compared:
+    """The labelled series of a compare, ready to stream row by row."""
+
+    def __init__(self, specs: Sequence[str], labels: Sequence[str], series: Sequence[Series]) -> None:
+        self.specs, self.labels, self.series = list(specs), list(labels), list(series)
+
+    def rows(self) -> Iterator[tuple[range, Cells]]:
+        """Yield (row numbers, cells) a chunk at a time; a series that ended gives None."""
+        for parts in zip_longest(*map(chunks, self.series)):
+            present = [part for part in parts if part is not None]
+            rows = range(present[0][0].start, max(part[0].stop for part in present))
+            columns = [
+                [*part[1], *[None] * (len(rows) - len(part[1]))] if part else [None] * len(rows)
+                for part in parts
+            ]
+            yield rows, list(zip(*columns))
+
+
+def _guarded(position: int, spec: str, rates: Iterable[float]) -> Iterator[float]:
+    """The rates; a failure part-way (an overflow, a framework error) is a usage error naming the SPEC."""
+    row = 0
+    try:
+        for row, lr in enumerate(rates, 1):
+            if not math.isfinite(lr):
+                raise RateError(row, lr)
+            yield lr
+    except RateError as error:
+        bad_spec(position, spec, f"{error}; choose parameters that keep the rate finite")
+    except ValueError as error:  # a dialect failing part-way, e.g. a lambda dividing by zero
+        bad_spec(position, spec, f"at row {row + 1}: {error}")
+
+
+def bad_spec(position: int, spec: str, why: str) -> NoReturn:
+    raise typer.BadParameter(why, param_hint=f"SPEC {position} {spec!r}")
+
+
+def series_for(position: int, spec: str, epochs: int | None) -> Series:
+    """The series ``lrsched SPEC`` would write, parsed and resolved by that command itself."""
+    try:
+        argv = shlex.split(spec)
+    except ValueError as error:
+        bad_spec(position, spec, f"cannot split it into arguments: {error}")
+    if not argv or not (argv[0] in SCHEDULES or argv[0] in EXTRA_COMMANDS) or argv[0] in ("list", "compare"):
+        known = ", ".join([*SCHEDULES, "from"])
+        bad_spec(position, spec, f"it must start with a schedule command ({known})")
+    if {"-h", "--help", "--version"} & set(argv):
+        bad_spec(position, spec, "a SPEC cannot ask for help; try lrsched " + argv[0] + " --help")
+    name, args = argv[0], argv[1:] + (["--epochs", str(epochs)] if epochs is not None else [])
+    command = typer.main.get_command(app_for(argv)).commands[name]  # type: ignore[attr-defined]
+    with capturing() as captured:
+        with _naming(position, spec):
+            context = command.make_context(name, args)
+        given = [p for p in NOT_IN_A_SPEC if context.get_parameter_source(p) is ParameterSource.COMMANDLINE]
+        if given:
+            typed = next(p.opts[0] for p in command.params if p.name == given[0])  # --emit for emit_to
+            bad_spec(position, spec, f"{typed}: {NOT_IN_A_SPEC[given[0]]}")
+        with _naming(position, spec), context:
+            command.invoke(context)
+    if len(captured) != 1:
+        bad_spec(position, spec, "it does not produce a schedule")
+    return replace(captured[0], rates=_guarded(position, spec, captured[0].rates))
+
+
+@contextmanager
+def _naming(position: int, spec: str) -> Iterator[None]:
+    """Turn the command's own usage error into one that names the SPEC, keeping its message."""
+    try:
+        yield
+    except ClickException as error:
+        bad_spec(position, spec, error.format_message())
+
+
+def compared(specs: Sequence[str], labels: Sequence[str] | None, epochs: int | None) -> Compared:
+    if len(specs) < 2:
+        raise typer.BadParameter(f"compare needs at least two, got {len(specs)}", param_hint="SPEC")
+    if labels and len(labels) != len(specs):
+        usage_error("label", f"give one per SPEC ({len(specs)}), got {len(labels)}: {', '.join(labels)}")
+    names = list(labels or specs)
+    for name in names:
+        if name == "epoch" or names.count(name) > 1:
+            why = "is the row label's column" if name == "epoch" else "is given to two SPECs"
+            usage_error("label", f"each must be unique and not 'epoch': {name!r} {why}; use --label")
+    series = [series_for(position, spec, epochs) for position, spec in enumerate(specs, 1)]
+    return Compared(specs, names, series)
+
+
+# Writers: each streams the aligned rows of a `Compared`.
+
+
+def write_csv(out: TextIO, compared: Compared, precision: int) -> None:
+    """Header ``epoch,<label>,...`` (quoted where a label needs it); an empty cell past an end."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(["epoch", *compared.labels])
+    out.write(header.getvalue())
+    for rows, cells in compared.rows():
+        out.write(
+            "".join(f"{row},{','.join(_cell(lr, '') for lr in rates)}\n" for row, rates in zip(rows, cells))
+        )
+
+
+def _cell(lr: float | None, blank: str) -> str:
+    return blank if lr is None else repr(lr)
+
+
+def _row_objects(compared: Compared) -> Iterator[list[str]]:
+    keys = [json.dumps(label) for label in compared.labels]
+    for rows, cells in compared.rows():
+        yield [
+            f'{{"epoch": {row}, '
+            + ", ".join(f"{key}: {_cell(lr, 'null')}" for key, lr in zip(keys, rates))
+            + "}"
+            for row, rates in zip(rows, cells)
+        ]
+
+
+def write_jsonl(out: TextIO, compared: Compared, precision: int) -> None:
+    """One ``{"epoch": 1, "<label>": 0.1, ...}`` per line; null past a schedule's end."""
+    for objects in _row_objects(compared):
+        out.write("".join(line + "\n" for line in objects))
+
+
+def write_json(out: TextIO, compared: Compared, precision: int) -> None:
+    """``{"series": [{"label", "spec", "schedule", "params"}, ...], "rows": [...]}``."""
+    about = [
+        {"label": label, "spec": spec, "schedule": s.schedule, "params": s.params}
+        for label, spec, s in zip(compared.labels, compared.specs, compared.series)
+    ]
+    out.write(json.dumps({"series": about}, allow_nan=False)[:-1] + ', "rows": [')
+    separator = "\n  "
+    for objects in _row_objects(compared):
+        out.write(separator + ",\n  ".join(objects))
+        separator = ",\n  "
+    out.write("]}\n" if separator == "\n  " else "\n]}\n")
+
+
+def write_table(out: TextIO, compared: Compared, precision: int) -> None:
+    """A Rich table, one column per schedule, streamed a chunk at a time as one table."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, highlight=False)
+    headers = ["Epoch", *compared.labels]
+    widths: list[int] = []
+    for rows, cells in compared.rows():
+        text = [[str(row), *(_fixed(lr, precision) for lr in rates)] for row, rates in zip(rows, cells)]
+        if not widths:  # the first chunk's widths for every chunk, so they read as one table
+            widths = [max(len(cell) + 2 for cell in column) for column in zip(*text)]
+        table = Table(box=box.SIMPLE_HEAD, show_header=rows.start == 1, show_edge=False, pad_edge=False)
+        for header, width in zip(headers, widths):
+            table.add_column(header, justify="right", min_width=width, header_style="bold", overflow="fold")
+        for cell_row in text:
+            table.add_row(*cell_row)
+        console.print(table)
+
+
+def _fixed(lr: float | None, precision: int) -> str:
+    return "" if lr is None else f"{lr:.{precision}f}"
+
+
+WRITERS: dict[Format, Callable[[TextIO, Compared, int], None]] = {
+    Format.table: write_table,
+    Format.csv: write_csv,
+    Format.json: write_json,
+    Format.jsonl: write_jsonl,
+}
+
+
+# The command.
+
+Specs = Annotated[
+    list[str],
+    typer.Argument(metavar="SPEC...", help="Schedule command lines, each quoted.", show_default=False),
+]
+Labels = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--label", "-l", help="Name for a SPEC's column, one per SPEC in order.", show_default=False
+    ),
+]
+
+
+def compare_command(
+    specs: Specs,
+    label: Labels = None,
+    epochs: Epochs = None,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format: any but blog, which is one schedule's.")
+    ] = Format.table,
+    precision: Precision = 6,
+    log_y: LogY = False,
+    output: Output = None,
+) -> None:
+    if format not in WRITERS and format not in FIGURES:
+        formats = ", ".join([*WRITERS, *FIGURES])
+        usage_error("format", f"must be one of {formats} for compare, got {format.value!r}")
+    check_output_options(format, log_y=log_y, output=output)
+    result = compared(specs, label, epochs)
+    try:
+        with destination(output) as stream:
+            if format in FIGURES:
+                curves = list(zip(result.labels, result.series))
+                write_figure(stream, format, curves, Look(precision=precision, log_y=log_y))
+            else:
+                WRITERS[format](stream, result, precision)
+    except OptionError as error:
+        usage_error(error.param, error.message)
+
+
+def add_compare(app: typer.Typer) -> None:
+    app.command("compare", help=HELP, short_help="Several schedules side by side.", epilog=EPILOG)(
+        compare_command
+    )

@@ -1,0 +1,113 @@
+"""``lrsched from "<constructor call>"``: a framework's scheduler, reproduced, as rows.
+
+A thin edge over `lrsched_cli.frameworks`: it turns `DialectError` into a usage error, writes
+the rates with the same writers as every schedule command, and puts the dialect's notes on
+stderr (``--quiet`` silences them).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Iterator
+from itertools import islice
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from lrsched_cli.cli.options import DELIVERY, Epochs, finite_option, usage_error
+from lrsched_cli.frameworks.dispatch import DialectError, reproduce, supported
+from lrsched_cli.output import Series
+from lrsched_cli.output.deliver import Delivery, deliver
+
+DEFAULT_ROWS = 30
+
+HELP = """Reproduce a framework's scheduler from the line that constructs it.
+
+Paste the call from your training code; lrsched parses it (never evaluates it) and computes
+the rates that framework will use, step by step: PyTorch, Keras, optax, Hugging Face
+transformers and timm. A bare name (optimizer, opt) stands for the optimizer; --lr is its
+learning rate, needed by schedulers that scale it (PyTorch, Hugging Face, timm).
+"""
+
+EPILOG = """\b
+Examples:
+  lrsched from "CosineAnnealingLR(optimizer, T_max=100, eta_min=1e-5)" --lr 0.1
+  lrsched from "get_cosine_schedule_with_warmup(optimizer, 100, 1000)" --lr 3e-4
+  lrsched from "optax.warmup_cosine_decay_schedule(0.0, 0.1, 100, 1000)" -f csv
+"""
+
+Expression = Annotated[
+    str, typer.Argument(metavar="EXPR", help="The scheduler's constructor call, quoted.", show_default=False)
+]
+Lr = Annotated[
+    float | None,
+    typer.Option("--lr", callback=finite_option, help="The optimizer's learning rate.", show_default=False),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no notes on stderr.")]
+
+
+def from_options(expr: Expression, lr: Lr = None, epochs: Epochs = None, quiet: Quiet = False) -> None:
+    """Never called: its signature declares the options of `from` besides the delivery ones."""
+
+
+def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, **options: Any) -> None:
+    delivery = Delivery(**options)
+    delivery.checks  # noqa: B018  (parsed now: a malformed --expect fails before any work)
+    if lr is not None and lr < 0:
+        usage_error("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
+    try:
+        reproduction = reproduce(expr, lr=lr)
+    except DialectError as error:
+        _dialect_error(error)
+    rows = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
+    params = {
+        "framework": reproduction.framework,
+        "scheduler": reproduction.scheduler,
+        "expression": reproduction.expression,
+        "arguments": dict(reproduction.arguments),
+        "lr": lr,
+    }
+    _dry_run(reproduction.rates(lr), rows)
+    try:
+        deliver(Series("from", params, islice(reproduction.rates(lr), rows)), delivery)
+    except DialectError as error:  # not after the dry run: the rates are the same each time
+        _dialect_error(error)
+    if not quiet:
+        for note in reproduction.notes(rows):
+            typer.echo(f"note: {note}", err=True)
+
+
+def _dry_run(rates: Iterator[float], rows: int) -> None:
+    """Compute every row once before writing any: where the framework fails part-way (a lambda
+    dividing by zero at step 50000) or a rate overflows, the usage error leaves stdout empty."""
+    try:
+        for row, rate in enumerate(islice(rates, rows), start=1):
+            if not math.isfinite(rate):
+                raise DialectError(
+                    f"the rate at row {row} is {rate}, not a finite number; choose parameters "
+                    "that keep the rate finite"
+                )
+    except DialectError as error:
+        _dialect_error(error)
+
+
+def _dialect_error(error: DialectError) -> NoReturn:
+    if error.argument == "--lr":
+        usage_error("lr", error.message)
+    raise typer.BadParameter(str(error), param_hint="'EXPR'")
+
+
+from_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [*inspect.signature(from_options, eval_str=True).parameters.values(), *DELIVERY]
+)
+
+
+def add_from(app: typer.Typer) -> None:
+    names = ", ".join(f"{framework}: {len(found)}" for framework, found in supported().items())
+    app.command(
+        "from",
+        help=HELP + f"\n\nSchedulers supported ({names}): see README, 'Reproduce your framework'.",
+        short_help="Reproduce a PyTorch/Keras/optax/HF/timm scheduler from its constructor call.",
+        epilog=EPILOG,
+    )(from_command)

@@ -1,0 +1,152 @@
+"""The options commands share, each declared once, and the one place names become flags.
+
+Schedule commands take the shaping options (rows, warmup, per-step rows, --emit) and the
+delivery options (format, checks, output); `lrsched from` takes the delivery options too, so a
+new output option reaches every command that prints rows.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from lrsched_cli.frameworks.base import Framework
+from lrsched_cli.output import Format
+
+
+def flag(name: str) -> str:
+    """The command-line spelling of a snake_case parameter: the one place names are converted."""
+    return "--" + name.replace("_", "-")
+
+
+def usage_error(param: str, message: str) -> NoReturn:
+    raise typer.BadParameter(message, param_hint=f"'{flag(param)}'")  # quoted, as Typer's own
+
+
+def finite_option(value: float | None) -> float | None:
+    """Typer accepts nan, inf and 1e309 as floats; lrsched refuses them everywhere."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number, got {value}")
+    return zero_unsigned(value)
+
+
+def zero_unsigned(value: float | None) -> float | None:
+    """-0.0 as 0.0: a typed ``-0`` is zero, and would otherwise print as ``-0.000000``."""
+    return 0.0 if value == 0 else value
+
+
+Epochs = Annotated[
+    int | None,
+    typer.Option(
+        "--epochs",
+        "-n",
+        min=0,
+        help="Rows to show [default: the schedule's natural length, else 30].",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+Precision = Annotated[
+    int,
+    typer.Option(min=0, max=17, help="Decimals in blog and table output; significant digits in captions."),
+]
+Warmup = Annotated[int, typer.Option(min=0, help="Epochs of linear warmup before the schedule starts.")]
+WarmupStartLr = Annotated[
+    float,
+    typer.Option(
+        callback=finite_option, help="Rate the warmup starts from, ramping to the schedule's first."
+    ),
+]
+StepsPerEpoch = Annotated[
+    int | None,
+    typer.Option(min=1, help="Show one row per optimizer step, K per epoch; durations stay in epochs."),
+]
+Expect = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="ROW=RATE",
+        help="Check instead of writing: row ROW must have rate RATE, to half a unit in its last "
+        "digit (repeatable; exit 1 if not).",
+        show_default=False,
+    ),
+]
+CheckFile = Annotated[
+    str | None,
+    typer.Option(
+        "--check",
+        metavar="FILE",
+        help="Check instead of writing: the rows must equal FILE, CSV, JSON or JSON Lines that "
+        "lrsched wrote ('-' for stdin; exit 1 if not).",
+        show_default=False,
+    ),
+]
+Tol = Annotated[
+    float | None,
+    typer.Option(
+        min=0, callback=finite_option, help="Absolute tolerance for --expect and --check.", show_default=False
+    ),
+]
+Rtol = Annotated[
+    float | None,
+    typer.Option(
+        min=0, callback=finite_option, help="Relative tolerance for --expect and --check.", show_default=False
+    ),
+]
+LogY = Annotated[
+    bool,
+    typer.Option("--log-y", help="Draw the rate on a log axis (plot, png, svg); rates <= 0 are left out."),
+]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file ('-': stdout); it is replaced only when complete."
+    ),
+]
+
+EmitTo = Annotated[
+    Framework | None,
+    typer.Option(
+        "--emit",
+        help="Print instead one Python expression building this schedule in FRAMEWORK, with the same "
+        "rates (exit 2 if it cannot); torch, hf and timm scale an `optimizer` built with lr=--lr.",
+        show_default=False,
+    ),
+]
+
+
+def shaping_options(
+    epochs: Epochs = None,
+    warmup: Warmup = 0,
+    warmup_start_lr: WarmupStartLr = 0.0,
+    steps_per_epoch: StepsPerEpoch = None,
+    emit_to: EmitTo = None,
+) -> None:
+    """Never called: its signature declares what every schedule command adds to its own options."""
+
+
+def delivery_options(
+    format: FormatOption = Format.blog,
+    precision: Precision = 6,
+    expect: Expect = None,
+    check: CheckFile = None,
+    tol: Tol = None,
+    rtol: Rtol = None,
+    log_y: LogY = False,
+    output: Output = None,
+) -> None:
+    """Never called: its signature declares how every command that prints rows delivers them."""
+
+
+def keyword_parameters(declaration: Callable[..., Any]) -> list[inspect.Parameter]:
+    """The parameters a declaring function's signature holds, as keyword-only options."""
+    parameters = inspect.signature(declaration, eval_str=True).parameters.values()
+    return [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in parameters]
+
+
+SHAPING = keyword_parameters(shaping_options)
+DELIVERY = keyword_parameters(delivery_options)

@@ -1,0 +1,1 @@
+"""Frameworks: each one folder, reading its scheduler calls (`reproduce`) and writing them (`emit`)."""

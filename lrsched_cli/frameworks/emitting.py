@@ -1,0 +1,202 @@
+"""What every emitter shares: the resolved schedule it writes, how it writes code, how it refuses.
+
+An emitter takes a `Spec` (the schedule's parameters on the step clock, the warmup and the rows
+lrsched prints) and returns one Python expression, or raises `EmitError` saying why the framework
+cannot reproduce those rows exactly. Pure: no framework imports, standard library only.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lrsched_cli.frameworks.base import Framework
+
+NAMES: Mapping[Framework, str] = {
+    Framework.torch: "PyTorch",
+    Framework.keras: "Keras",
+    Framework.optax: "optax",
+    Framework.hf: "transformers",
+    Framework.timm: "timm",
+}
+
+TOLERANCE: Mapping[Framework, float] = {
+    Framework.torch: 1e-9,
+    Framework.keras: 1e-6,
+    Framework.optax: 1e-6,
+    Framework.hf: 1e-9,
+    Framework.timm: 1e-9,
+}
+"""How closely an emitted scheduler reproduces lrsched's rates: relative to each rate, or to the
+schedule's peak rate where rates are small (float32 frameworks round every value)."""
+
+
+def agree(framework: Framework, got: float, want: float, peak: float) -> bool:
+    """Whether a framework's rate is lrsched's within the framework's tolerance."""
+    tol = TOLERANCE[framework]
+    return math.isclose(got, want, rel_tol=tol, abs_tol=tol * peak)
+
+
+class EmitError(ValueError):
+    """The framework cannot reproduce this schedule's rows exactly; the message says why."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A resolved schedule as an emitter sees it: everything counted in scheduler steps."""
+
+    params: Mapping[str, Any]
+    """The schedule's own parameters, durations multiplied by the steps per epoch."""
+    warmup: int
+    warmup_start_lr: float
+    first_rate: float
+    """The schedule's rate when it starts, after the warmup: what the warmup ramps to."""
+    rows: int
+    steps_per_epoch: int
+
+    @property
+    def lr(self) -> float:
+        return float(self.params["lr"])
+
+    @property
+    def stepped_per_batch(self) -> bool:
+        return self.steps_per_epoch > 1
+
+    def within(self, last: int, why: str) -> None:
+        """Refuse when lrsched's rows run past step ``last``, where the framework differs."""
+        if self.rows - 1 > last:
+            epochs = (last + 1) // self.steps_per_epoch
+            raise EmitError(
+                f"{why}; that is {last + 1} rows, not {self.rows}: use --epochs {epochs} or fewer"
+            )
+
+    def no_warmup(self, framework: Framework, what: str) -> None:
+        if self.warmup:
+            raise EmitError(f"{NAMES[framework]}'s {what} has no warmup; drop --warmup")
+
+    def sets_rates(self, framework: Framework, what: str) -> None:
+        """Refuse a warmup before a scheduler that sets rates itself: the ramp would scale --lr."""
+        if self.warmup:
+            raise EmitError(
+                f"{what} sets the rates itself, so {NAMES[framework]} cannot ramp into it; drop --warmup"
+            )
+
+    def warmup_from_zero(self, framework: Framework) -> None:
+        if self.warmup and self.warmup_start_lr != 0:
+            raise EmitError(f"warmup in {NAMES[framework]} starts from 0; drop --warmup-start-lr")
+
+    def warmup_to_lr(self, framework: Framework) -> None:
+        if self.warmup and self.first_rate != self.lr:
+            raise EmitError(
+                f"warmup in {NAMES[framework]} ramps to --lr, this schedule starts at {self.first_rate}"
+            )
+
+
+Emitter = Callable[[Spec], str]
+"""Spec -> the expression; raises `EmitError` for a spec the framework cannot reproduce."""
+
+
+class Code(str):
+    """Python source, written into an expression as it is."""
+
+
+OPTIMIZER = Code("optimizer")
+
+
+def call(function: str, *args: object, **kwargs: object) -> Code:
+    """``function(arg, ..., key=value, ...)`` with every value written as a Python literal."""
+    parts = [literal(arg) for arg in args] + [f"{key}={literal(value)}" for key, value in kwargs.items()]
+    return Code(f"{function}({', '.join(parts)})")
+
+
+def literal(value: object) -> str:
+    """A value as Python source: code as is, floats in their shortest round-trip form."""
+    if isinstance(value, Code):
+        return str(value)
+    if isinstance(value, str):
+        return repr(str(value))  # an enum's value, not the enum
+    if isinstance(value, (bool, int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(key)}: {literal(item)}" for key, item in value.items()) + "}"
+    raise TypeError(f"no literal for {value!r}")
+
+
+FLOAT32_NORMAL, FLOAT32_MAX = 2.0**-126, 3.4028234663852886e38
+FLOAT32_STEPS = 2**24
+"""Keras and optax hold the step in float32: every integer up to here, and no further, is exact."""
+
+
+def float32(x: float) -> float:
+    """``x`` rounded to the nearest float32, as Keras and optax hold it."""
+    return float(struct.unpack("f", struct.pack("f", x))[0])
+
+
+def float32_steps(spec: Spec, framework: Framework) -> None:
+    """Refuse rows or rates that float32 cannot hold exactly enough: Keras and optax compute in it."""
+    if spec.rows > FLOAT32_STEPS:
+        raise EmitError(f"{NAMES[framework]} counts steps in float32, exact only up to {FLOAT32_STEPS} rows")
+    for name, value in spec.params.items():
+        for number in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(number, float) and number and not FLOAT32_NORMAL <= abs(number) <= FLOAT32_MAX:
+                option = "--" + name.replace("_", "-")
+                raise EmitError(
+                    f"{NAMES[framework]} computes in float32, which cannot hold {option} {number!r}"
+                )
+
+
+def float32_power(spec: Spec, framework: Framework, rate: float, exponent: float) -> None:
+    """Refuse when ``rate ** p``, with rate rounded to float32, drifts past the tolerance.
+
+    The rounding error d of the rate grows into a relative error of about p * d in rate ** p;
+    against the tolerance (relative, or of --lr) what counts is p * d * rate ** p, largest at
+    p = -1 / ln(rate). ``exponent`` is the largest p over the rows.
+    """
+    if rate in (0.0, 1.0) or exponent <= 0:
+        return
+    drift = abs(float32(rate) - rate) / rate
+    peak = -1 / math.log(rate)
+    worst = exponent * rate**exponent if exponent < peak else peak / math.e
+    if worst * drift > TOLERANCE[framework] / 2:
+        raise EmitError(
+            f"{NAMES[framework]} rounds the decay factor {rate!r} to float32 ({float32(rate)!r}), "
+            f"which drifts by more than {TOLERANCE[framework]} over {spec.rows} rows"
+        )
+
+
+@dataclass(frozen=True)
+class Geometric:
+    """A decay by ``rate`` every ``steps`` steps, continuous or in a staircase (step, exponential)."""
+
+    rate: float
+    steps: int
+    staircase: bool
+    per_step: float
+    """The factor per single step of the continuous decay."""
+
+    def last_exponent(self, spec: Spec) -> float:
+        """The largest exponent of ``rate`` over the rows lrsched prints."""
+        t = max(spec.rows - 1 - spec.warmup, 0)
+        return t // self.steps if self.staircase else t / self.steps
+
+
+def geometric(spec: Spec) -> Geometric:
+    """The decay of a step or exponential schedule: a factor per step_size, gamma or e^-decay_rate."""
+    params = spec.params
+    if "step_size" in params:
+        gamma = params["gamma"]
+        return Geometric(gamma, params["step_size"], True, gamma)
+    steps = params["decay_steps"]
+    if params.get("gamma") is not None:
+        gamma = params["gamma"]
+        return Geometric(gamma, steps, params["staircase"], gamma ** (1 / steps))
+    k = params["decay_rate"]
+    return Geometric(math.exp(-k), steps, params["staircase"], math.exp(-k / steps))
+
+
+PLATEAU = "plateau follows a metric file, and --emit writes schedules of the step alone"

@@ -1,0 +1,1 @@
+"""Hugging Face transformers: its schedule functions, reproduced (`reproduce`) and written (`emit`)."""

@@ -1,0 +1,1 @@
+"""Keras: ``keras.optimizers.schedules``, reproduced (`reproduce`) and written (`emit`)."""

@@ -1,0 +1,1 @@
+"""optax: its schedules, reproduced (`reproduce`) and written (`emit`)."""

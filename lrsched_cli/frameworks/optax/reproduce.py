@@ -1,0 +1,510 @@
+"""optax schedules, reproduced in float32 as JAX evaluates them.
+
+An optax schedule is ``count -> value``, called by the optimizer with its int32 step count
+(0 first); the update casts the value to the parameters' dtype, float32. Python arithmetic on the
+constructor's arguments (``init_value - end_value``) stays float64 until it meets an array, as in
+JAX's weak typing; array ops round to float32 (`f`). A literal integer exponent is repeated
+multiplication (``lax.integer_pow``), any other exponent ``pow``.
+
+Quirks kept as optax has them: ``transition_steps <= 0`` (and ``decay_rate == 0``) give a constant
+``init_value`` (optax only logs it), a negative ``transition_begin`` counts as 0, warmup
+schedules are joins whose second part restarts its clock, and everything clamps past its end.
+
+Source read: optax/schedules/_schedule.py and _join.py (optax 0.2.8).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+from itertools import count, islice, pairwise
+
+from lrsched_cli.frameworks._checks import boolean, past_end
+from lrsched_cli.frameworks._float32 import PI, cos32, div32, floor32, integer_pow32, pow32
+from lrsched_cli.frameworks.reproduction import (
+    DialectError,
+    Reproduction,
+    describe,
+    integer,
+    number,
+    stateless,
+)
+from lrsched_cli.frameworks.reproduction import float32 as f
+
+FRAMEWORK = "optax"
+
+Value = Callable[[int], float]
+"""The schedule at step count t, as the optimizer uses it (a float32 value)."""
+
+
+def _power(x: float, exponent: float) -> float:
+    """``x ** exponent`` in JAX: a Python int exponent is `integer_pow32`, anything else ``pow``."""
+    if isinstance(exponent, int) and not isinstance(exponent, bool):
+        return integer_pow32(x, exponent)
+    return pow32(x, f(exponent))
+
+
+_reproduction = partial(stateless, FRAMEWORK)
+"""(scheduler, value, length=None, notes=None) -> Reproduction of this framework."""
+
+
+def _constant(init_value: float) -> Value:
+    level = f(init_value)
+    return lambda t: level
+
+
+def _polynomial(init_value: float, end_value: float, power: float, steps: float, begin: float) -> Value:
+    """optax's polynomial_schedule body, once its arguments have been checked."""
+    if steps <= 0:
+        return _constant(init_value)
+    begin = max(begin, 0)
+    span = f(init_value - end_value)
+    end = f(end_value)
+    length = f(steps)
+
+    def value(t: int) -> float:
+        done = min(max(t - begin, 0), steps)
+        fraction = f(1 - div32(f(done), length))
+        return f(f(span * _power(fraction, power)) + end)
+
+    return value
+
+
+def _polynomial_notes(init_value: float, steps: float, begin: float, what: str) -> Callable[[int], list[str]]:
+    def notes(rows: int) -> list[str]:
+        if steps <= 0:
+            return [
+                f"transition_steps={steps!r} <= 0: optax logs it and returns the constant "
+                f"init_value={init_value!r}"
+            ]
+        found = past_end(int(max(begin, 0) + steps), rows, what)
+        if begin < 0:
+            found.append(f"transition_begin={begin!r} < 0: optax treats it as 0")
+        return found
+
+    return notes
+
+
+def constant_schedule(value: float) -> Reproduction:
+    """``value`` at every step."""
+    return _reproduction("constant_schedule", _constant(number("value", value)))
+
+
+def polynomial_schedule(
+    init_value: float, end_value: float, power: float, transition_steps: int, transition_begin: int = 0
+) -> Reproduction:
+    """``(init - end) * (1 - k / transition_steps) ** power + end`` with ``k`` the steps since
+    ``transition_begin``, clamped to ``[0, transition_steps]``."""
+    start, end, steps = (
+        number("init_value", init_value),
+        number("end_value", end_value),
+        number("transition_steps", transition_steps),
+    )
+    begin = number("transition_begin", transition_begin)
+    value = _polynomial(start, end, number("power", power), steps, begin)
+    length = int(max(begin, 0) + steps) + 1 if steps > 0 else None
+    notes = _polynomial_notes(start, steps, begin, f"optax holds end_value={end_value!r}")
+    return _reproduction("polynomial_schedule", value, length, notes)
+
+
+def linear_schedule(
+    init_value: float, end_value: float, transition_steps: int, transition_begin: int = 0
+) -> Reproduction:
+    """From ``init_value`` to ``end_value`` in ``transition_steps`` steps after ``transition_begin``."""
+    start, end, steps = (
+        number("init_value", init_value),
+        number("end_value", end_value),
+        number("transition_steps", transition_steps),
+    )
+    begin = number("transition_begin", transition_begin)
+    value = _polynomial(start, end, 1, steps, begin)
+    length = int(max(begin, 0) + steps) + 1 if steps > 0 else None
+    notes = _polynomial_notes(start, steps, begin, f"optax holds end_value={end_value!r}")
+    return _reproduction("linear_schedule", value, length, _with_zero_start(start, notes))
+
+
+def _with_zero_start(start: float, notes: Callable[[int], list[str]]) -> Callable[[int], list[str]]:
+    if start != 0:
+        return notes
+    return lambda rows: [*notes(rows), "row 1 has rate 0: optax's first update uses init_value=0"]
+
+
+def _exponential(
+    init_value: float, steps: float, rate: float, begin: float, staircase: bool, end_value: float | None
+) -> Value:
+    if steps <= 0 or rate == 0:
+        return _constant(init_value)
+    begin = max(begin, 0)
+    start, base, length = f(init_value), f(rate), f(steps)
+    bound = None if end_value is None else f(end_value)
+    clip = max if rate < 1.0 else min
+
+    def value(t: int) -> float:
+        elapsed = t - begin
+        p = div32(f(elapsed), length)
+        if staircase:
+            p = floor32(p)
+        decayed = start if elapsed <= 0 else f(start * pow32(base, p))
+        return decayed if bound is None else clip(decayed, bound)
+
+    return value
+
+
+def exponential_decay(
+    init_value: float,
+    transition_steps: int,
+    decay_rate: float,
+    transition_begin: int = 0,
+    staircase: bool = False,
+    end_value: float | None = None,
+) -> Reproduction:
+    """``init * decay_rate ** ((t - transition_begin) / transition_steps)``, ``init`` until
+    ``transition_begin``; clipped at ``end_value`` (a floor when decaying, a ceiling when growing)."""
+    start, steps = number("init_value", init_value), number("transition_steps", transition_steps)
+    rate, begin = number("decay_rate", decay_rate), number("transition_begin", transition_begin)
+    end = None if end_value is None else number("end_value", end_value)
+    value = _exponential(start, steps, rate, begin, boolean("staircase", staircase), end)
+
+    def notes(rows: int) -> list[str]:
+        if steps <= 0 or rate == 0:
+            why = f"transition_steps={steps!r} <= 0" if steps <= 0 else "decay_rate=0"
+            return [f"{why}: optax logs it and returns the constant init_value={init_value!r}"]
+        return [f"transition_begin={begin!r} < 0: optax treats it as 0"] if begin < 0 else []
+
+    return _reproduction("exponential_decay", value, notes=notes)
+
+
+def _cosine(init_value: float, steps: float, alpha: float, exponent: float) -> Value:
+    start, length, low = f(init_value), f(steps), f(alpha)
+    keep = f(1 - alpha)
+
+    def value(t: int) -> float:
+        done = min(f(t), length)
+        cosine = f(0.5 * f(1 + cos32(div32(f(PI * done), length))))
+        return f(start * f(f(keep * _power(cosine, exponent)) + low))
+
+    return value
+
+
+def _positive_decay_steps(argument: str, steps: float, shown: float) -> None:
+    if not steps > 0:
+        raise DialectError(
+            f"The cosine_decay_schedule requires positive decay_steps, got decay_steps={shown!r}", argument
+        )
+
+
+def cosine_decay_schedule(
+    init_value: float, decay_steps: int, alpha: float = 0.0, exponent: float = 1.0
+) -> Reproduction:
+    """``init * ((1 - alpha) * (0.5 * (1 + cos(pi * min(t, decay_steps) / decay_steps))) ** exponent
+    + alpha)``: clamped at ``alpha * init`` past ``decay_steps``."""
+    steps = number("decay_steps", decay_steps)
+    _positive_decay_steps("decay_steps", steps, decay_steps)
+    value = _cosine(
+        number("init_value", init_value), steps, number("alpha", alpha), number("exponent", exponent)
+    )
+    return _reproduction(
+        "cosine_decay_schedule",
+        value,
+        int(steps) + 1,
+        lambda rows: past_end(int(steps), rows, "optax holds alpha * init_value"),
+    )
+
+
+def _join(values: list[Value], boundaries: list[float]) -> Value:
+    """optax's join_schedules: past each boundary the next schedule, on its own clock."""
+    pairs = list(zip(boundaries, values[1:], strict=False))
+
+    def value(t: int) -> float:
+        output = values[0](t)
+        for boundary, child in pairs:
+            if not t < boundary:
+                local = t - boundary  # a float boundary (warmup_steps=0.5) makes a float32 count
+                output = child(local if isinstance(local, int) else f(local))  # type: ignore[arg-type]
+        return output
+
+    return value
+
+
+def _warmup_cosine(
+    init_value: object,
+    peak_value: object,
+    warmup_steps: object,
+    decay_steps: object,
+    end_value: object,
+    exponent: object,
+) -> Value:
+    start, peak = number("init_value", init_value), number("peak_value", peak_value)
+    warmup, steps = number("warmup_steps", warmup_steps), number("decay_steps", decay_steps)
+    end = number("end_value", end_value)
+    _positive_decay_steps("decay_steps", steps - warmup, steps - warmup)
+    alpha = 0.0 if peak == 0.0 else end / peak
+    return _join(
+        [
+            _polynomial(start, peak, 1, warmup, 0),
+            _cosine(peak, steps - warmup, alpha, number("exponent", exponent)),
+        ],
+        [warmup],
+    )
+
+
+def warmup_cosine_decay_schedule(
+    init_value: float,
+    peak_value: float,
+    warmup_steps: int,
+    decay_steps: int,
+    end_value: float = 0.0,
+    exponent: float = 1.0,
+) -> Reproduction:
+    """Linear warmup from ``init_value`` to ``peak_value`` over ``warmup_steps``, then a cosine to
+    ``end_value``: ``decay_steps`` counts the warmup too (the cosine lasts ``decay_steps - warmup_steps``)."""
+    value = _warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_value, exponent)
+    steps = int(decay_steps)
+    return _reproduction(
+        "warmup_cosine_decay_schedule",
+        value,
+        steps + 1,
+        _with_zero_start(
+            init_value, lambda rows: past_end(steps, rows, f"optax holds end_value={end_value!r}")
+        ),
+    )
+
+
+def warmup_exponential_decay_schedule(
+    init_value: float,
+    peak_value: float,
+    warmup_steps: int,
+    transition_steps: int,
+    decay_rate: float,
+    transition_begin: int = 0,
+    staircase: bool = False,
+    end_value: float | None = None,
+) -> Reproduction:
+    """Linear warmup to ``peak_value``, then `exponential_decay` from the peak on its own clock."""
+    start, peak = number("init_value", init_value), number("peak_value", peak_value)
+    warmup = number("warmup_steps", warmup_steps)
+    steps, rate = number("transition_steps", transition_steps), number("decay_rate", decay_rate)
+    begin = number("transition_begin", transition_begin)
+    end = None if end_value is None else number("end_value", end_value)
+    value = _join(
+        [
+            _polynomial(start, peak, 1, warmup, 0),
+            _exponential(peak, steps, rate, begin, boolean("staircase", staircase), end),
+        ],
+        [warmup],
+    )
+    return _reproduction(
+        "warmup_exponential_decay_schedule", value, notes=_with_zero_start(start, lambda rows: [])
+    )
+
+
+def warmup_constant_schedule(init_value: float, peak_value: float, warmup_steps: int) -> Reproduction:
+    """Linear warmup from ``init_value`` to ``peak_value`` over ``warmup_steps``, then constant."""
+    start, peak = number("init_value", init_value), number("peak_value", peak_value)
+    warmup = number("warmup_steps", warmup_steps)
+    notes = _polynomial_notes(start, warmup, 0, f"optax holds peak_value={peak_value!r}")
+    return _reproduction(
+        "warmup_constant_schedule",
+        _polynomial(start, peak, 1, warmup, 0),
+        int(warmup) + 1 if warmup > 0 else None,
+        _with_zero_start(start, notes),
+    )
+
+
+def _scales(function: str, boundaries_and_scales: object) -> list[tuple[float, float]]:
+    """The dict's (boundary, scale) pairs, sorted; optax's check that scales are non-negative."""
+    if boundaries_and_scales is None:
+        return []
+    if not isinstance(boundaries_and_scales, Mapping):
+        raise DialectError(
+            f"expected a dict {{step: scale}}, got {describe(boundaries_and_scales)}", "boundaries_and_scales"
+        )
+    pairs = sorted(
+        (number("boundaries_and_scales", b), number("boundaries_and_scales", s))
+        for b, s in boundaries_and_scales.items()
+    )
+    if not all(scale >= 0.0 for _, scale in pairs):
+        raise DialectError(f"`{function}` expects non-negative scale factors", "boundaries_and_scales")
+    return pairs
+
+
+def piecewise_constant_schedule(
+    init_value: float, boundaries_and_scales: dict[int, float] | None = None
+) -> Reproduction:
+    """``init_value`` times every scale whose boundary is at or before the step (switches *at* it)."""
+    start = number("init_value", init_value)
+    pairs = _scales("piecewise_constant_schedule", boundaries_and_scales)
+
+    def value(t: int) -> float:
+        level = f(start)
+        for boundary, scale in pairs:
+            if not boundary - t > 0:
+                level = f(f(scale) * level)
+        return level
+
+    length = int(pairs[-1][0]) + 1 if pairs else None
+    return _reproduction("piecewise_constant_schedule", value, length)
+
+
+def _interpolate(kind: str, init_value: float, pairs: list[tuple[float, float]]) -> Value:
+    bounds = [0.0] + [b for b, _ in pairs]
+    levels = [f(init_value)]
+    for _, scale in pairs:
+        levels.append(f(levels[-1] * f(scale)))
+    sizes = [max(high - low, 1) for low, high in pairwise(bounds)]
+
+    def between(start: float, end: float, pct: float) -> float:
+        if kind == "linear":
+            return f(f(f(end - start) * pct) + start)
+        return f(end + f(f(f(start - end) / 2.0) * f(cos32(f(PI * pct)) + 1)))
+
+    def value(t: int) -> float:
+        total = 0.0
+        for i, size in enumerate(sizes):
+            if bounds[i] <= t < bounds[i + 1]:
+                total = f(total + between(levels[i], levels[i + 1], div32(f(t - bounds[i]), f(size))))
+        return f(total + levels[-1]) if bounds[-1] <= t else total
+
+    return value
+
+
+def piecewise_interpolate_schedule(
+    interpolate_type: str, init_value: float, boundaries_and_scales: dict[int, float] | None = None
+) -> Reproduction:
+    """Interpolated (``'linear'`` or ``'cosine'``) between the cumulative products of the scales,
+    reached at their boundaries; the last value from the last boundary on."""
+    if interpolate_type not in ("linear", "cosine"):
+        raise DialectError("`interpolate_type` must be either 'cosine' or 'linear'", "interpolate_type")
+    start = number("init_value", init_value)
+    pairs = _scales("piecewise_interpolate_schedule", boundaries_and_scales or None)
+    length = int(pairs[-1][0]) + 1 if pairs else None
+    return _reproduction(
+        "piecewise_interpolate_schedule", _interpolate(interpolate_type, start, pairs), length
+    )
+
+
+def _onecyclenumber(transition_steps: object) -> int:
+    steps = number("transition_steps", transition_steps)
+    if steps <= 0:
+        raise DialectError(
+            "A linear onecycle schedule was set with a non-positive `transition_steps`", "transition_steps"
+        )
+    return steps  # type: ignore[return-value]
+
+
+def linear_onecycle_schedule(
+    transition_steps: int,
+    peak_value: float,
+    pct_start: float = 0.3,
+    pct_final: float = 0.85,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+) -> Reproduction:
+    """Three linear phases: ``peak/div`` up to ``peak`` at ``int(pct_start*T)``, back to ``peak/div``
+    at ``int(pct_final*T)``, down to ``peak/(div*final_div)`` at ``T``; held after."""
+    steps = _onecyclenumber(transition_steps)
+    peak, div = number("peak_value", peak_value), number("div_factor", div_factor)
+    knots = {
+        int(number("pct_start", pct_start) * steps): div,
+        int(number("pct_final", pct_final) * steps): 1.0 / div,
+        steps: 1.0 / number("final_div_factor", final_div_factor),
+    }
+    value = _interpolate("linear", peak / div, _scales("linear_onecycle_schedule", knots))
+    return _reproduction("linear_onecycle_schedule", value, int(steps) + 1)
+
+
+def cosine_onecycle_schedule(
+    transition_steps: int,
+    peak_value: float,
+    pct_start: float = 0.3,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+) -> Reproduction:
+    """Two cosine phases: ``peak/div`` up to ``peak`` at ``int(pct_start*T)``, down to
+    ``peak/(div*final_div)`` at ``T`` (PyTorch's OneCycleLR peaks a step earlier and ends at T-1)."""
+    steps = _onecyclenumber(transition_steps)
+    peak, div = number("peak_value", peak_value), number("div_factor", div_factor)
+    knots = {
+        int(number("pct_start", pct_start) * steps): div,
+        int(steps): 1.0 / (div * number("final_div_factor", final_div_factor)),
+    }
+    value = _interpolate("cosine", peak / div, _scales("cosine_onecycle_schedule", knots))
+    return _reproduction("cosine_onecycle_schedule", value, int(steps) + 1)
+
+
+def join_schedules(schedules: list[Reproduction], boundaries: list[int]) -> Reproduction:
+    """``schedules[0]`` until ``boundaries[0]``, then ``schedules[1]`` counting from 0 again, and so on."""
+    if not isinstance(schedules, list | tuple) or not schedules:
+        raise DialectError(f"expected a list of optax schedules, got {describe(schedules)}", "schedules")
+    for child in schedules:
+        if not isinstance(child, Reproduction) or child.framework != FRAMEWORK:
+            raise DialectError(f"expected optax schedules, got {describe(child)}", "schedules")
+    if not isinstance(boundaries, list | tuple):
+        raise DialectError(f"expected a list of steps, got {describe(boundaries)}", "boundaries")
+    edges = [integer("boundaries", b) for b in boundaries]
+    pairs = list(zip(edges, schedules[1:], strict=False))
+
+    def rates(lr: float | None) -> Iterator[float]:
+        first = schedules[0].rates(None)
+        later = [(edge, islice(child.rates(None), max(-edge, 0), None)) for edge, child in pairs]
+        for t in count():
+            output = next(first)
+            for edge, child_rates in later:
+                if t >= edge:
+                    output = next(child_rates)
+            yield output
+
+    last_edge, last = (pairs[-1][0], pairs[-1][1]) if pairs else (0, schedules[0])
+    length = None if last.length is None else last_edge + last.length
+    return Reproduction(FRAMEWORK, "join_schedules", {}, rates, needs_lr=False, length=length)
+
+
+def sgdr_schedule(cosine_kwargs: list[dict[str, float]]) -> Reproduction:
+    """Restarts written out: one `warmup_cosine_decay_schedule` per dict, each starting when the
+    previous one's ``decay_steps`` are done."""
+    if not isinstance(cosine_kwargs, list | tuple) or not cosine_kwargs:
+        raise DialectError(
+            f"expected a list of dicts of warmup_cosine_decay_schedule arguments, "
+            f"got {describe(cosine_kwargs)}",
+            "cosine_kwargs",
+        )
+    signature = inspect.signature(warmup_cosine_decay_schedule)
+    values: list[Value] = []
+    boundaries: list[float] = []
+    step: float = 0  # optax adds the decay_steps as given: ints stay ints
+    for kwargs in cosine_kwargs:
+        if not isinstance(kwargs, Mapping) or not all(isinstance(k, str) for k in kwargs):
+            raise DialectError(
+                f"expected a dict of keyword arguments, got {describe(kwargs)}", "cosine_kwargs"
+            )
+        try:
+            bound = signature.bind(**kwargs)
+        except TypeError as exc:
+            raise DialectError(f"warmup_cosine_decay_schedule(): {exc}", "cosine_kwargs") from None
+        bound.apply_defaults()
+        values.append(_warmup_cosine(*bound.args))
+        step += number("decay_steps", kwargs["decay_steps"])
+        boundaries.append(step)
+    return _reproduction("sgdr_schedule", _join(values, boundaries[:-1]), int(step) + 1)
+
+
+SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
+    name: globals()[name]
+    for name in (
+        "constant_schedule",
+        "linear_schedule",
+        "polynomial_schedule",
+        "exponential_decay",
+        "cosine_decay_schedule",
+        "warmup_cosine_decay_schedule",
+        "warmup_exponential_decay_schedule",
+        "warmup_constant_schedule",
+        "piecewise_constant_schedule",
+        "piecewise_interpolate_schedule",
+        "linear_onecycle_schedule",
+        "cosine_onecycle_schedule",
+        "join_schedules",
+        "sgdr_schedule",
+    )
+}

@@ -1,0 +1,1 @@
+"""timm: ``timm.scheduler``, reproduced (`reproduce`) and written (`emit`)."""

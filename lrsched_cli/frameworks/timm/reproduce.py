@@ -1,0 +1,384 @@
+"""timm ``timm.scheduler`` schedulers, reproduced in float64 as timm computes them.
+
+timm's value is a function of ``t`` alone: its train.py trains epoch 0 (update 0) at the rate the
+constructor sets (``warmup_lr_init`` with a warmup, else the optimizer's lr), then calls
+``step(epoch)`` after each epoch, or ``step_update(num_updates)`` after each update when
+``t_in_epochs=False``. Row t is that rate: the constructor's for t = 0, ``_get_lr(t)`` after.
+
+Kept as timm has them: the restart index of a growing cycle (``cycle_mul != 1``) comes from a
+float ``log``, so some exact restart boundaries land a step late (``t_initial=2, cycle_mul=3``:
+t = 242 is ``lr_min``, the restart comes at 243); MultiStepLRScheduler switches one step before
+each milestone (``bisect_right(decay_t, t + 1)``, PyPI timm 1.0.x). Noise (``noise_range_t``) is
+drawn from torch's random generator and is refused.
+
+Source read: timm/scheduler/{scheduler,cosine_lr,poly_lr,tanh_lr,step_lr,multistep_lr}.py (1.0.31).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import count
+
+from lrsched_cli.frameworks._checks import boolean
+from lrsched_cli.frameworks.reproduction import DialectError, Reproduction, describe, number
+
+FRAMEWORK = "timm"
+
+
+@dataclass(frozen=True)
+class Cycles:
+    """timm's cycle arithmetic, shared by the cosine, poly and tanh schedulers."""
+
+    t_initial: float
+    cycle_mul: float
+    cycle_decay: float
+    cycle_limit: float
+
+    def locate(self, t: float) -> tuple[float, float, float]:
+        """(cycle index i, cycle length t_i, time into the cycle t_curr), with timm's float log."""
+        if self.cycle_mul != 1:
+            m, t0 = self.cycle_mul, self.t_initial
+            grown = math.floor(math.log(1 - t / t0 * (1 - m), m))
+            return grown, m**grown * t0, t - (1 - m**grown) / (1 - m) * t0
+        i = t // self.t_initial
+        return i, self.t_initial, t - (self.t_initial * i)
+
+    def length(self, warmup_t: float, warmup_prefix: bool) -> int | None:
+        """timm's ``get_cycle_length()``: the epochs train.py runs for this scheduler (None when
+        it overflows: ``cycle_mul=2, cycle_limit=1e9``)."""
+        cycles = max(1, self.cycle_limit)
+        try:
+            if self.cycle_mul == 1.0:
+                t = self.t_initial * cycles
+            else:
+                t = math.floor(-self.t_initial * (self.cycle_mul**cycles - 1) / (1 - self.cycle_mul))
+            return int(t + warmup_t if warmup_prefix else t)
+        except (OverflowError, ValueError):
+            return None
+
+    def domain_end(self) -> float | None:
+        """Where ``log`` fails (a shrinking cycle, ``cycle_mul < 1``): t of the main schedule
+        from which timm raises, if any (only for the notes: the rates end where timm's does)."""
+        if self.cycle_mul < 1:
+            return self.t_initial / (1 - self.cycle_mul)
+        return None
+
+
+@dataclass(frozen=True)
+class Warmup:
+    t: float
+    lr_init: float
+    prefix: bool
+
+
+def _refuse_noise(noise_range_t: object) -> None:
+    if noise_range_t is not None:
+        raise DialectError(
+            "timm draws this noise from torch's random generator (seeded noise_seed + t), which "
+            "lrsched does not reproduce; leave noise_range_t out to see the schedule without noise",
+            "noise_range_t",
+        )
+
+
+def _check(condition: bool, argument: str, requirement: str, value: object) -> None:
+    """timm checks these with ``assert``; lrsched says which argument failed."""
+    if not condition:
+        raise DialectError(f"timm requires {requirement}, got {describe(value)}", argument)
+
+
+def _cycles(t_initial: object, cycle_mul: object, cycle_decay: object, cycle_limit: object) -> Cycles:
+    cycles = Cycles(
+        number("t_initial", t_initial),
+        number("cycle_mul", cycle_mul),
+        number("cycle_decay", cycle_decay),
+        number("cycle_limit", cycle_limit),
+    )
+    _check(cycles.t_initial > 0, "t_initial", "t_initial > 0", t_initial)
+    return cycles
+
+
+def _warmup(warmup_t: object, warmup_lr_init: object, warmup_prefix: object) -> Warmup:
+    return Warmup(
+        number("warmup_t", warmup_t),
+        number("warmup_lr_init", warmup_lr_init),
+        boolean("warmup_prefix", warmup_prefix),
+    )
+
+
+def _reproduction(
+    scheduler: str,
+    main: Callable[[float, float], float],
+    warmup: Warmup,
+    t_in_epochs: object,
+    *,
+    warmup_target: Callable[[float], float] | None = None,
+    length: int | None = None,
+    ends_at: float | None = None,
+    extra_notes: Callable[[int], list[str]] = lambda rows: [],
+) -> Reproduction:
+    """Rates from ``main(base_lr, t)`` behind timm's linear warmup; ``warmup_target(base_lr)`` is
+    what the warmup climbs to (the base lr, or the tanh value at ``warmup_t``)."""
+    epochs = boolean("t_in_epochs", t_in_epochs)
+
+    def rates(lr: float | None) -> Iterator[float]:
+        assert lr is not None, "timm scales the optimizer's lr"
+        try:
+            step = (((warmup_target or (lambda v: v))(lr)) - warmup.lr_init) / warmup.t if warmup.t else 1
+        except (ValueError, ZeroDivisionError, OverflowError) as exc:
+            raise DialectError(
+                f"timm's constructor fails computing the rate at warmup_t={warmup.t:g}: {exc}", "warmup_t"
+            ) from None
+        yield warmup.lr_init if warmup.t else lr
+        for t in count(1):
+            if t < warmup.t:
+                yield warmup.lr_init + t * step
+                continue
+            try:
+                yield main(lr, t - warmup.t if warmup.prefix else t)
+            except DialectError:
+                raise
+            except (ValueError, ZeroDivisionError, OverflowError):
+                return  # where timm's own step raises
+
+    unit = (
+        "epoch, as step(epoch) counts" if epochs else "optimizer update, as step_update(num_updates) counts"
+    )
+
+    def notes(rows: int) -> list[str]:
+        found = [f"timm rows: t is the {unit} (t_in_epochs={epochs})"]
+        if warmup.t > 0 and warmup.lr_init == 0:
+            found.append("row 1 has rate 0: timm's warmup starts at warmup_lr_init=0")
+        if length is not None and rows > length:
+            found.append(f"rows past {length} (timm's cycle length): the rate stays at lr_min")
+        if ends_at is not None:
+            end = (
+                math.ceil(ends_at + warmup.t)
+                if warmup.prefix
+                else max(math.ceil(ends_at), math.ceil(warmup.t))
+            )
+            if rows > end:
+                found.append(f"timm raises ValueError (math domain error in log) at t={end:g}")
+        return found + extra_notes(rows)
+
+    return Reproduction(FRAMEWORK, scheduler, {}, rates, needs_lr=True, length=length, notes=notes)
+
+
+def _cycled(
+    cycles: Cycles, lr_min: float, shape: Callable[[float, float, float, float], float]
+) -> Callable[[float, float], float]:
+    """``shape(peak, lr_min, t_curr, t_i)`` within the allowed cycles, ``lr_min`` after them."""
+
+    def main(lr: float, t: float) -> float:
+        i, t_i, t_curr = cycles.locate(t)
+        peak = lr * cycles.cycle_decay**i  # timm computes it past cycle_limit too (may overflow)
+        if i < cycles.cycle_limit:
+            value = shape(peak, lr_min, t_curr, t_i)
+            if isinstance(value, complex):  # a negative number to a fractional power
+                raise DialectError(
+                    f"timm computes a complex rate at t={t:g} (a negative base to a fractional "
+                    "power: check k_decay and power), which no optimizer can use"
+                )
+            return value
+        return lr_min
+
+    return main
+
+
+def cosine_lr_scheduler(
+    optimizer: object,
+    t_initial: int,
+    lr_min: float = 0.0,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 1.0,
+    cycle_limit: int = 1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = False,
+    t_in_epochs: bool = True,
+    noise_range_t: list[int] | tuple[int, int] | int | None = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    k_decay: float = 1.0,
+    initialize: bool = True,
+) -> Reproduction:
+    """``lr_min + 0.5 * (peak - lr_min) * (1 + cos(pi * t_curr**k / t_i**k))``, peak decaying by
+    ``cycle_decay`` each cycle; ``lr_min`` after ``cycle_limit`` cycles."""
+    _refuse_noise(noise_range_t)
+    cycles = _cycles(t_initial, cycle_mul, cycle_decay, cycle_limit)
+    low, k = number("lr_min", lr_min), number("k_decay", k_decay)
+    _check(low >= 0, "lr_min", "lr_min >= 0", lr_min)
+    warmup = _warmup(warmup_t, warmup_lr_init, warmup_prefix)
+
+    def shape(peak: float, lr_min: float, t_curr: float, t_i: float) -> float:
+        return lr_min + 0.5 * (peak - lr_min) * (1 + math.cos(math.pi * t_curr**k / t_i**k))
+
+    return _reproduction(
+        "CosineLRScheduler",
+        _cycled(cycles, low, shape),
+        warmup,
+        t_in_epochs,
+        length=cycles.length(warmup.t, warmup.prefix),
+        ends_at=cycles.domain_end(),
+    )
+
+
+def poly_lr_scheduler(
+    optimizer: object,
+    t_initial: int,
+    power: float = 0.5,
+    lr_min: float = 0.0,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 1.0,
+    cycle_limit: int = 1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = False,
+    t_in_epochs: bool = True,
+    noise_range_t: list[int] | tuple[int, int] | int | None = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    k_decay: float = 1.0,
+    initialize: bool = True,
+) -> Reproduction:
+    """``lr_min + (peak - lr_min) * (1 - t_curr**k / t_i**k) ** power``, cycled like the cosine."""
+    _refuse_noise(noise_range_t)
+    cycles = _cycles(t_initial, cycle_mul, cycle_decay, cycle_limit)
+    low, k, exponent = number("lr_min", lr_min), number("k_decay", k_decay), number("power", power)
+    _check(low >= 0, "lr_min", "lr_min >= 0", lr_min)
+    warmup = _warmup(warmup_t, warmup_lr_init, warmup_prefix)
+
+    def shape(peak: float, lr_min: float, t_curr: float, t_i: float) -> float:
+        return lr_min + (peak - lr_min) * (1 - t_curr**k / t_i**k) ** exponent  # type: ignore[no-any-return]
+
+    return _reproduction(
+        "PolyLRScheduler",
+        _cycled(cycles, low, shape),
+        warmup,
+        t_in_epochs,
+        length=cycles.length(warmup.t, warmup.prefix),
+        ends_at=cycles.domain_end(),
+    )
+
+
+def tanh_lr_scheduler(
+    optimizer: object,
+    t_initial: int,
+    lb: float = -7.0,
+    ub: float = 3.0,
+    lr_min: float = 0.0,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 1.0,
+    cycle_limit: int = 1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = False,
+    t_in_epochs: bool = True,
+    noise_range_t: list[int] | tuple[int, int] | int | None = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    initialize: bool = True,
+) -> Reproduction:
+    """``lr_min + 0.5 * (peak - lr_min) * (1 - tanh(lb * (1 - r) + ub * r))`` with ``r = t_curr / t_i``;
+    without ``warmup_prefix`` the warmup climbs to this value at ``warmup_t``, not to the lr."""
+    _refuse_noise(noise_range_t)
+    cycles = _cycles(t_initial, cycle_mul, cycle_decay, cycle_limit)
+    low, lower, upper = number("lr_min", lr_min), number("lb", lb), number("ub", ub)
+    _check(low >= 0, "lr_min", "lr_min >= 0", lr_min)
+    _check(lower < upper, "lb", "lb < ub", lb)
+    _check(cycles.cycle_limit >= 0, "cycle_limit", "cycle_limit >= 0", cycle_limit)
+    warmup = _warmup(warmup_t, warmup_lr_init, warmup_prefix)
+    _check(warmup.t >= 0, "warmup_t", "warmup_t >= 0", warmup_t)
+    _check(warmup.lr_init >= 0, "warmup_lr_init", "warmup_lr_init >= 0", warmup_lr_init)
+
+    def shape(peak: float, lr_min: float, t_curr: float, t_i: float) -> float:
+        ratio = t_curr / t_i
+        return lr_min + 0.5 * (peak - lr_min) * (1 - math.tanh(lower * (1.0 - ratio) + upper * ratio))
+
+    main = _cycled(cycles, low, shape)
+    return _reproduction(
+        "TanhLRScheduler",
+        main,
+        warmup,
+        t_in_epochs,
+        warmup_target=None if warmup.prefix else (lambda lr: main(lr, warmup.t)),
+        length=cycles.length(warmup.t, warmup.prefix),
+        ends_at=cycles.domain_end(),
+    )
+
+
+def step_lr_scheduler(
+    optimizer: object,
+    decay_t: float,
+    decay_rate: float = 1.0,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = True,
+    t_in_epochs: bool = True,
+    noise_range_t: list[int] | tuple[int, int] | int | None = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    initialize: bool = True,
+) -> Reproduction:
+    """``lr * decay_rate ** (t // decay_t)`` (the default ``decay_rate=1`` never decays)."""
+    _refuse_noise(noise_range_t)
+    every, rate = number("decay_t", decay_t), number("decay_rate", decay_rate)
+    _check(every != 0, "decay_t", "decay_t != 0 (timm divides by it)", decay_t)
+    warmup = _warmup(warmup_t, warmup_lr_init, warmup_prefix)
+    return _reproduction("StepLRScheduler", lambda lr, t: lr * rate ** (t // every), warmup, t_in_epochs)
+
+
+def multistep_lr_scheduler(
+    optimizer: object,
+    decay_t: list[int],
+    decay_rate: float = 1.0,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = True,
+    t_in_epochs: bool = True,
+    noise_range_t: list[int] | tuple[int, int] | int | None = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    initialize: bool = True,
+) -> Reproduction:
+    """``lr * decay_rate ** bisect_right(decay_t, t + 1)``: each milestone m applies from t = m - 1,
+    a step earlier than PyTorch's MultiStepLR (timm keeps it for compatibility, #2745/#2753/#2806)."""
+    _refuse_noise(noise_range_t)
+    if not isinstance(decay_t, list | tuple):
+        raise DialectError(f"expected a list of milestones, got {describe(decay_t)}", "decay_t")
+    milestones = [number("decay_t", m) for m in decay_t]
+    rate = number("decay_rate", decay_rate)
+    warmup = _warmup(warmup_t, warmup_lr_init, warmup_prefix)
+
+    def notes(rows: int) -> list[str]:
+        shifted = [m for m in milestones if m - 1 < rows]
+        if not shifted:
+            return []
+        return [
+            "timm's MultiStepLRScheduler decays one step before each milestone "
+            f"(milestone {shifted[0]:g} applies from t={shifted[0] - 1:g})"
+        ]
+
+    return _reproduction(
+        "MultiStepLRScheduler",
+        lambda lr, t: lr * rate ** bisect.bisect_right(milestones, t + 1),
+        warmup,
+        t_in_epochs,
+        extra_notes=notes,
+    )
+
+
+SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
+    "CosineLRScheduler": cosine_lr_scheduler,
+    "PolyLRScheduler": poly_lr_scheduler,
+    "TanhLRScheduler": tanh_lr_scheduler,
+    "StepLRScheduler": step_lr_scheduler,
+    "MultiStepLRScheduler": multistep_lr_scheduler,
+}

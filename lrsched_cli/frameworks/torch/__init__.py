@@ -1,0 +1,1 @@
+"""PyTorch: ``torch.optim.lr_scheduler``, reproduced (`reproduce`) and written (`emit`)."""

@@ -1,0 +1,84 @@
+"""Output: every format a series can be written in, and where it goes.
+
+`Format` names the formats; `WRITERS` streams the text and data ones (`text`), `FIGURES` draws
+the others from a bounded sample (`figure`, `plot`, `image`). `destination` is where the bytes
+go (stdout or an atomically replaced file); `deliver` is the one path every command's rows take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, TextIO
+
+from lrsched_cli.output.series import RateError, Series, chunks
+from lrsched_cli.output.text import write_blog, write_csv, write_json, write_jsonl, write_table
+
+if TYPE_CHECKING:
+    from lrsched_cli.output.figure import Curves, Look
+
+__all__ = ["FIGURES", "FILE_ONLY", "WRITERS", "Format", "RateError", "Series", "chunks", "write_figure"]
+
+
+class Format(StrEnum):
+    blog = "blog"
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    plot = "plot"
+    png = "png"
+    svg = "svg"
+
+
+WRITERS: dict[Format, Callable[[TextIO, Series, int], None]] = {
+    Format.blog: write_blog,
+    Format.table: write_table,
+    Format.csv: write_csv,
+    Format.json: write_json,
+    Format.jsonl: write_jsonl,
+}
+
+
+def _plot(curves: Curves, look: Look) -> str:
+    from lrsched_cli.output.plot import draw  # plotille loads only when plotting
+
+    return draw(curves, look)
+
+
+def _image(kind: str) -> Callable[[Curves, Look], bytes]:
+    def render(curves: Curves, look: Look) -> bytes:
+        from lrsched_cli.output.image import render  # matplotlib loads only for an image
+
+        return render(curves, look, kind)
+
+    return render
+
+
+FIGURES: dict[Format, Callable[[Curves, Look], str | bytes]] = {
+    Format.plot: _plot,
+    Format.png: _image("png"),
+    Format.svg: _image("svg"),
+}
+"""Formats drawn whole, from a bounded sample of each series: text (str) or a file's bytes.
+
+Each takes a list of (label, series), so a command draws one curve and ``compare`` several.
+"""
+
+
+def write_figure(out: TextIO, fmt: Format, curves: Curves, look: Look) -> None:
+    """Draw a figure format and write it: text to the stream, an image to its binary buffer.
+
+    Colour only when the stream is a terminal (plotille also honours NO_COLOR).
+    """
+    figure = FIGURES[fmt](curves, replace(look, colour=out.isatty()))
+    if isinstance(figure, bytes):
+        out.flush()
+        out.buffer.write(figure)
+    else:
+        out.write(figure)
+
+
+FILE_ONLY = frozenset({Format.png, Format.svg})
+"""Formats written only with --output: image bytes have no place on a terminal."""

@@ -1,0 +1,128 @@
+"""The terminal plot (``--format plot``): a braille line chart drawn with plotille.
+
+Imported only when plotting, so the plain path never loads plotille. The chart spans the
+terminal's width (``COLUMNS``, else the terminal, else 80 columns) and takes
+``LINES - 8`` rows, between 8 and 20; the epoch runs along x, the learning rate up y (log10
+with ``--log-y``). Under it, a caption gives the exact peak and final rate of each curve.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import textwrap
+from collections.abc import Callable
+from itertools import count
+
+from lrsched_cli.output.figure import Curve, Curves, Look, sample_all
+
+AXES = 24
+"""Columns plotille adds around the canvas: the y tick labels (13) and the x axis arrow and label."""
+MIN_WIDTH, MIN_HEIGHT, MAX_HEIGHT = 10, 8, 20
+MAX_COLUMNS = 1000
+"""The widest chart: a COLUMNS of 100000 took 380 MiB and 7 s for detail no one sees."""
+X_TICK = 10
+"""Columns between two x tick labels, as plotille places them."""
+X_STEPS = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+"""Tick steps (times a power of ten) for epochs: whole epochs from 1 on, and fine enough to fill the width."""
+Y_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+COLOURS = ["cyan", "magenta", "yellow", "green", "red", "blue"]
+"""Readable on dark and light terminals alike, unlike plotille's default white first line."""
+MARKERS = ["x", "o", "+", "*", "#", "@"]
+"""Without colour (a pipe, a file, NO_COLOR), overlaid curves are told apart by the character
+drawn at their points, which the legend shows too: braille lines alone all look the same."""
+
+
+def draw(curves: Curves, look: Look) -> str:
+    """The chart of one or several labelled series, overlaid, and a caption line per series.
+
+    ``curves`` is a list of (label, series): a schedule command passes one, ``compare`` several,
+    which then get a legend and their label before each caption. Returns the text, ending in a
+    newline; colour codes only if ``look.colour`` (and plotille's own NO_COLOR and TTY checks).
+    """
+    import plotille
+
+    sampled, power = sample_all(curves, log_y=look.log_y)
+    columns, lines = shutil.get_terminal_size()
+    columns = min(columns, MAX_COLUMNS)
+    y: Callable[[float], float] = math.log10 if look.log_y else float
+    last = max((curve.epoch(curve.rows) for curve in sampled if curve.rows), default=2.0)
+    x_low, x_high, width = _axis(1.0, max(last, 2.0), max(MIN_WIDTH, columns - AXES) // X_TICK, X_STEPS)
+    y_low, y_high, height = _axis(*_y_range(sampled, y), max(MIN_HEIGHT, min(MAX_HEIGHT, lines - 8)), Y_STEPS)
+    figure = plotille.Figure()
+    figure.width, figure.height = width * X_TICK, height
+    figure.origin = False
+    figure.with_colors = look.colour
+    figure.x_label = "epoch"
+    figure.set_x_limits(x_low, x_high)
+    figure.set_y_limits(y_low, y_high)
+    figure.x_ticks_fkt = lambda value, _: _tick(float(value))
+    unscale: Callable[[float], float] = (lambda v: 10**v) if look.log_y else float
+    digits = 3 if look.log_y else 4
+    figure.y_ticks_fkt = lambda value, _: f"{unscale(float(value)):.{digits}g}"
+    marked = len(sampled) > 1 and not _coloured(look)
+    for curve, colour, marker in zip(sampled, COLOURS * len(sampled), MARKERS * len(sampled)):
+        if curve.points:
+            xs = [curve.epoch(row) for row, _ in curve.points]
+            ys = [y(rate) for _, rate in curve.points]
+            figure.plot(xs, ys, lc=colour, label=curve.label, marker=marker if marked else None)
+    chart = figure.show(legend=len(sampled) > 1).split(figure.linesep)
+    # plotille centres "(label)" in 10 columns: too narrow for "learning rate"
+    scale = [f"x 1e{power}"] if power else []
+    notes = ", ".join([*scale, *(["log scale"] if look.log_y else [])])
+    chart[0] = " " * 11 + "^ learning rate" + (f" ({notes})" if notes else "")
+    title = textwrap.wrap(look.title, columns) if look.title else []
+    several = len(sampled) > 1
+    captions = [
+        wrapped
+        for curve in sampled
+        for line in _caption(curve, look, several=several).splitlines()
+        for wrapped in textwrap.wrap(line, columns)
+    ]
+    return "\n".join([*title, *chart, "", *captions]) + "\n"
+
+
+def _coloured(look: Look) -> bool:
+    """Whether plotille will colour the lines: asked to, and NO_COLOR (or FORCE_COLOR=0) unset."""
+    force = os.environ.get("FORCE_COLOR", "").strip().lower()
+    return look.colour and not os.environ.get("NO_COLOR") and force not in ("0", "false", "none")
+
+
+def _caption(curve: Curve, look: Look, *, several: bool) -> str:
+    caption = curve.caption(look.precision)
+    return f"{curve.label}: {caption}" if several else caption
+
+
+def _axis(low: float, high: float, most: int, steps: tuple[float, ...]) -> tuple[float, float, int]:
+    """Limits covering low..high in at most ``most`` ticks, each a round step: (start, end, ticks).
+
+    The step is the smallest of ``steps`` times a power of ten that fits; the axis starts at the
+    step below ``low``, so every tick label is a round number. The end lies above ``high``:
+    plotille drops points on the top edge.
+    """
+    for power in count(math.floor(math.log10((high - low) / most))):
+        for step in (m * 10.0**power for m in steps):
+            # epochs start at 1: keep it the first tick, unless ticks are tens apart (0, 10, ...)
+            start = low if steps is X_STEPS and step < 10 else math.floor(low / step + 1e-9) * step
+            ticks = math.floor((high - start) / step + 1e-9) + 1
+            if ticks <= most:
+                return start, start + ticks * step, ticks
+    raise AssertionError("unreachable: a step above high - low takes at most 2 ticks")
+
+
+def _y_range(curves: list[Curve], y: Callable[[float], float]) -> tuple[float, float]:
+    """The rates' range, from 0 on a linear axis; at least a decade on a log one."""
+    values = [y(rate) for curve in curves for _, rate in curve.points]
+    if not values:
+        return 0.0, 1.0
+    low, high = min(values), max(values)
+    if y is math.log10:
+        return (low - 0.5, high + 0.5) if low == high else (low, high)
+    low, high = min(low, 0.0), max(high, 0.0)
+    return (low, high) if low < high else (0.0, 1.0)
+
+
+def _tick(epoch: float) -> str:
+    """At most 9 characters: 4 significant digits, or whole epochs once past 10,000."""
+    return f"{epoch:.4g}" if abs(epoch) < 10_000 else f"{epoch:.0f}"

@@ -1,0 +1,98 @@
+"""Writers: one per text or data format, each streaming rows to a text stream in chunks.
+
+A writer takes the stream, a `Series` and the precision, and never holds more than one chunk
+of rows, so memory stays flat however many rows are asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TextIO
+
+from lrsched_cli.output.series import Series, chunks, columns, epoch_of
+
+Line = Callable[[int, float], str]
+
+
+def _write_lines(out: TextIO, series: Series, line: Line) -> None:
+    for rows, rates in chunks(series):
+        out.write("".join([line(row, lr) for row, lr in zip(rows, rates)]))
+
+
+def write_blog(out: TextIO, series: Series, precision: int) -> None:
+    """``Epoch 1, Learning Rate: 0.100000``: the tutorial's table (``Epoch 1, Step 1, ...`` per step)."""
+    epoch = epoch_of(series)
+    rate = f"Learning Rate: {{:.{precision}f}}\n".format
+    if series.steps_per_epoch is None:
+        _write_lines(out, series, lambda row, lr: f"Epoch {row}, {rate(lr)}")
+    else:
+        _write_lines(out, series, lambda row, lr: f"Epoch {epoch(row)}, Step {row}, {rate(lr)}")
+
+
+def write_csv(out: TextIO, series: Series, precision: int) -> None:
+    """Header ``epoch,lr``; rates as the shortest string that reads back to the same float."""
+    out.write(",".join(columns(series)) + "\n")
+    epoch = epoch_of(series)
+    if series.steps_per_epoch is None:
+        _write_lines(out, series, lambda row, lr: f"{row},{lr!r}\n")
+    else:
+        _write_lines(out, series, lambda row, lr: f"{epoch(row)},{row},{lr!r}\n")
+
+
+def _json_row(series: Series) -> Line:
+    epoch = epoch_of(series)
+    if series.steps_per_epoch is None:
+        return lambda row, lr: f'{{"epoch": {row}, "lr": {lr!r}}}'
+    return lambda row, lr: f'{{"epoch": {epoch(row)}, "step": {row}, "lr": {lr!r}}}'
+
+
+def write_jsonl(out: TextIO, series: Series, precision: int) -> None:
+    """One ``{"epoch": 1, "lr": 0.1}`` object per line."""
+    row_object = _json_row(series)
+    _write_lines(out, series, lambda row, lr: row_object(row, lr) + "\n")
+
+
+def write_json(out: TextIO, series: Series, precision: int) -> None:
+    """One object: the schedule, every resolved parameter, and the rows."""
+    head = json.dumps({"schedule": series.schedule, "params": series.params}, allow_nan=False)
+    out.write(head[:-1] + ', "rows": [')
+    row_object = _json_row(series)
+    separator = "\n  "
+    for rows, rates in chunks(series):
+        out.write(separator + ",\n  ".join([row_object(row, lr) for row, lr in zip(rows, rates)]))
+        separator = ",\n  "
+    out.write("]}\n" if separator == "\n  " else "\n]}\n")
+
+
+def write_table(out: TextIO, series: Series, precision: int) -> None:
+    """A table for people; colour (a bold header) only on a terminal, never piped or with NO_COLOR.
+
+    Rich draws the header and its rule; the rows below are plain right-aligned text in the same
+    columns, written a chunk at a time like every format, so a long table streams at the speed
+    of CSV. Column widths come from the first chunk; a wider cell later widens its own row only,
+    and nothing is ever cropped: a rate with digits cut off would be a wrong number.
+    """
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    headers = [name.capitalize() for name in columns(series)[:-1]] + ["Learning rate"]
+    epoch = epoch_of(series)
+    if series.steps_per_epoch is None:
+        labels: Callable[[int], list[str]] = lambda row: [str(row)]  # noqa: E731
+    else:
+        labels = lambda row: [str(epoch(row)), str(row)]  # noqa: E731
+    gap = "   "  # Rich's cell padding, the box's space divider, the next cell's padding
+    widths: list[int] = []
+    for rows, rates in chunks(series):
+        cells = [[*labels(row), f"{lr:.{precision}f}"] for row, lr in zip(rows, rates)]
+        if not widths:
+            widths = [max(len(header), len(cell) + 2) for header, cell in zip(headers, cells[-1])]
+            header = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+            for name, width in zip(headers, widths):
+                header.add_column(name, justify="right", min_width=width, header_style="bold")
+            console = Console(file=out, highlight=False)
+            console.width = max(console.width, sum(widths) + len(gap) * (len(widths) - 1))
+            console.print(header)
+        out.write("".join([gap.join(map(str.rjust, row, widths)) + "\n" for row in cells]))

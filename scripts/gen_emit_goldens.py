@@ -3,7 +3,7 @@
     ../shared/refenv.sh /work/refenv        # once: torch, keras, optax, transformers, timm
     /work/refenv/bin/python scripts/gen_emit_goldens.py [--lrsched PATH]
 
-For every command line in `tests/emit_cases.py` and every framework it emits for, the script asks
+For every command line in `tests/frameworks/emit_cases.py` and every framework it emits for, the script asks
 lrsched (``PATH``, default the dev venv's, else ``lrsched`` on PATH) for the expression and the
 row count, evaluates the expression in the real framework on an optimizer built with
 ``lr=--lr`` (1.0 for schedules without one), and steps it as `gen_dialect_goldens.py` does (its
@@ -27,7 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "parity" / "emit.json"
-sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests" / "frameworks")]
 
 import gen_dialect_goldens as frameworks  # noqa: E402
 from emit_cases import CASES  # noqa: E402

@@ -1,4 +1,8 @@
-"""Shared test helpers: run lrsched in-process, as a user would type it."""
+"""Test set-up: plain, stable output whatever terminal or CI runs the tests; the golden fixture.
+
+Helpers the tests share are in `helpers` (``pythonpath`` in pyproject.toml puts this folder on
+the path), not here: a test imports what it uses.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +14,8 @@ os.environ["TERMINAL_WIDTH"] = "100"
 os.environ.pop("GITHUB_ACTIONS", None)
 os.environ.pop("FORCE_COLOR", None)
 
-from pathlib import Path
-
 import pytest
-from typer.testing import CliRunner, Result
-
-from lrsched_cli.cli.app import app_for
-
-GOLDEN = Path(__file__).parent / "golden"
-
-
-def lrsched(*args: str, input: str | None = None, catch: bool = False) -> Result:
-    """Invoke ``lrsched ARGS`` in-process; exceptions surface (a traceback is a bug)."""
-    argv = list(args)
-    return CliRunner().invoke(app_for(argv), argv, input=input, prog_name="lrsched", catch_exceptions=catch)
-
-
-def assert_usage_error(result: Result, *fragments: str) -> None:
-    """Exit 2, nothing on stdout, and a message naming what was wrong."""
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    assert result.stdout == ""
-    for fragment in fragments:
-        assert fragment in result.stderr, (fragment, result.stderr)
-    assert "Traceback" not in result.stderr
+from helpers import GOLDEN
 
 
 @pytest.fixture
@@ -47,23 +30,3 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         assert path.read_text(encoding="utf-8") == text
 
     return check
-
-
-def rates_at(expression: str, steps: list[int], lr: float | None = None) -> list[float]:
-    """The rates `lrsched from EXPRESSION` reproduces at the given steps t."""
-    from itertools import islice
-
-    from lrsched_cli.frameworks.dispatch import reproduce
-
-    rates = list(islice(reproduce(expression, lr=lr).rates(lr), max(steps) + 1))
-    return [rates[t] for t in steps]
-
-
-def assert_dialect_error(expression: str, argument: str, fragment: str, lr: float | None = None) -> None:
-    """Reproducing EXPRESSION fails with a DialectError naming ARGUMENT and saying FRAGMENT."""
-    from lrsched_cli.frameworks.dispatch import DialectError, reproduce
-
-    with pytest.raises(DialectError) as caught:
-        reproduce(expression, lr=lr)
-    assert caught.value.argument == argument
-    assert fragment in str(caught.value)

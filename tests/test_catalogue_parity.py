@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import lrsched
+from helpers import PARITY, ROOT, lrsched
 
 from lrsched_cli.registry import SCHEDULES
 
-CATALOGUE = json.loads((Path(__file__).parent / "parity" / "catalogue.json").read_text(encoding="utf-8"))
+CATALOGUE = json.loads((PARITY / "catalogue.json").read_text(encoding="utf-8"))
 CASES: list[dict[str, Any]] = CATALOGUE["cases"]
-
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])

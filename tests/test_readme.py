@@ -14,9 +14,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import lrsched
+from helpers import ROOT, lrsched
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = [block.replace("\\\n", " ") for block in re.findall(r"```[a-z]*\n(.*?)```", README, re.S)]
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 import pytest
-from conftest import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched
 
 from lrsched_cli.output import WRITERS, Format, RateError, Series
 from lrsched_cli.output.destination import OptionError, destination

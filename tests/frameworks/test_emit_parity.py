@@ -8,18 +8,17 @@ the file). Frameworks are not needed here: only lrsched runs.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import lrsched
 from emit_cases import CASES
+from helpers import PARITY, lrsched
 
 from lrsched_cli.frameworks.base import Framework
 from lrsched_cli.frameworks.emitting import agree
 
-PARITY = json.loads((Path(__file__).parent / "parity" / "emit.json").read_text())
-RECORDS: list[dict[str, Any]] = PARITY["cases"]
+EMITTED = json.loads((PARITY / "emit.json").read_text())
+RECORDS: list[dict[str, Any]] = EMITTED["cases"]
 
 
 def _id(record: dict[str, Any]) -> str:

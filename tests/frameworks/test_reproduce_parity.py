@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 import math
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import PARITY
 
 from lrsched_cli.frameworks.dispatch import reproduce
 
-PARITY = Path(__file__).parent / "parity"
 FRAMEWORKS = ("torch", "hf", "timm", "keras", "optax")
 FLOAT32 = {"keras", "optax"}
 

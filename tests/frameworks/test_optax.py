@@ -7,7 +7,7 @@ Expected values were printed by optax 0.2.8 (jax 0.10.2, CPU) as ``-updates`` of
 from __future__ import annotations
 
 import pytest
-from conftest import assert_dialect_error, rates_at
+from helpers import assert_dialect_error, rates_at
 
 from lrsched_cli.frameworks.dispatch import DialectError, reproduce
 

@@ -9,7 +9,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched
 
 from lrsched_cli.output import FIGURES, Format
 from lrsched_cli.output.figure import Curves, Look

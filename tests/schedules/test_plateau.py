@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched
 
 from lrsched_cli.inputs import InputError, read_numbers
 from lrsched_cli.schedules import BeyondEnd, reduce_on_plateau

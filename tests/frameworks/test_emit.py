@@ -8,8 +8,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import assert_usage_error, lrsched
 from emit_cases import ALL, CASES
+from helpers import PARITY, ROOT, assert_usage_error, lrsched
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -141,7 +141,7 @@ def test_inexpressible_schedules_are_usage_errors_that_say_why(command: str, fra
 
 @pytest.mark.parametrize("framework", ALL)
 def test_plateau_follows_a_metric_and_does_not_emit(framework: str) -> None:
-    metrics = str(Path(__file__).parent / "parity" / "metrics" / "loss.txt")
+    metrics = str(PARITY / "metrics" / "loss.txt")
     result = lrsched("plateau", "--lr", "0.1", "--metrics", metrics, "--emit", framework)
     assert_usage_error(result, "'--emit'", "plateau follows a metric file")
 
@@ -206,7 +206,7 @@ def test_whatever_emits_reproduces_lrscheds_rows(argv: list[str], framework: str
     assert len(theirs) == len(ours) and not wrong, (emitted.stdout, wrong[:5])
 
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Emit framework code", 1)[1].split("\n## ", 1)[0]
 
 

@@ -9,7 +9,7 @@ import json
 import math
 
 import pytest
-from conftest import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched
 from hypothesis import given
 from hypothesis import strategies as st
 

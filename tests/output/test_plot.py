@@ -6,7 +6,7 @@ import math
 import re
 
 import pytest
-from conftest import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched
 
 from lrsched_cli.output import Series
 from lrsched_cli.output.figure import MAX_BUCKETS, Look, sample, title_of

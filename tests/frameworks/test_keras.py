@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import assert_dialect_error, rates_at
+from helpers import assert_dialect_error, rates_at
 
 from lrsched_cli.frameworks.dispatch import reproduce
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched
 
 from lrsched_cli.frameworks.hf.reproduce import WASTED_FIRST_STEP
 

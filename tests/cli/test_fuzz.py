@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from conftest import lrsched
+from helpers import lrsched
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from conftest import lrsched
+from helpers import lrsched
 
 TUTORIAL = {
     "tutorial_step.txt": ["step", "--lr", "0.1", "--step-size", "10"],

@@ -7,7 +7,7 @@ import io
 import math
 
 import pytest
-from conftest import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched
 from hypothesis import given
 from hypothesis import strategies as st
 

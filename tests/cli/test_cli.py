@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import assert_usage_error, lrsched
+from helpers import EXAMPLES, assert_usage_error, lrsched
 
 from lrsched_cli import __version__
 from lrsched_cli.cli.app import flag
@@ -39,7 +37,6 @@ def test_every_command_documents_every_parameter_its_formula_and_examples(name: 
     assert entry.examples[0] in result.stdout
 
 
-EXAMPLES = Path(__file__).parent / "examples"
 """Where the help's examples run: the input files they name (plateau's metrics) are there."""
 
 

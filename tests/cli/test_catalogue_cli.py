@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched
 
 
 def rates(*argv: str) -> list[float]:

@@ -10,9 +10,7 @@ import csv
 import math
 from collections.abc import Iterable, Iterator
 
-
-class InputError(ValueError):
-    """The file's contents are not what the option needs; the message names file and line."""
+from lrsched_cli.errors import InputError
 
 
 def read_numbers(lines: Iterable[str], source: str, *, column: str | None = None) -> tuple[float, ...]:
@@ -24,7 +22,9 @@ def read_numbers(lines: Iterable[str], source: str, *, column: str | None = None
     """
     values = _numbers(_without_bom(lines), source, column)
     if not values:
-        raise InputError(f"{source}: no numbers in it" + (f" under column {column!r}" if column else ""))
+        raise InputError(
+            None, f"{source}: no numbers in it" + (f" under column {column!r}" if column else "")
+        )
     return values
 
 
@@ -44,17 +44,17 @@ def _numbers(lines: Iterable[str], source: str, column: str | None) -> tuple[flo
         header = [name.strip() for name in next(rows, [])]
         if column not in header:
             found = ", ".join(repr(name) for name in header) or "nothing"
-            raise InputError(f"{source} line 1: no column {column!r} in the header, found {found}")
+            raise InputError(None, f"{source} line 1: no column {column!r} in the header, found {found}")
         index = header.index(column)
         values = []
         for row in rows:
             if not any(cell.strip() for cell in row):
                 continue
             if index >= len(row):
-                raise InputError(f"{source} line {rows.line_num}: no value in column {column!r}")
+                raise InputError(None, f"{source} line {rows.line_num}: no value in column {column!r}")
             values.append(_number(row[index], source, rows.line_num))
     except csv.Error as error:
-        raise InputError(f"{source} line {rows.line_num}: not valid CSV ({error})") from None
+        raise InputError(None, f"{source} line {rows.line_num}: not valid CSV ({error})") from None
     return tuple(values)
 
 
@@ -64,7 +64,7 @@ def _number(text: str, source: str, line: int) -> float:
         value = float(shown)
     except ValueError:
         hint = " (a CSV? name the column with --column)" if "," in shown else ""
-        raise InputError(f"{source} line {line}: {shown!r} is not a number{hint}") from None
+        raise InputError(None, f"{source} line {line}: {shown!r} is not a number{hint}") from None
     if not math.isfinite(value):
-        raise InputError(f"{source} line {line}: {shown!r} is not a finite number")
+        raise InputError(None, f"{source} line {line}: {shown!r} is not a finite number")
     return value

@@ -15,7 +15,7 @@ Tolerances:
 - ``--tol A`` (absolute) and ``--rtol R`` (relative to the expected rate) replace both rules; with
   both, a rate passes when within either.
 
-Errors in what the user asked for raise `CheckError` (a usage error); a failed check is a
+Errors in what the user asked for raise `LrschedError` (a usage error); a failed check is a
 `Report` that is not ``ok``.
 """
 
@@ -31,24 +31,13 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from lrsched_cli.check.recorded import Recorded, RecordError, open_text, read_recorded
+from lrsched_cli.check.recorded import Recorded, open_text, read_recorded
+from lrsched_cli.errors import InputError, LrschedError
 
 SHOWN = 10
 """Mismatching rows a report lists; the rest are counted."""
 
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-class CheckError(ValueError):
-    """A malformed expectation, a row that does not exist, an unreadable file: a usage error.
-
-    ``param`` names the option in snake_case (``expect``, ``check``), as `ScheduleError` does.
-    """
-
-    def __init__(self, param: str, message: str) -> None:
-        super().__init__(f"{param}: {message}")
-        self.param = param
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -98,14 +87,14 @@ class Expectation:
 
 
 def parse_expectation(text: str) -> Expectation:
-    """``"10=0.079595"`` -> row 10, rate ``0.079595``; anything else is a `CheckError`."""
+    """``"10=0.079595"`` -> row 10, rate ``0.079595``; anything else is a `LrschedError`."""
     row, sep, rate = (part.strip() for part in text.partition("="))
     if not sep or not row.isdigit() or not _NUMBER.fullmatch(rate):
-        raise CheckError("expect", f"must be ROW=RATE, e.g. 10=0.079595, got {text!r}")
+        raise LrschedError("expect", f"must be ROW=RATE, e.g. 10=0.079595, got {text!r}")
     if int(row) < 1:
-        raise CheckError("expect", f"rows are numbered from 1, got {text!r}")
+        raise LrschedError("expect", f"rows are numbered from 1, got {text!r}")
     if not math.isfinite(float(rate)):
-        raise CheckError("expect", f"the rate must be a finite number, got {text!r}")
+        raise LrschedError("expect", f"the rate must be a finite number, got {text!r}")
     return Expectation(int(row), rate)
 
 
@@ -149,7 +138,7 @@ class Report:
 
 
 class ExpectChecker:
-    """Feeds rows past the expectations; a row that never came is a `CheckError` at the end."""
+    """Feeds rows past the expectations; a row that never came is a `LrschedError` at the end."""
 
     def __init__(self, expectations: Iterable[Expectation], tolerance: Tolerance) -> None:
         self.pending = sorted(expectations, key=lambda e: e.row)
@@ -171,7 +160,7 @@ class ExpectChecker:
         if self.pending:
             missing = self.pending[0]
             message = f"row {missing.row} does not exist: this run has {self.rows} rows"
-            raise CheckError("expect", f"{message}, got {missing.row}={missing.text}")
+            raise LrschedError("expect", f"{message}, got {missing.row}={missing.text}")
         return self.report
 
 
@@ -243,8 +232,8 @@ def run(
     """Feed the run's rows, a chunk at a time, to every check asked for; return the failed ones."""
     try:
         return _run(checks, chunks, schedule=schedule, params=params, per_step=per_step)
-    except RecordError as error:
-        raise CheckError("check", str(error)) from None
+    except InputError as error:
+        raise error.named("check") from None
 
 
 def _run(

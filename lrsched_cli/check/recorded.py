@@ -2,7 +2,7 @@
 
 The format is detected from the content; rows are yielded one at a time and checked as they
 come (each labelled with its row number, each rate finite), so a file of any size reads in flat
-memory. Anything that is not such a file raises `RecordError`.
+memory. Anything that is not such a file raises `InputError`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-
-class RecordError(ValueError):
-    """The file cannot be read, or is not one lrsched wrote; the message says which and why."""
+from lrsched_cli.errors import InputError
 
 
 @dataclass
@@ -36,13 +34,13 @@ class Recorded:
 
 
 def open_text(path: str) -> TextIO:
-    """The file to check (``-`` for stdin), or a `RecordError` that says why it cannot be read."""
+    """The file to check (``-`` for stdin), or a `InputError` that says why it cannot be read."""
     if path == "-":
         return sys.stdin
     try:
         return open(path, encoding="utf-8-sig", newline="")  # a BOM from a Windows editor is skipped
     except OSError as error:
-        raise RecordError(f"cannot read {path!r}: {error.strerror or error}") from None
+        raise InputError(None, f"cannot read {path!r}: {error.strerror or error}") from None
 
 
 def read_recorded(file: TextIO, name: str) -> Recorded:
@@ -55,7 +53,7 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
     try:
         first = file.readline()
     except (OSError, UnicodeDecodeError) as error:
-        raise RecordError(f"cannot read {name!r}: {error}") from None
+        raise InputError(None, f"cannot read {name!r}: {error}") from None
     stripped = first.strip()
     if not stripped:
         return Recorded(name, iter(()), None)
@@ -80,8 +78,8 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
     raise _malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch' or '{')")
 
 
-def _malformed(name: str, why: str) -> RecordError:
-    return RecordError(f"{name!r} is not a file lrsched wrote: {why}")
+def _malformed(name: str, why: str) -> InputError:
+    return InputError(None, f"{name!r} is not a file lrsched wrote: {why}")
 
 
 def _lines(file: TextIO, name: str, first: str | None = None) -> Iterator[str]:
@@ -90,7 +88,7 @@ def _lines(file: TextIO, name: str, first: str | None = None) -> Iterator[str]:
     try:
         yield from file
     except (OSError, UnicodeDecodeError) as error:
-        raise RecordError(f"cannot read {name!r}: {error}") from None
+        raise InputError(None, f"cannot read {name!r}: {error}") from None
 
 
 def _row(name: str, where: int, label: object, rate: object) -> tuple[int, float]:
@@ -175,7 +173,7 @@ class _JsonStream:
         try:
             more = self.file.read(1 << 16)
         except (OSError, UnicodeDecodeError) as error:
-            raise RecordError(f"cannot read {self.name!r}: {error}") from None
+            raise InputError(None, f"cannot read {self.name!r}: {error}") from None
         self.text, self.at = self.text[self.at :] + more, 0
         self.eof = not more
         return bool(more)

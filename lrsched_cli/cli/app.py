@@ -20,11 +20,11 @@ import typer
 
 from lrsched_cli import __version__
 from lrsched_cli.cli.options import DELIVERY, SHAPING, finite_option, flag, usage_error, zero_unsigned
+from lrsched_cli.errors import InputError, LrschedError
 from lrsched_cli.frameworks.base import Framework
-from lrsched_cli.inputs import InputError
 from lrsched_cli.output import Format, Series
 from lrsched_cli.output.deliver import Delivery, deliver
-from lrsched_cli.output.destination import OptionError, destination
+from lrsched_cli.output.destination import destination
 from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, Plan, loader_options, plan
 from lrsched_cli.schedules import ScheduleError
 
@@ -154,7 +154,7 @@ def print_expression(entry: Entry, ready: Plan, framework: Framework, output: Pa
     try:
         with destination(output) as stream:
             stream.write(code + "\n")
-    except OptionError as error:
+    except LrschedError as error:
         usage_error(error.param, error.message)
 
 

@@ -28,9 +28,10 @@ from typer._click.exceptions import ClickException
 
 from lrsched_cli.cli.app import EXTRA_COMMANDS, app_for
 from lrsched_cli.cli.options import Epochs, LogY, Output, Precision, usage_error
+from lrsched_cli.errors import LrschedError
 from lrsched_cli.output import FIGURES, Format, RateError, Series, chunks, write_figure
 from lrsched_cli.output.deliver import capturing, check_output_options
-from lrsched_cli.output.destination import OptionError, destination
+from lrsched_cli.output.destination import destination
 from lrsched_cli.output.figure import Look
 from lrsched_cli.registry import SCHEDULES
 
@@ -93,7 +94,7 @@ def _guarded(position: int, spec: str, rates: Iterable[float]) -> Iterator[float
                 raise RateError(row, lr)
             yield lr
     except RateError as error:
-        bad_spec(position, spec, f"{error}; choose parameters that keep the rate finite")
+        bad_spec(position, spec, error.message)
     except ValueError as error:  # a dialect failing part-way, e.g. a lambda dividing by zero
         bad_spec(position, spec, f"at row {row + 1}: {error}")
 
@@ -271,7 +272,7 @@ def compare_command(
                 write_figure(stream, format, curves, Look(precision=precision, log_y=log_y))
             else:
                 WRITERS[format](stream, result, precision)
-    except OptionError as error:
+    except LrschedError as error:
         usage_error(error.param, error.message)
 
 

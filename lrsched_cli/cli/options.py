@@ -24,8 +24,9 @@ def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def usage_error(param: str, message: str) -> NoReturn:
-    raise typer.BadParameter(message, param_hint=f"'{flag(param)}'")  # quoted, as Typer's own
+def usage_error(param: str | None, message: str) -> NoReturn:
+    hint = None if param is None else f"'{flag(param)}'"  # quoted, as Typer's own
+    raise typer.BadParameter(message, param_hint=hint)
 
 
 def finite_option(value: float | None) -> float | None:

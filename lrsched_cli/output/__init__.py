@@ -12,7 +12,8 @@ from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, TextIO
 
-from lrsched_cli.output.series import RateError, Series, chunks
+from lrsched_cli.errors import RateError
+from lrsched_cli.output.series import Series, chunks
 from lrsched_cli.output.text import write_blog, write_csv, write_json, write_jsonl, write_table
 
 if TYPE_CHECKING:

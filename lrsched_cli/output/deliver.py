@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from lrsched_cli.cli.options import usage_error
+from lrsched_cli.errors import LrschedError
 from lrsched_cli.output import FIGURES, FILE_ONLY, WRITERS, Format, RateError, Series, chunks, write_figure
-from lrsched_cli.output.destination import OptionError, destination, is_stdout
+from lrsched_cli.output.destination import destination, is_stdout
 
 if TYPE_CHECKING:
     from lrsched_cli.check import Checks
@@ -45,11 +46,11 @@ class Delivery:
     def checks(self) -> Checks:
         """The checks ``--expect/--check/--tol/--rtol`` ask for, parsed once; a malformed one is
         a usage error, so commands read this before computing anything."""
-        from lrsched_cli.check import CheckError, Checks, Tolerance, parse_expectation
+        from lrsched_cli.check import Checks, Tolerance, parse_expectation
 
         try:
             expectations = tuple(parse_expectation(text) for text in self.expect or ())
-        except CheckError as error:
+        except LrschedError as error:
             usage_error(error.param, error.message)
         return Checks(expectations, self.check, Tolerance(self.tol, self.rtol))
 
@@ -84,9 +85,9 @@ def deliver(series: Series, delivery: Delivery) -> None:
         else:
             write(series, delivery)
     except RateError as error:
-        message = f"{error}; choose parameters that keep the rate finite"
+        message = error.message
         raise typer.BadParameter(message) from None
-    except OptionError as error:
+    except LrschedError as error:
         usage_error(error.param, error.message)
 
 
@@ -114,14 +115,14 @@ def check_output_options(fmt: Format, *, log_y: bool, output: Path | None) -> No
 
 def verify(series: Series, checks: Checks) -> None:
     """Nothing on stdout: on success exit 0, on failure a report on stderr and exit 1."""
-    from lrsched_cli.check import CheckError, run
+    from lrsched_cli.check import run
 
     per_step = series.steps_per_epoch is not None
     try:
         failed = run(
             checks, chunks(series), schedule=series.schedule, params=series.params, per_step=per_step
         )
-    except CheckError as error:
+    except LrschedError as error:
         usage_error(error.param, error.message)
     if failed:
         typer.echo("".join(report.render() for report in failed), err=True, nl=False)

@@ -21,14 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-
-class OptionError(ValueError):
-    """An output option cannot be honoured; ``param`` names it in snake_case, like ScheduleError."""
-
-    def __init__(self, param: str, message: str) -> None:
-        super().__init__(f"{param}: {message}")
-        self.param = param
-        self.message = message
+from lrsched_cli.errors import LrschedError
 
 
 @contextlib.contextmanager
@@ -47,19 +40,19 @@ def destination(path: Path | None) -> Iterator[TextIO]:
             raise SystemExit(CLOSED_PIPE) from None
         return
     if path.is_dir():
-        raise OptionError("output", f"is a folder, not a file: {str(path)!r}")
+        raise LrschedError("output", f"is a folder, not a file: {str(path)!r}")
     if path.exists() and not path.is_file():  # /dev/null, /dev/stdout, a FIFO: nothing to replace
         try:
             with open(path, "w", encoding="utf-8", newline="\n") as special:
                 yield special
         except OSError as error:
-            raise OptionError("output", f"cannot write {str(path)!r}: {error.strerror}") from None
+            raise LrschedError("output", f"cannot write {str(path)!r}: {error.strerror}") from None
         return
     shown, path = path, Path(os.path.realpath(path))  # through a symlink: replace the file, keep the link
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise OptionError("output", f"cannot write {str(shown)!r}: {error.strerror}") from None
+        raise LrschedError("output", f"cannot write {str(shown)!r}: {error.strerror}") from None
     try:
         with _terminated_as_exit():
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
@@ -70,7 +63,7 @@ def destination(path: Path | None) -> Iterator[TextIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         if isinstance(failure, OSError):
-            raise OptionError("output", f"cannot write {str(shown)!r}: {failure.strerror}") from None
+            raise LrschedError("output", f"cannot write {str(shown)!r}: {failure.strerror}") from None
         raise
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from lrsched_cli.output.destination import OptionError
+from lrsched_cli.errors import LrschedError
 from lrsched_cli.output.series import Series, chunks
 
 MAX_BUCKETS = 512
@@ -143,7 +143,7 @@ def sample_all(curves: Curves, *, log_y: bool = False) -> tuple[list[Curve], int
     """
     sampled = [sample(label, series, log_y=log_y) for label, series in curves]
     if log_y and any(curve.rows for curve in sampled) and not any(curve.points for curve in sampled):
-        raise OptionError("log_y", "cannot draw a log axis: no rate is above 0")
+        raise LrschedError("log_y", "cannot draw a log axis: no rate is above 0")
     power = magnitude(sampled)
     rescale(sampled, power)
     return sampled, power

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import textwrap
 
-from lrsched_cli.output.destination import OptionError
+from lrsched_cli.errors import LrschedError
 from lrsched_cli.output.figure import Curves, Look, sample_all
 
 INSTALL = 'pip install "lrsched-cli[image]"'
@@ -31,7 +31,7 @@ def render(curves: Curves, look: Look, kind: str) -> bytes:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise OptionError("format", f"{kind} images need matplotlib: {INSTALL}") from None
+        raise LrschedError("format", f"{kind} images need matplotlib: {INSTALL}") from None
 
     sampled, power = sample_all(curves, log_y=look.log_y)
     figure = Figure(figsize=SIZE, dpi=DPI, layout="constrained")

@@ -8,16 +8,10 @@ from dataclasses import dataclass
 from itertools import count, islice
 from typing import Any
 
+from lrsched_cli.errors import RateError
+
 CHUNK = 4096
 """Rows per write: big enough to amortise the write, small enough for `| head` to stop at once."""
-
-
-class RateError(ValueError):
-    """A schedule produced a rate that is not a finite number (an overflow)."""
-
-    def __init__(self, row: int, rate: float) -> None:
-        super().__init__(f"the rate at row {row} is {rate}, not a finite number")
-        self.row = row
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Standard library only: no typer, rich or numpy, no I/O, no state.
 """
 
-from lrsched_cli.schedules.core import BeyondEnd, Schedule, ScheduleError, join, linear_ramp, with_warmup
+from lrsched_cli.errors import BeyondEnd, ScheduleError
+from lrsched_cli.schedules.core import Schedule, join, linear_ramp, with_warmup
 from lrsched_cli.schedules.cycles import cyclic, one_cycle
 from lrsched_cli.schedules.decay import cosine, cosine_restarts, exponential, step_decay
 from lrsched_cli.schedules.piecewise import constant, multistep, piecewise_constant

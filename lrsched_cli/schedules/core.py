@@ -10,29 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+from lrsched_cli.errors import ScheduleError
+
 Schedule = Callable[[int], float]
-
-
-class ScheduleError(ValueError):
-    """A parameter is out of range; ``param`` names it in snake_case."""
-
-    def __init__(self, param: str, message: str) -> None:
-        super().__init__(f"{param}: {message}")
-        self.param = param
-        self.message = message
-
-
-class BeyondEnd(ScheduleError):
-    """Asked for a step past the last one the schedule defines (PyTorch's OneCycleLR raises there).
-
-    ``rows`` is how many steps, from t = 0 on the schedule's own clock, it does define. The
-    registry asks for the last row before any is written, so the user gets a usage error on
-    --epochs, never half a table.
-    """
-
-    def __init__(self, rows: int, message: str) -> None:
-        super().__init__("epochs", message)
-        self.rows = rows
 
 
 def finite(param: str, value: float) -> float:

@@ -5,16 +5,8 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from lrsched_cli.schedules.core import (
-    BeyondEnd,
-    Schedule,
-    ScheduleError,
-    factor,
-    finite,
-    non_negative,
-    positive,
-    positive_int,
-)
+from lrsched_cli.errors import BeyondEnd, ScheduleError
+from lrsched_cli.schedules.core import Schedule, factor, finite, non_negative, positive, positive_int
 
 
 class AnnealStrategy(StrEnum):

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import math
 
-from lrsched_cli.schedules.core import (
-    Schedule,
-    ScheduleError,
-    factor,
-    floor_below,
-    non_negative,
-    positive,
-    positive_int,
-)
+from lrsched_cli.errors import ScheduleError
+from lrsched_cli.schedules.core import Schedule, factor, floor_below, non_negative, positive, positive_int
 
 
 def step_decay(*, lr: float, step_size: int, gamma: float = 0.1) -> Schedule:

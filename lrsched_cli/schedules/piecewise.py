@@ -6,7 +6,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import pairwise
 
-from lrsched_cli.schedules.core import Schedule, ScheduleError, non_negative, positive, positive_int
+from lrsched_cli.errors import ScheduleError
+from lrsched_cli.schedules.core import Schedule, non_negative, positive, positive_int
 from lrsched_cli.schedules.core import factor as unit_factor  # `constant` has a parameter named factor
 
 

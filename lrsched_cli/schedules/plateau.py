@@ -6,16 +6,8 @@ import math
 from collections.abc import Callable
 from enum import StrEnum
 
-from lrsched_cli.schedules.core import (
-    BeyondEnd,
-    Schedule,
-    ScheduleError,
-    at_least,
-    finite,
-    floor_below,
-    non_negative,
-    positive,
-)
+from lrsched_cli.errors import BeyondEnd, ScheduleError
+from lrsched_cli.schedules.core import Schedule, at_least, finite, floor_below, non_negative, positive
 
 
 class PlateauMode(StrEnum):

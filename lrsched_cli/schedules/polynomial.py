@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from lrsched_cli.errors import ScheduleError
 from lrsched_cli.schedules.core import (
     Schedule,
-    ScheduleError,
     factor,
     finite,
     floor_below,

@@ -9,8 +9,9 @@ from typing import TextIO
 import pytest
 from helpers import assert_usage_error, lrsched
 
+from lrsched_cli.errors import LrschedError
 from lrsched_cli.output import WRITERS, Format, RateError, Series
-from lrsched_cli.output.destination import OptionError, destination
+from lrsched_cli.output.destination import destination
 
 CASE = ["cosine", "--lr", "0.1", "--min-lr", "0.001"]
 
@@ -111,7 +112,7 @@ def test_an_unwritable_output_is_a_usage_error(where: str, message: str, tmp_pat
 
 
 def test_destination_names_the_option(tmp_path: Path) -> None:
-    with pytest.raises(OptionError) as caught, destination(tmp_path):
+    with pytest.raises(LrschedError) as caught, destination(tmp_path):
         pass
     assert caught.value.param == "output"
 

@@ -25,7 +25,8 @@ from lrsched_cli.frameworks.base import Framework
 from lrsched_cli.output import Format, Series
 from lrsched_cli.output.deliver import Delivery, deliver
 from lrsched_cli.output.destination import destination
-from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, Plan, loader_options, plan
+from lrsched_cli.plan import Plan, plan
+from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, loader_options
 from lrsched_cli.schedules import ScheduleError
 
 HELP = """See, epoch by epoch, the learning rate your training run will use.

@@ -12,7 +12,8 @@ from lrsched_cli.frameworks.keras import emit as keras
 from lrsched_cli.frameworks.optax import emit as optax
 from lrsched_cli.frameworks.timm import emit as timm
 from lrsched_cli.frameworks.torch import emit as torch
-from lrsched_cli.registry import PARAMS, Entry, Plan
+from lrsched_cli.plan import Plan
+from lrsched_cli.registry import PARAMS, Entry
 
 __all__ = ["EMITTERS", "NAMES", "TOLERANCE", "EmitError", "Framework", "Spec", "agree", "expression"]
 

@@ -1,0 +1,117 @@
+"""A schedule's plan: its parameters resolved and checked once, on the step clock, with its rows.
+
+`plan` turns a registry entry and the values given for its options into the function of the step
+lrsched tabulates, how many rows to show, and every resolved parameter (the JSON ``params``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lrsched_cli import schedules
+from lrsched_cli.errors import BeyondEnd, ScheduleError
+from lrsched_cli.registry import PARAMS, Entry
+from lrsched_cli.schedules import Schedule
+
+DEFAULT_ROWS = 30
+"""Rows shown when neither --epochs nor the schedule gives a length: the tutorial's 30 epochs."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A schedule ready to tabulate: the function of the step, how many rows, what made it."""
+
+    schedule: Schedule
+    rows: int
+    params: dict[str, Any]
+    """Every resolved parameter, in epochs, defaults included: the JSON output's ``params``."""
+
+
+def plan(
+    entry: Entry,
+    params: Mapping[str, Any],
+    *,
+    epochs: int | None = None,
+    warmup: int = 0,
+    warmup_start_lr: float = 0.0,
+    steps_per_epoch: int | None = None,
+) -> Plan:
+    """Resolve defaults, check everything once, and build the schedule on the step clock.
+
+    Durations stay in epochs for the user; with ``steps_per_epoch`` K they are multiplied by K,
+    so the schedule counts optimizer steps and every boundary lands on an exact step.
+    """
+    if epochs is not None and epochs < 0:
+        raise ScheduleError("epochs", f"must not be negative, got {epochs}")
+    if warmup < 0:
+        raise ScheduleError("warmup", f"must not be negative, got {warmup}")
+    if steps_per_epoch is not None and steps_per_epoch < 1:
+        raise ScheduleError("steps_per_epoch", f"must be a positive integer, got {steps_per_epoch}")
+    resolved = dict(params)
+    if entry.from_warmup and resolved.get(entry.from_warmup) is None:
+        resolved[entry.from_warmup] = warmup or entry.default(entry.from_warmup)
+    for name, source in entry.follows.items():
+        if resolved.get(name) is None:
+            resolved[name] = resolved.get(source, entry.default(source))
+    if entry.length and resolved.get(entry.length) is None:
+        rows = DEFAULT_ROWS if epochs is None else epochs
+        if rows == 0:  # nothing will be shown: any length will do
+            resolved[entry.length] = DEFAULT_ROWS
+        elif rows <= warmup:
+            raise ScheduleError("warmup", f"must be shorter than the {rows} rows, got {warmup}")
+        else:
+            resolved[entry.length] = rows - warmup
+
+    k = steps_per_epoch or 1
+    clock = 1 if entry.per_epoch else k
+    on_steps = {name: in_steps(name, value, clock) for name, value in resolved.items()}
+    own = entry.factory(**on_steps)
+    if clock != k:
+        own = _held(own, k)
+    schedule = schedules.with_warmup(own, warmup=warmup * k, warmup_start_lr=warmup_start_lr)
+    if epochs is None:
+        if entry.length:
+            epochs = warmup + resolved[entry.length]
+        else:
+            epochs = warmup + entry.natural(resolved) if entry.natural else DEFAULT_ROWS
+    _check_end(schedule, epochs, k, warmup=warmup, per_step=k // clock)
+    resolved.update(warmup=warmup, warmup_start_lr=warmup_start_lr, steps_per_epoch=steps_per_epoch)
+    return Plan(schedule, epochs * k, resolved)
+
+
+def _held(schedule: Schedule, steps_per_epoch: int) -> Schedule:
+    """A per-epoch schedule on the step clock: each epoch's rate holds for all its steps."""
+
+    def rate(t: int) -> float:
+        return schedule(t // steps_per_epoch)
+
+    return rate
+
+
+def _check_end(schedule: Schedule, epochs: int, k: int, *, warmup: int, per_step: int) -> None:
+    """Ask for the last row before any is written: a schedule that ends before it is a usage error.
+
+    ``per_step`` is how many steps one unit of the schedule's own clock lasts (K when it is held
+    per epoch, else 1), to turn the rows it defines into epochs.
+    """
+    if epochs == 0:
+        return
+    try:
+        schedule(epochs * k - 1)
+    except BeyondEnd as end:
+        most = (warmup * k + end.rows * per_step) // k
+        raise ScheduleError("epochs", f"must be at most {most} here, got {epochs}: {end.message}") from None
+
+
+def in_steps(name: str, value: Any, steps_per_epoch: int) -> Any:
+    """A parameter's value on the step clock: a duration (in epochs) times the steps per epoch.
+
+    The one place epochs become steps; a comma list stays a tuple.
+    """
+    if steps_per_epoch == 1 or value is None or name not in PARAMS or not PARAMS[name].duration:
+        return value
+    if isinstance(value, tuple):
+        return tuple(v * steps_per_epoch for v in value)
+    return value * steps_per_epoch

@@ -1,33 +1,24 @@
-"""The command line: a thin client of the registry, the math and the writers.
+"""The app: every command, built lazily, each run through the one boundary (`boundary`).
 
-Only this module imports typer. Every schedule command is derived from its registry entry;
-only the command being run is built (the whole tree only for help, `list` and completion),
-which keeps start-up close to a bare Typer import.
+Every schedule command is derived from its registry entry; only the command being run is built
+(the whole tree only for help, `list` and completion), which keeps start-up close to a bare
+Typer app. Commands return their rows; the app delivers them. ``compare`` is handed
+`spec_command`, the way to build one SPEC's command so that it returns its rows instead.
 """
 
 from __future__ import annotations
 
-import inspect
-import math
 import os
 import sys
-import typing
-from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
 from lrsched_cli import __version__
-from lrsched_cli.cli.options import DELIVERY, SHAPING, finite_option, flag, usage_error, zero_unsigned
-from lrsched_cli.errors import InputError, LrschedError
-from lrsched_cli.frameworks.base import Framework
-from lrsched_cli.output import Format, Series
-from lrsched_cli.output.deliver import Delivery, deliver
-from lrsched_cli.output.destination import destination
-from lrsched_cli.plan import Plan, plan
-from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, loader_options
-from lrsched_cli.schedules import ScheduleError
+from lrsched_cli.cli.boundary import delivering, guarded
+from lrsched_cli.cli.schedule import Runner, add_schedule, list_schedules
+from lrsched_cli.registry import SCHEDULES
 
 HELP = """See, epoch by epoch, the learning rate your training run will use.
 
@@ -37,146 +28,6 @@ Examples:
   lrsched cosine --lr 0.1 --min-lr 0.001 -f csv
   lrsched list
 """
-
-
-def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Parameter:
-    """The Typer option for one factory parameter: its type, default and PARAMS help."""
-    annotation, default = parameter.annotation, parameter.default
-    help_text = PARAMS[parameter.name].help
-    if parameter.name == entry.length:
-        annotation, default = int | None, None
-        help_text += " [default: the rows, minus warmup]"
-    elif parameter.name == entry.from_warmup:
-        annotation, default = annotation | None, None
-        help_text += f" [default: the warmup length, else {parameter.default}]"
-    base = _strip_optional(annotation)
-    extra: dict[str, Any] = {}
-    if base is float:
-        extra["callback"] = finite_option
-    cli_type: Any = annotation
-    if typing.get_origin(base) is tuple:  # typed as the comma list the user writes
-        cli_type = str
-        if isinstance(default, tuple):
-            default = ",".join(map(str, default))
-    if PARAMS[parameter.name].loader:  # the user names a file; _from_cli reads it
-        cli_type, extra["metavar"] = str, "FILE"
-    option = typer.Option(flag(parameter.name), help=help_text, **extra)
-    return parameter.replace(
-        kind=inspect.Parameter.KEYWORD_ONLY,
-        annotation=Annotated[cli_type, option],
-        default=default,
-    )
-
-
-def _strip_optional(annotation: Any) -> Any:
-    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-    return args[0] if len(args) == 1 and type(None) in typing.get_args(annotation) else annotation
-
-
-def _from_cli(entry: Entry, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn option values into factory arguments: files are read, comma lists become tuples."""
-    converted = dict(values)
-    for parameter in entry.parameters():
-        base = _strip_optional(parameter.annotation)
-        value = values.get(parameter.name)
-        loader = PARAMS[parameter.name].loader
-        if loader:
-            options = {option.name: converted.pop(option.name) for option in loader_options(loader)}
-            converted[parameter.name] = load(parameter.name, str(value), loader, options)
-        elif typing.get_origin(base) is tuple and isinstance(value, str):
-            item = typing.get_args(base)[0]
-            converted[parameter.name] = parse_list(parameter.name, value, item)
-    return converted
-
-
-def load(param: str, path: str, loader: Callable[..., Any], options: Mapping[str, Any]) -> Any:
-    """Read a parameter's value from the file named by its option ('-': stdin), as a usage error
-    naming the file and line when that fails."""
-    try:
-        if path == "-":
-            return loader(sys.stdin, "<stdin>", **options)
-        with open(path, encoding="utf-8", newline="") as lines:
-            return loader(lines, path, **options)
-    except OSError as error:
-        usage_error(param, f"cannot read {path}: {error.strerror or error}")
-    except UnicodeDecodeError:
-        usage_error(param, f"cannot read {path}: not UTF-8 text")
-    except InputError as error:
-        usage_error(param, str(error))
-
-
-def parse_list(param: str, text: str, item: Callable[[str], Any]) -> tuple[Any, ...]:
-    """``"30,80"`` -> ``(30, 80)``, naming the option and the bad item on error."""
-    try:
-        values = tuple(item(part) for part in text.split(",")) if text.strip() else ()
-    except ValueError:
-        kind = "integers" if item is int else "numbers"
-        usage_error(param, f"must be a comma-separated list of {kind}, got {text!r}")
-    if any(isinstance(v, float) and not math.isfinite(v) for v in values):
-        usage_error(param, f"must hold finite numbers only, got {text!r}")
-    return tuple(zero_unsigned(v) if isinstance(v, float) else v for v in values)
-
-
-def schedule_command(entry: Entry) -> Callable[..., None]:
-    """Build the function Typer turns into ``lrsched NAME``, from the registry entry alone."""
-    own = [_schedule_option(entry, p) for p in entry.parameters() + entry.loader_options()]
-
-    def command(**options: Any) -> None:
-        delivery = Delivery(**{p.name: options.pop(p.name) for p in DELIVERY})
-        shaping = {p.name: options.pop(p.name) for p in SHAPING}
-        emit_to = shaping.pop("emit_to")
-        if emit_to is not None and delivery.checking:
-            usage_error("emit", "prints code, --expect and --check check rows: give one or the other")
-        if emit_to is not None and (delivery.format is not Format.blog or delivery.log_y):
-            usage_error("emit", "prints one line of code: --format and --log-y do not apply to it")
-        delivery.checks  # noqa: B018  (parsed now: a malformed --expect fails before any work)
-        try:
-            ready = plan(entry, _from_cli(entry, options), **shaping)
-        except ScheduleError as error:
-            usage_error(error.param, error.message)
-        if emit_to is not None:
-            return print_expression(entry, ready, emit_to, delivery.output)
-        rates: Iterable[float] = map(ready.schedule, range(ready.rows))
-        deliver(Series(entry.name, ready.params, rates, shaping["steps_per_epoch"]), delivery)
-
-    command.__signature__ = inspect.Signature(own + SHAPING + DELIVERY)  # type: ignore[attr-defined]
-    command.__name__ = entry.name.replace("-", "_")
-    return command
-
-
-def print_expression(entry: Entry, ready: Plan, framework: Framework, output: Path | None) -> None:
-    """``--emit``: the framework's expression instead of the rows, on one line for ``$(...)``."""
-    from lrsched_cli.frameworks.emitters import EmitError, expression
-
-    try:
-        code = expression(entry, ready, framework)
-    except EmitError as error:
-        usage_error("emit", f"{framework} cannot reproduce this {entry.name} schedule exactly: {error}")
-    try:
-        with destination(output) as stream:
-            stream.write(code + "\n")
-    except LrschedError as error:
-        usage_error(error.param, error.message)
-
-
-def _help(entry: Entry) -> tuple[str, str]:
-    """The command's help (its docstring, formula blocks kept as written) and examples epilog."""
-    paragraphs = entry.doc.split("\n\n")
-    kept = [("\b\n" + p) if p.startswith("    ") else p for p in paragraphs]
-    epilog = "\b\nExamples:\n" + "\n".join(f"  {example}" for example in entry.examples)
-    return "\n\n".join(kept), epilog
-
-
-def add_schedule(app: typer.Typer, entry: Entry) -> None:
-    help_text, epilog = _help(entry)
-    app.command(entry.name, help=help_text, short_help=entry.summary, epilog=epilog)(schedule_command(entry))
-
-
-def list_schedules() -> None:
-    """List every schedule with its formula."""
-    width = max(len(name) for name in SCHEDULES)
-    for name, entry in SCHEDULES.items():
-        typer.echo(f"{name:<{width}}  {entry.formula}")
 
 
 def _version(value: bool) -> None:
@@ -193,23 +44,23 @@ def root(
     pass
 
 
-def add_list(app: typer.Typer) -> None:
+def add_list(app: typer.Typer, run: Runner) -> None:
     app.command("list", help=list_schedules.__doc__)(list_schedules)
 
 
-def add_from(app: typer.Typer) -> None:
-    from lrsched_cli.cli.from_ import add_from  # the dialects load only for `lrsched from`
+def add_from(app: typer.Typer, run: Runner) -> None:
+    from lrsched_cli.cli.from_ import add_from  # the frameworks load only for `lrsched from`
 
-    add_from(app)
+    add_from(app, run)
 
 
-def add_compare(app: typer.Typer) -> None:
+def add_compare(app: typer.Typer, run: Runner) -> None:
     from lrsched_cli.cli.compare import add_compare
 
-    add_compare(app)
+    add_compare(app, spec_command)
 
 
-EXTRA_COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
+EXTRA_COMMANDS: dict[str, Callable[[typer.Typer, Runner], None]] = {
     "list": add_list,
     "from": add_from,
     "compare": add_compare,
@@ -217,8 +68,11 @@ EXTRA_COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
 """Commands that are not schedules, by name, each with the function that adds it to an app."""
 
 
-def app_for(argv: list[str]) -> typer.Typer:
-    """The app with just the command argv invokes, or every command when that is not clear."""
+def app_for(argv: list[str], run: Runner = delivering) -> typer.Typer:
+    """The app with just the command argv invokes, or every command when that is not clear.
+
+    ``run`` is how each command is run: delivering its rows (the app), or returning them.
+    """
     app = typer.Typer(
         name="lrsched",
         help=HELP,
@@ -230,15 +84,22 @@ def app_for(argv: list[str]) -> typer.Typer:
     app.callback()(root)
     wanted = argv[0] if argv and not _completing() else None
     if wanted in SCHEDULES:
-        add_schedule(app, SCHEDULES[wanted])
+        add_schedule(app, SCHEDULES[wanted], run)
     elif wanted in EXTRA_COMMANDS:
-        EXTRA_COMMANDS[wanted](app)
+        EXTRA_COMMANDS[wanted](app, run)
     else:
         for entry in SCHEDULES.values():
-            add_schedule(app, entry)
+            add_schedule(app, entry, run)
         for add in EXTRA_COMMANDS.values():
-            add(app)
+            add(app, run)
     return app
+
+
+def spec_command(argv: list[str]) -> Any:
+    """The command ``lrsched ARGV`` runs, as Click's command object, returning its rows
+    instead of delivering them: how ``compare`` runs each SPEC with that command's own options,
+    defaults, validation and errors."""
+    return typer.main.get_command(app_for(argv, guarded)).commands[argv[0]]  # type: ignore[attr-defined]
 
 
 def _completing() -> bool:

@@ -2,9 +2,9 @@
 
 Each SPEC is one schedule command line as a single string (``"step --lr 0.1 --step-size 10"``,
 ``'from "OneCycleLR(opt, max_lr=0.1, total_steps=30)"'``). It is split with shlex and parsed
-by that very command, built alone as ``lrsched SPEC`` would build it, so its options, defaults,
-validation and errors are the command's own; inside `capturing`, the command's `deliver` hands
-its series back instead of writing it. Nothing about a schedule is parsed twice.
+by that very command, built alone as ``lrsched SPEC`` would build it but returning its rows
+instead of delivering them (the app hands compare that builder), so its options, defaults,
+validation and errors are the command's own. Nothing about a schedule is parsed twice.
 
 The writers stream: the series advance together a chunk at a time, so memory stays flat.
 """
@@ -12,6 +12,7 @@ The writers stream: the series advance together a chunk at a time, so memory sta
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import math
@@ -20,17 +21,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import zip_longest
-from typing import Annotated, NoReturn, TextIO
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
-from typer._click.core import ParameterSource  # Typer vendors Click; never `import click`
-from typer._click.exceptions import ClickException
 
-from lrsched_cli.cli.app import EXTRA_COMMANDS, app_for
-from lrsched_cli.cli.options import Epochs, LogY, Output, Precision, usage_error
+from lrsched_cli.cli.boundary import guarded
+from lrsched_cli.cli.options import Epochs, LogY, Output, Precision
 from lrsched_cli.errors import LrschedError
 from lrsched_cli.output import FIGURES, Format, RateError, Series, chunks, write_figure
-from lrsched_cli.output.deliver import capturing, check_output_options
+from lrsched_cli.output.deliver import Rows, check_output_options
 from lrsched_cli.output.destination import destination
 from lrsched_cli.output.figure import Look
 from lrsched_cli.registry import SCHEDULES
@@ -103,31 +102,40 @@ def bad_spec(position: int, spec: str, why: str) -> NoReturn:
     raise typer.BadParameter(why, param_hint=f"SPEC {position} {spec!r}")
 
 
-def series_for(position: int, spec: str, epochs: int | None) -> Series:
+SpecCommand = Callable[[list[str]], Any]
+"""Builds the command ``lrsched ARGV`` runs (a Click command object) returning its `Rows`."""
+
+
+def series_for(position: int, spec: str, epochs: int | None, spec_command: SpecCommand) -> Series:
     """The series ``lrsched SPEC`` would write, parsed and resolved by that command itself."""
     try:
         argv = shlex.split(spec)
     except ValueError as error:
         bad_spec(position, spec, f"cannot split it into arguments: {error}")
-    if not argv or not (argv[0] in SCHEDULES or argv[0] in EXTRA_COMMANDS) or argv[0] in ("list", "compare"):
+    if not argv or not (argv[0] in SCHEDULES or argv[0] == "from"):
         known = ", ".join([*SCHEDULES, "from"])
         bad_spec(position, spec, f"it must start with a schedule command ({known})")
     if {"-h", "--help", "--version"} & set(argv):
         bad_spec(position, spec, "a SPEC cannot ask for help; try lrsched " + argv[0] + " --help")
     name, args = argv[0], argv[1:] + (["--epochs", str(epochs)] if epochs is not None else [])
-    command = typer.main.get_command(app_for(argv)).commands[name]  # type: ignore[attr-defined]
-    with capturing() as captured:
-        with _naming(position, spec):
-            context = command.make_context(name, args)
-        given = [p for p in NOT_IN_A_SPEC if context.get_parameter_source(p) is ParameterSource.COMMANDLINE]
-        if given:
-            typed = next(p.opts[0] for p in command.params if p.name == given[0])  # --emit for emit_to
-            bad_spec(position, spec, f"{typed}: {NOT_IN_A_SPEC[given[0]]}")
-        with _naming(position, spec), context:
-            command.invoke(context)
-    if len(captured) != 1:
+    command = spec_command(argv)
+    with _naming(position, spec):
+        context = command.make_context(name, args)
+    given = [p for p in NOT_IN_A_SPEC if _typed(context.get_parameter_source(p))]
+    if given:
+        typed = next(p.opts[0] for p in command.params if p.name == given[0])  # --emit for emit_to
+        bad_spec(position, spec, f"{typed}: {NOT_IN_A_SPEC[given[0]]}")
+    with _naming(position, spec), context:
+        rows = command.invoke(context)
+    if not isinstance(rows, Rows):
         bad_spec(position, spec, "it does not produce a schedule")
-    return replace(captured[0], rates=_guarded(position, spec, captured[0].rates))
+    series: Series = rows.series
+    return replace(series, rates=_guarded(position, spec, series.rates))
+
+
+def _typed(source: Any) -> bool:
+    """Whether Click's ParameterSource says the SPEC gave the option (not a default, not absent)."""
+    return source is not None and source.name == "COMMANDLINE"
 
 
 @contextmanager
@@ -135,21 +143,25 @@ def _naming(position: int, spec: str) -> Iterator[None]:
     """Turn the command's own usage error into one that names the SPEC, keeping its message."""
     try:
         yield
-    except ClickException as error:
+    except typer.TyperException as error:  # Click's usage errors, as Typer exports their base
         bad_spec(position, spec, error.format_message())
 
 
-def compared(specs: Sequence[str], labels: Sequence[str] | None, epochs: int | None) -> Compared:
+def compared(
+    specs: Sequence[str], labels: Sequence[str] | None, epochs: int | None, spec_command: SpecCommand
+) -> Compared:
     if len(specs) < 2:
         raise typer.BadParameter(f"compare needs at least two, got {len(specs)}", param_hint="SPEC")
     if labels and len(labels) != len(specs):
-        usage_error("label", f"give one per SPEC ({len(specs)}), got {len(labels)}: {', '.join(labels)}")
+        raise LrschedError(
+            "label", f"give one per SPEC ({len(specs)}), got {len(labels)}: {', '.join(labels)}"
+        )
     names = list(labels or specs)
     for name in names:
         if name == "epoch" or names.count(name) > 1:
             why = "is the row label's column" if name == "epoch" else "is given to two SPECs"
-            usage_error("label", f"each must be unique and not 'epoch': {name!r} {why}; use --label")
-    series = [series_for(position, spec, epochs) for position, spec in enumerate(specs, 1)]
+            raise LrschedError("label", f"each must be unique and not 'epoch': {name!r} {why}; use --label")
+    series = [series_for(position, spec, epochs, spec_command) for position, spec in enumerate(specs, 1)]
     return Compared(specs, names, series)
 
 
@@ -259,24 +271,31 @@ def compare_command(
     precision: Precision = 6,
     log_y: LogY = False,
     output: Output = None,
+    *,
+    spec_command: SpecCommand,
 ) -> None:
     if format not in WRITERS and format not in FIGURES:
         formats = ", ".join([*WRITERS, *FIGURES])
-        usage_error("format", f"must be one of {formats} for compare, got {format.value!r}")
+        raise LrschedError("format", f"must be one of {formats} for compare, got {format.value!r}")
     check_output_options(format, log_y=log_y, output=output)
-    result = compared(specs, label, epochs)
-    try:
-        with destination(output) as stream:
-            if format in FIGURES:
-                curves = list(zip(result.labels, result.series))
-                write_figure(stream, format, curves, Look(precision=precision, log_y=log_y))
-            else:
-                WRITERS[format](stream, result, precision)
-    except LrschedError as error:
-        usage_error(error.param, error.message)
+    result = compared(specs, label, epochs, spec_command)
+    with destination(output) as stream:
+        if format in FIGURES:
+            curves = list(zip(result.labels, result.series))
+            write_figure(stream, format, curves, Look(precision=precision, log_y=log_y))
+        else:
+            WRITERS[format](stream, result, precision)
 
 
-def add_compare(app: typer.Typer) -> None:
+def add_compare(app: typer.Typer, spec_command: SpecCommand) -> None:
+    """Add ``lrsched compare``, running each SPEC through ``spec_command``."""
+
+    def command(**options: Any) -> None:
+        compare_command(**options, spec_command=spec_command)
+
+    signature = inspect.signature(compare_command, eval_str=True)
+    options = [p for p in signature.parameters.values() if p.name != "spec_command"]
+    command.__signature__ = signature.replace(parameters=options)  # type: ignore[attr-defined]
     app.command("compare", help=HELP, short_help="Several schedules side by side.", epilog=EPILOG)(
-        compare_command
+        guarded(command)
     )

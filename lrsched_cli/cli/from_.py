@@ -1,8 +1,7 @@
 """``lrsched from "<constructor call>"``: a framework's scheduler, reproduced, as rows.
 
-A thin edge over `lrsched_cli.frameworks`: it turns `DialectError` into a usage error, writes
-the rates with the same writers as every schedule command, and puts the dialect's notes on
-stderr (``--quiet`` silences them).
+A thin client of `lrsched_cli.frameworks`: it returns the rates as rows, delivered as every
+command's are, with the framework's notes for stderr (``--quiet`` silences them).
 """
 
 from __future__ import annotations
@@ -11,14 +10,17 @@ import inspect
 import math
 from collections.abc import Iterator
 from itertools import islice
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-from lrsched_cli.cli.options import DELIVERY, Epochs, finite_option, usage_error
-from lrsched_cli.frameworks.dispatch import DialectError, reproduce, supported
+from lrsched_cli.cli.options import DELIVERY, Epochs, finite_option
+from lrsched_cli.cli.schedule import Runner
+from lrsched_cli.errors import DialectError, LrschedError, RateError
+from lrsched_cli.frameworks import dispatch
+from lrsched_cli.frameworks.dispatch import reproduce, supported
 from lrsched_cli.output import Series
-from lrsched_cli.output.deliver import Delivery, deliver
+from lrsched_cli.output.deliver import Delivery, Rows
 
 DEFAULT_ROWS = 30
 
@@ -51,16 +53,18 @@ def from_options(expr: Expression, lr: Lr = None, epochs: Epochs = None, quiet: 
     """Never called: its signature declares the options of `from` besides the delivery ones."""
 
 
-def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, **options: Any) -> None:
+def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, **options: Any) -> Rows:
     delivery = Delivery(**options)
-    delivery.checks  # noqa: B018  (parsed now: a malformed --expect fails before any work)
+    if delivery.checking:
+        delivery.checks  # noqa: B018  (parsed now: a malformed --expect fails before any work)
     if lr is not None and lr < 0:
-        usage_error("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
+        raise LrschedError("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
     try:
         reproduction = reproduce(expr, lr=lr)
-    except DialectError as error:
-        _dialect_error(error)
-    rows = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
+        rows = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
+        _dry_run(reproduction.rates(lr), rows)
+    except dispatch.DialectError as error:
+        raise DialectError(error.argument, error.message) from None
     params = {
         "framework": reproduction.framework,
         "scheduler": reproduction.scheduler,
@@ -68,34 +72,17 @@ def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, *
         "arguments": dict(reproduction.arguments),
         "lr": lr,
     }
-    _dry_run(reproduction.rates(lr), rows)
-    try:
-        deliver(Series("from", params, islice(reproduction.rates(lr), rows)), delivery)
-    except DialectError as error:  # not after the dry run: the rates are the same each time
-        _dialect_error(error)
-    if not quiet:
-        for note in reproduction.notes(rows):
-            typer.echo(f"note: {note}", err=True)
+    # the rates are the same each time: after the dry run, writing them cannot fail part-way
+    series = Series("from", params, islice(reproduction.rates(lr), rows))
+    return Rows(series, delivery, notes=() if quiet else reproduction.notes(rows))
 
 
 def _dry_run(rates: Iterator[float], rows: int) -> None:
     """Compute every row once before writing any: where the framework fails part-way (a lambda
     dividing by zero at step 50000) or a rate overflows, the usage error leaves stdout empty."""
-    try:
-        for row, rate in enumerate(islice(rates, rows), start=1):
-            if not math.isfinite(rate):
-                raise DialectError(
-                    f"the rate at row {row} is {rate}, not a finite number; choose parameters "
-                    "that keep the rate finite"
-                )
-    except DialectError as error:
-        _dialect_error(error)
-
-
-def _dialect_error(error: DialectError) -> NoReturn:
-    if error.argument == "--lr":
-        usage_error("lr", error.message)
-    raise typer.BadParameter(str(error), param_hint="'EXPR'")
+    for row, rate in enumerate(islice(rates, rows), start=1):
+        if not math.isfinite(rate):
+            raise DialectError(None, RateError(row, rate).message)
 
 
 from_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
@@ -103,11 +90,11 @@ from_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 )
 
 
-def add_from(app: typer.Typer) -> None:
+def add_from(app: typer.Typer, run: Runner) -> None:
     names = ", ".join(f"{framework}: {len(found)}" for framework, found in supported().items())
     app.command(
         "from",
         help=HELP + f"\n\nSchedulers supported ({names}): see README, 'Reproduce your framework'.",
         short_help="Reproduce a PyTorch/Keras/optax/HF/timm scheduler from its constructor call.",
         epilog=EPILOG,
-    )(from_command)
+    )(run(from_command, {"expr": "EXPR"}))

@@ -1,32 +1,30 @@
 """The options commands share, each declared once, and the one place names become flags.
 
 Schedule commands take the shaping options (rows, warmup, per-step rows, --emit) and the
-delivery options (format, checks, output); `lrsched from` takes the delivery options too, so a
-new output option reaches every command that prints rows.
+delivery options (format, checks, output): one per field of `Delivery`, which declares their
+names and defaults; here each gets its flag and help. Every command that prints rows takes the
+delivery options, so a new output option reaches all of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
 from lrsched_cli.frameworks.base import Framework
 from lrsched_cli.output import Format
+from lrsched_cli.output.deliver import Delivery
 
 
 def flag(name: str) -> str:
     """The command-line spelling of a snake_case parameter: the one place names are converted."""
     return "--" + name.replace("_", "-")
-
-
-def usage_error(param: str | None, message: str) -> NoReturn:
-    hint = None if param is None else f"'{flag(param)}'"  # quoted, as Typer's own
-    raise typer.BadParameter(message, param_hint=hint)
 
 
 def finite_option(value: float | None) -> float | None:
@@ -130,24 +128,34 @@ def shaping_options(
     """Never called: its signature declares what every schedule command adds to its own options."""
 
 
-def delivery_options(
-    format: FormatOption = Format.blog,
-    precision: Precision = 6,
-    expect: Expect = None,
-    check: CheckFile = None,
-    tol: Tol = None,
-    rtol: Rtol = None,
-    log_y: LogY = False,
-    output: Output = None,
-) -> None:
-    """Never called: its signature declares how every command that prints rows delivers them."""
-
-
 def keyword_parameters(declaration: Callable[..., Any]) -> list[inspect.Parameter]:
     """The parameters a declaring function's signature holds, as keyword-only options."""
     parameters = inspect.signature(declaration, eval_str=True).parameters.values()
     return [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in parameters]
 
 
+DELIVERY_OPTIONS: dict[str, Any] = {
+    "format": FormatOption,
+    "precision": Precision,
+    "expect": Expect,
+    "check": CheckFile,
+    "tol": Tol,
+    "rtol": Rtol,
+    "log_y": LogY,
+    "output": Output,
+}
+"""The flag and help of each `Delivery` field; the fields, their order and defaults are Delivery's."""
+
+
+def delivery_parameters() -> list[inspect.Parameter]:
+    """The delivery options every command that prints rows takes: one per `Delivery` field."""
+    return [
+        inspect.Parameter(
+            f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=DELIVERY_OPTIONS[f.name]
+        )
+        for f in dataclasses.fields(Delivery)
+    ]
+
+
 SHAPING = keyword_parameters(shaping_options)
-DELIVERY = keyword_parameters(delivery_options)
+DELIVERY = delivery_parameters()

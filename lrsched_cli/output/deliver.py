@@ -1,24 +1,20 @@
 """Delivering a series: write it in a format (to stdout or atomically to a file), or check it.
 
-Every command that prints rows ends here, so formats, checks and --output behave the same
-everywhere; `compare` uses `capturing` to collect the series its SPECs' commands deliver.
+A command that prints rows returns them as `Rows`; the command line delivers them here, so
+formats, checks and --output behave the same everywhere. Problems are `LrschedError`s (usage
+errors at the command line's edge); a failed check is the report `deliver` returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
-
-from lrsched_cli.cli.options import usage_error
 from lrsched_cli.errors import LrschedError
-from lrsched_cli.output import FIGURES, FILE_ONLY, WRITERS, Format, RateError, Series, chunks, write_figure
+from lrsched_cli.output import FIGURES, FILE_ONLY, WRITERS, Format, Series, chunks, write_figure
 from lrsched_cli.output.destination import destination, is_stdout
 
 if TYPE_CHECKING:
@@ -27,7 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Delivery:
-    """The values of the delivery options (`lrsched_cli.options.delivery_options`)."""
+    """How rows are delivered: the values of the delivery options every row-printing command
+    takes (declared here once; the command line adds their flags and help)."""
 
     format: Format = Format.blog
     precision: int = 6
@@ -45,50 +42,34 @@ class Delivery:
     @cached_property
     def checks(self) -> Checks:
         """The checks ``--expect/--check/--tol/--rtol`` ask for, parsed once; a malformed one is
-        a usage error, so commands read this before computing anything."""
+        an `LrschedError`, so commands that check read this before computing anything."""
         from lrsched_cli.check import Checks, Tolerance, parse_expectation
 
-        try:
-            expectations = tuple(parse_expectation(text) for text in self.expect or ())
-        except LrschedError as error:
-            usage_error(error.param, error.message)
+        expectations = tuple(parse_expectation(text) for text in self.expect or ())
         return Checks(expectations, self.check, Tolerance(self.tol, self.rtol))
 
 
-_CAPTURED: ContextVar[list[Series] | None] = ContextVar("lrsched_captured", default=None)
+@dataclass(frozen=True)
+class Rows:
+    """What a command that prints rows returns: the series, how to deliver it, and the notes
+    to show on stderr once it is delivered."""
+
+    series: Series
+    delivery: Delivery
+    notes: Sequence[str] = ()
 
 
-@contextmanager
-def capturing() -> Iterator[list[Series]]:
-    """Within the block, `deliver` collects the series instead of writing them (for ``compare``)."""
-    captured: list[Series] = []
-    token = _CAPTURED.set(captured)
-    try:
-        yield captured
-    finally:
-        _CAPTURED.reset(token)
+def deliver(series: Series, delivery: Delivery) -> str:
+    """Write the series in a format, or check it when checks are asked for.
 
-
-def deliver(series: Series, delivery: Delivery) -> None:
-    """Write the series in a format, or check it when checks are asked for (exit 1 on failure).
-
-    Output goes to stdout, or atomically to the ``output`` file. Rates that overflow,
-    a missing image library or an unwritable file become usage errors, and leave no file behind.
+    Output goes to stdout, or atomically to the ``output`` file. Rates that overflow, a missing
+    image library or an unwritable file raise `LrschedError` and leave no file behind. Returns
+    the report of the checks that failed, "" when none did (or none were asked for).
     """
-    captured = _CAPTURED.get()
-    if captured is not None:
-        captured.append(series)
-        return
-    try:
-        if delivery.checking:
-            verify(series, delivery.checks)
-        else:
-            write(series, delivery)
-    except RateError as error:
-        message = error.message
-        raise typer.BadParameter(message) from None
-    except LrschedError as error:
-        usage_error(error.param, error.message)
+    if delivery.checking:
+        return verify(series, delivery.checks)
+    write(series, delivery)
+    return ""
 
 
 def write(series: Series, delivery: Delivery) -> None:
@@ -108,22 +89,16 @@ def write(series: Series, delivery: Delivery) -> None:
 def check_output_options(fmt: Format, *, log_y: bool, output: Path | None) -> None:
     """Refuse --log-y without a figure, and an image format without a file (shared with compare)."""
     if fmt in FILE_ONLY and is_stdout(output):
-        usage_error("output", f"must name a file with --format {fmt}: an image goes to a file, not stdout")
+        message = f"must name a file with --format {fmt}: an image goes to a file, not stdout"
+        raise LrschedError("output", message)
     if log_y and fmt not in FIGURES:
-        usage_error("log_y", f"applies to --format plot, png and svg, not to --format {fmt}")
+        raise LrschedError("log_y", f"applies to --format plot, png and svg, not to --format {fmt}")
 
 
-def verify(series: Series, checks: Checks) -> None:
-    """Nothing on stdout: on success exit 0, on failure a report on stderr and exit 1."""
+def verify(series: Series, checks: Checks) -> str:
+    """Nothing on stdout: the report of the failed checks, "" when every check passes."""
     from lrsched_cli.check import run
 
     per_step = series.steps_per_epoch is not None
-    try:
-        failed = run(
-            checks, chunks(series), schedule=series.schedule, params=series.params, per_step=per_step
-        )
-    except LrschedError as error:
-        usage_error(error.param, error.message)
-    if failed:
-        typer.echo("".join(report.render() for report in failed), err=True, nl=False)
-        raise typer.Exit(1)
+    failed = run(checks, chunks(series), schedule=series.schedule, params=series.params, per_step=per_step)
+    return "".join(report.render() for report in failed)

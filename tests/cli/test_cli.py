@@ -6,7 +6,7 @@ import pytest
 from helpers import EXAMPLES, assert_usage_error, lrsched
 
 from lrsched_cli import __version__
-from lrsched_cli.cli.app import flag
+from lrsched_cli.cli.options import flag
 from lrsched_cli.registry import SCHEDULES
 
 

@@ -6,7 +6,6 @@ Every error names the file and the line, so the user can go straight to it.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable, Iterator
 
@@ -39,6 +38,8 @@ def _without_bom(lines: Iterable[str]) -> Iterator[str]:
 def _numbers(lines: Iterable[str], source: str, column: str | None) -> tuple[float, ...]:
     if column is None:
         return tuple(_number(text, source, line) for line, text in enumerate(lines, 1) if text.strip())
+    import csv  # only for --column: every schedule command imports this module
+
     rows = csv.reader(lines)
     try:
         header = [name.strip() for name in next(rows, [])]

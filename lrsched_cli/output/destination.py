@@ -15,7 +15,6 @@ import contextlib
 import os
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +49,8 @@ def destination(path: Path | None) -> Iterator[TextIO]:
         return
     shown, path = path, Path(os.path.realpath(path))  # through a symlink: replace the file, keep the link
     try:
+        import tempfile  # only for a file: a plain run to stdout does not load it
+
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
         raise LrschedError("output", f"cannot write {str(shown)!r}: {error.strerror}") from None

@@ -7,8 +7,7 @@ lrsched tabulates, how many rows to show, and every resolved parameter (the JSON
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lrsched_cli import schedules
 from lrsched_cli.errors import BeyondEnd, ScheduleError
@@ -19,8 +18,7 @@ DEFAULT_ROWS = 30
 """Rows shown when neither --epochs nor the schedule gives a length: the tutorial's 30 epochs."""
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A schedule ready to tabulate: the function of the step, how many rows, what made it."""
 
     schedule: Schedule

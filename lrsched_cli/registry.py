@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from lrsched_cli import schedules
 from lrsched_cli.inputs import read_numbers
 from lrsched_cli.schedules import Schedule
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     help: str
     duration: bool = False
     """Measured in epochs: multiplied by --steps-per-epoch, so it counts optimizer steps."""
@@ -77,8 +76,7 @@ PARAMS: dict[str, Param] = {
 }
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     name: str
     factory: Callable[..., Schedule]
     examples: tuple[str, ...]
@@ -89,7 +87,7 @@ class Entry:
     default row count when it has no `length` parameter."""
     from_warmup: str | None = None
     """A parameter that defaults to the warmup's length, or without warmup to its own default."""
-    follows: Mapping[str, str] = field(default_factory=dict)
+    follows: Mapping[str, str] = MappingProxyType({})
     """Parameters that default to another one's value (cyclic's step_size_down: step_size_up),
     resolved here so the JSON params show the value used, not null."""
     per_epoch: bool = False

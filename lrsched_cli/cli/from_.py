@@ -56,7 +56,7 @@ def from_options(expr: Expression, lr: Lr = None, epochs: Epochs = None, quiet: 
 def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, **options: Any) -> Rows:
     delivery = Delivery(**options)
     if delivery.checking:
-        delivery.checks  # noqa: B018  (parsed now: a malformed --expect fails before any work)
+        delivery.checks()  # parsed now: a malformed --expect fails before any work
     if lr is not None and lr < 0:
         raise LrschedError("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
     try:

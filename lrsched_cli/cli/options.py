@@ -8,7 +8,6 @@ delivery options, so a new output option reaches all of them.
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import math
 from collections.abc import Callable
@@ -151,9 +150,9 @@ def delivery_parameters() -> list[inspect.Parameter]:
     """The delivery options every command that prints rows takes: one per `Delivery` field."""
     return [
         inspect.Parameter(
-            f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=DELIVERY_OPTIONS[f.name]
+            name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=DELIVERY_OPTIONS[name]
         )
-        for f in dataclasses.fields(Delivery)
+        for name, default in Delivery._field_defaults.items()
     ]
 
 

@@ -125,7 +125,7 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
         if emit_to is not None and (delivery.format is not Format.blog or delivery.log_y):
             raise LrschedError("emit", "prints one line of code: --format and --log-y do not apply to it")
         if delivery.checking:
-            delivery.checks  # noqa: B018  (parsed now: a malformed --expect fails before any work)
+            delivery.checks()  # parsed now: a malformed --expect fails before any work
         ready = plan(entry, _from_cli(entry, options), **shaping)
         if emit_to is not None:
             print_expression(entry, ready, emit_to, delivery.output)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import assert_usage_error, lrsched
 
-from lrsched_cli.inputs import InputError, read_numbers
+from lrsched_cli.errors import InputError
+from lrsched_cli.inputs import read_numbers
 from lrsched_cli.schedules import BeyondEnd, reduce_on_plateau
 from lrsched_cli.schedules.plateau import PlateauMode, ThresholdMode
 

@@ -44,7 +44,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import gen_dialect_goldens as goldens  # noqa: E402
 
-from lrsched_cli.frameworks.dispatch import DialectError, reproduce, supported  # noqa: E402
+from lrsched_cli.errors import DialectError  # noqa: E402
+from lrsched_cli.frameworks.dispatch import reproduce, supported  # noqa: E402
 
 FLOAT32 = {"keras", "optax"}
 STRICT = re.compile(r"expected (a number|an integer|True or False|a finite number|a list)[^,]*, got ")

@@ -8,7 +8,8 @@ schedule in `lrsched_cli.registry.SCHEDULES` (random parameters, warmup, steps p
 it asks lrsched (in-process) for its rows and for ``--emit FRAMEWORK``; when lrsched emits, the
 expression is evaluated in the real framework (the runners of `gen_dialect_goldens.py`, or the
 schedule function itself for Keras and optax) and its rates are compared with lrsched's rows by
-`lrsched_cli.emit.base.agree` (1e-9 relative for torch, hf, timm; 1e-6 for Keras and optax, as
+`Framework.agrees` in lrsched_cli/frameworks/base.py (1e-9 relative for torch, hf, timm; 1e-6
+for Keras and optax, as
 `tests/test_emit_parity.py`). A framework error or a rate outside the tolerance is printed as a
 failure with the command line to reproduce it; exit 1 if there was any.
 """
@@ -35,9 +36,8 @@ import gen_dialect_goldens as frameworks  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from lrsched_cli.cli.app import app_for  # noqa: E402
-from lrsched_cli.frameworks.base import Framework  # noqa: E402
+from lrsched_cli.frameworks import FRAMEWORKS  # noqa: E402
 from lrsched_cli.frameworks.dispatch import reproduce  # noqa: E402
-from lrsched_cli.frameworks.emitting import agree  # noqa: E402
 from lrsched_cli.registry import SCHEDULES  # noqa: E402
 
 RUNNER = CliRunner()
@@ -236,7 +236,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=500, help="command lines to try")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--framework", action="append", choices=[f.value for f in Framework])
+    parser.add_argument("--framework", action="append", choices=list(FRAMEWORKS))
     parser.add_argument("--schedule", action="append", choices=list(SCHEDULES))
     parser.add_argument("--max-failures", type=int, default=30)
     parser.add_argument("--long", type=int, default=LONG, help="the most rows a command line asks for")
@@ -244,7 +244,7 @@ def main() -> int:
     globals()["LONG"] = args.long
     r = random.Random(args.seed)
     names = args.schedule or list(SCHEDULES)
-    chosen = args.framework or [f.value for f in Framework]
+    chosen = args.framework or list(FRAMEWORKS)
     ran: collections.Counter[str] = collections.Counter()
     refused: collections.Counter[str] = collections.Counter()
     failures: list[str] = []
@@ -283,7 +283,7 @@ def main() -> int:
                 reproduction = reproduce(expression, lr=lr)
                 back = list(islice(reproduction.rates(lr if reproduction.needs_lr else None), len(ours)))
                 if len(back) != len(ours) or not all(
-                    agree(Framework(framework), a, b, peak) for a, b in zip(back, ours)
+                    FRAMEWORKS[framework].agrees(a, b, peak) for a, b in zip(back, ours)
                 ):
                     fail(f"ROUND TRIP {command}\n  {expression}\n  {back[:5]} vs {ours[:5]}")
             except Exception as error:
@@ -296,7 +296,7 @@ def main() -> int:
             wrong = [
                 (k, a, b)
                 for k, (a, b) in enumerate(zip(theirs, ours), 1)
-                if not agree(Framework(framework), a, b, peak)
+                if not FRAMEWORKS[framework].agrees(a, b, peak)
             ]
             if wrong or len(theirs) != len(ours):
                 fail(

@@ -43,7 +43,8 @@ def rates_at(expression: str, steps: list[int], lr: float | None = None) -> list
 
 def assert_dialect_error(expression: str, argument: str, fragment: str, lr: float | None = None) -> None:
     """Reproducing EXPRESSION fails with a DialectError naming ARGUMENT and saying FRAGMENT."""
-    from lrsched_cli.frameworks.dispatch import DialectError, reproduce
+    from lrsched_cli.errors import DialectError
+    from lrsched_cli.frameworks.dispatch import reproduce
 
     with pytest.raises(DialectError) as caught:
         reproduce(expression, lr=lr)

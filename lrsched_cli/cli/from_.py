@@ -17,7 +17,6 @@ import typer
 from lrsched_cli.cli.options import DELIVERY, Epochs, finite_option
 from lrsched_cli.cli.schedule import Runner
 from lrsched_cli.errors import DialectError, LrschedError, RateError
-from lrsched_cli.frameworks import dispatch
 from lrsched_cli.frameworks.dispatch import reproduce, supported
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
@@ -59,12 +58,9 @@ def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, *
         delivery.checks()  # parsed now: a malformed --expect fails before any work
     if lr is not None and lr < 0:
         raise LrschedError("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
-    try:
-        reproduction = reproduce(expr, lr=lr)
-        rows = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
-        _dry_run(reproduction.rates(lr), rows)
-    except dispatch.DialectError as error:
-        raise DialectError(error.argument, error.message) from None
+    reproduction = reproduce(expr, lr=lr)
+    rows = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
+    _dry_run(reproduction.rates(lr), rows)
     params = {
         "framework": reproduction.framework,
         "scheduler": reproduction.scheduler,

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lrsched_cli.frameworks.base import Framework
+from lrsched_cli.frameworks import EmitTarget
 from lrsched_cli.output import Format
 from lrsched_cli.output.deliver import Delivery
 
@@ -107,7 +107,7 @@ Output = Annotated[
 ]
 
 EmitTo = Annotated[
-    Framework | None,
+    EmitTarget | None,  # an Enum built from the FRAMEWORKS table
     typer.Option(
         "--emit",
         help="Print instead one Python expression building this schedule in FRAMEWORK, with the same "

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from lrsched_cli.cli.options import DELIVERY, SHAPING, finite_option, flag, zero_unsigned
-from lrsched_cli.errors import InputError, LrschedError
+from lrsched_cli.errors import EmitError, InputError, LrschedError
 from lrsched_cli.output import Format, Series
 from lrsched_cli.output.deliver import Delivery, Rows
 from lrsched_cli.output.destination import destination
@@ -26,7 +26,7 @@ from lrsched_cli.plan import Plan, plan
 from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, loader_options
 
 if typing.TYPE_CHECKING:
-    from lrsched_cli.frameworks.base import Framework
+    from lrsched_cli.frameworks import EmitTarget
 
 Runner = Callable[[Callable[..., Any], Mapping[str, str]], Callable[..., Any]]
 """How the app runs a command: `boundary.delivering` (write its rows) or `boundary.guarded`
@@ -138,9 +138,9 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
     return command
 
 
-def print_expression(entry: Entry, ready: Plan, framework: Framework, output: Path | None) -> None:
+def print_expression(entry: Entry, ready: Plan, framework: EmitTarget, output: Path | None) -> None:
     """``--emit``: the framework's expression instead of the rows, on one line for ``$(...)``."""
-    from lrsched_cli.frameworks.emitters import EmitError, expression
+    from lrsched_cli.frameworks.emitters import expression
 
     try:
         code = expression(entry, ready, framework)

@@ -9,8 +9,20 @@ Where a tensor op gives NaN or infinity, these do too instead of raising.
 from __future__ import annotations
 
 import math
+import struct
 
-from lrsched_cli.frameworks.reproduction import float32 as f
+
+def float32(x: float) -> float:
+    """Round a Python float to the nearest IEEE float32, as Keras and optax compute."""
+    if not math.isfinite(x):
+        return x
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]  # type: ignore[no-any-return]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+f = float32
 
 PI = f(math.pi)
 """``math.pi`` cast to float32, as ``ops.array(math.pi, dtype)`` and ``jnp.pi * x`` use it."""

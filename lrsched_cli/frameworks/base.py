@@ -1,23 +1,36 @@
-"""``--emit``: one Python expression that builds a schedule in a framework, with lrsched's rates.
+"""What lrsched knows of a framework, declared once: the `Framework` record.
 
-`EMITTERS` declares, per framework and schedule, either the function that writes the expression
-from the resolved schedule or the reason the framework cannot express it. An emitter may still
-refuse a particular schedule (`EmitError`): a warmup the framework cannot start from, rows past
-the point where the framework clamps, a float32 rounding that would drift past 1e-6. It never
-writes an approximation.
-
-Expressions use fully qualified names and an optimizer named ``optimizer``; the PyTorch,
-transformers and timm schedulers scale that optimizer's learning rate, built with ``lr=--lr``.
+Each framework folder (``torch/``, ``keras/``, ...) declares its record in its ``__init__``;
+`lrsched_cli.frameworks.FRAMEWORKS` lists them. The folder's ``reproduce`` module reads the
+framework's scheduler calls (``lrsched from``), its ``emit`` module writes them (``--emit``).
+Loading a record loads neither: a plain run reads the records for the --emit choices.
 """
 
-from enum import StrEnum
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
 
 
-class Framework(StrEnum):
-    """The frameworks ``--emit`` writes code for (the table of emitters is in `emitters`)."""
+class Framework(NamedTuple):
+    """One framework's facts."""
 
-    torch = "torch"
-    keras = "keras"
-    optax = "optax"
-    hf = "hf"
-    timm = "timm"
+    key: str
+    """How the user names it (``--emit torch``) and the JSON ``framework`` value."""
+    name: str
+    """How messages name it: ``PyTorch``, ``transformers``."""
+    prefixes: tuple[str, ...]
+    """Module paths a scheduler name may be written with in ``lrsched from``; their trailing
+    parts work too (``lr_scheduler.StepLR`` after ``from torch.optim import lr_scheduler``)."""
+    float32: bool
+    """Whether it computes rates in float32 (Keras, optax), which lrsched emulates op by op."""
+    tolerance: float
+    """How closely its rates and lrsched's agree: relative to each rate, or to the schedule's
+    peak where rates are small (a float32 framework rounds every value)."""
+
+    def __str__(self) -> str:
+        return self.key
+
+    def agrees(self, got: float, want: float, peak: float) -> bool:
+        """Whether a rate this framework computed is lrsched's within the tolerance."""
+        return math.isclose(got, want, rel_tol=self.tolerance, abs_tol=self.tolerance * peak)

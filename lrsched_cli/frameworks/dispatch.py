@@ -15,46 +15,18 @@ import inspect
 from collections.abc import Callable, Mapping
 from types import ModuleType
 
+from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks import FRAMEWORKS
 from lrsched_cli.frameworks.expression import Call, Lambda, Name, Value, parse
-from lrsched_cli.frameworks.reproduction import DialectError, Reproduction
+from lrsched_cli.frameworks.reproduction import Reproduction
 
-__all__ = ["DialectError", "Reproduction", "reproduce", "supported"]
-
-_MODULES: Mapping[str, str] = {
-    "torch": "torch.reproduce",
-    "keras": "keras.reproduce",
-    "optax": "optax.reproduce",
-    "hf": "hf.reproduce",
-    "timm": "timm.reproduce",
-}
-"""Framework key -> module in this package holding its ``SCHEDULERS``."""
-
-PREFIXES: Mapping[str, tuple[str, ...]] = {
-    "torch": ("torch.optim.lr_scheduler",),
-    "keras": (
-        "keras.optimizers.schedules",
-        "tf.keras.optimizers.schedules",
-        "tensorflow.keras.optimizers.schedules",
-    ),
-    "optax": ("optax", "optax.schedules"),
-    "hf": ("transformers", "transformers.optimization"),
-    "timm": (
-        "timm.scheduler",
-        "timm.scheduler.cosine_lr",
-        "timm.scheduler.step_lr",
-        "timm.scheduler.multistep_lr",
-        "timm.scheduler.poly_lr",
-        "timm.scheduler.tanh_lr",
-    ),
-}
-"""Module paths a scheduler name may be written with. Their trailing parts work too
-(``lr_scheduler.StepLR`` after ``from torch.optim import lr_scheduler``)."""
+__all__ = ["Reproduction", "reproduce", "supported"]
 
 Scheduler = Callable[..., Reproduction]
 
 
 def _load(framework: str) -> ModuleType | None:
-    module = f"lrsched_cli.frameworks.{_MODULES[framework]}"
+    module = f"lrsched_cli.frameworks.{framework}.reproduce"
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError as exc:
@@ -65,7 +37,7 @@ def _load(framework: str) -> ModuleType | None:
 
 def _registry() -> dict[str, dict[str, Scheduler]]:
     registry: dict[str, dict[str, Scheduler]] = {}
-    for framework in _MODULES:
+    for framework in FRAMEWORKS:
         module = _load(framework)
         if module is not None:
             registry[framework] = dict(module.SCHEDULERS)
@@ -87,8 +59,8 @@ def reproduce(expression: str, *, lr: float | None) -> Reproduction:
     reproduction = _construct(call, _registry())
     if reproduction.needs_lr and lr is None:
         raise DialectError(
-            f"{reproduction.scheduler} scales the optimizer's learning rate: give it with --lr",
             "--lr",
+            f"{reproduction.scheduler} scales the optimizer's learning rate: give it with --lr",
         )
     if not reproduction.needs_lr and lr is not None:
         reproduction = _with_note(
@@ -114,12 +86,12 @@ def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> R
         bound = inspect.signature(function).bind(*args, **kwargs)
     except TypeError as exc:
         signature = _signature(scheduler, function)
-        raise DialectError(f"{scheduler}(): {exc}; its signature is {signature}") from None
+        raise DialectError(None, f"{scheduler}(): {exc}; its signature is {signature}") from None
     bound.apply_defaults()
     try:
         reproduction = function(*bound.args, **bound.kwargs)
     except ArithmeticError as exc:  # the framework's own Python arithmetic fails the same way
-        raise DialectError(f"{scheduler}() fails: {type(exc).__name__}: {exc}") from None
+        raise DialectError(None, f"{scheduler}() fails: {type(exc).__name__}: {exc}") from None
     return dataclasses.replace(
         reproduction,
         framework=framework,
@@ -172,20 +144,20 @@ def _resolve(dotted: str, registry: Mapping[str, Mapping[str, Scheduler]]) -> tu
     frameworks = [
         framework
         for framework in registry
-        if not module or any(_is_tail(module, prefix) for prefix in PREFIXES[framework])
+        if not module or any(_is_tail(module, prefix) for prefix in FRAMEWORKS[framework].prefixes)
     ]
     if not frameworks:
-        prefixes = ", ".join(f"{p}." for ps in PREFIXES.values() for p in ps)
-        raise DialectError(f"unknown module `{module}` in `{dotted}`; known prefixes: {prefixes}")
+        prefixes = ", ".join(f"{p}." for record in FRAMEWORKS.values() for p in record.prefixes)
+        raise DialectError(None, f"unknown module `{module}` in `{dotted}`; known prefixes: {prefixes}")
     found = [
         (framework, registry[framework][name]) for framework in frameworks if name in registry[framework]
     ]
     if len(found) == 1:
         return found[0]
     if found:
-        options = " or ".join(f"{PREFIXES[framework][0]}.{name}" for framework, _ in found)
-        raise DialectError(f"`{name}` exists in several frameworks: write {options}")
-    raise DialectError(_unknown(name, {f: registry[f] for f in frameworks}))
+        options = " or ".join(f"{FRAMEWORKS[framework].prefixes[0]}.{name}" for framework, _ in found)
+        raise DialectError(None, f"`{name}` exists in several frameworks: write {options}")
+    raise DialectError(None, _unknown(name, {f: registry[f] for f in frameworks}))
 
 
 def _is_tail(module: str, prefix: str) -> bool:

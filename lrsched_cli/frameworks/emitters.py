@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Mapping
 
-from lrsched_cli.frameworks.base import Framework
-from lrsched_cli.frameworks.emitting import NAMES, TOLERANCE, EmitError, Emitter, Spec, agree
-from lrsched_cli.frameworks.hf import emit as hf
-from lrsched_cli.frameworks.keras import emit as keras
-from lrsched_cli.frameworks.optax import emit as optax
-from lrsched_cli.frameworks.timm import emit as timm
-from lrsched_cli.frameworks.torch import emit as torch
-from lrsched_cli.plan import Plan
-from lrsched_cli.registry import PARAMS, Entry
+from lrsched_cli.errors import EmitError
+from lrsched_cli.frameworks import FRAMEWORKS
+from lrsched_cli.frameworks.emitting import Emitter, Spec
+from lrsched_cli.plan import Plan, in_steps
+from lrsched_cli.registry import Entry
 
-__all__ = ["EMITTERS", "NAMES", "TOLERANCE", "EmitError", "Framework", "Spec", "agree", "expression"]
 
-EMITTERS: Mapping[Framework, Mapping[str, Emitter | str]] = {
-    Framework.torch: torch.EMITTERS,
-    Framework.keras: keras.EMITTERS,
-    Framework.optax: optax.EMITTERS,
-    Framework.hf: hf.EMITTERS,
-    Framework.timm: timm.EMITTERS,
-}
-"""Framework -> schedule -> its emitter, or why the framework cannot express the schedule."""
+def emitters(key: str) -> Mapping[str, Emitter | str]:
+    """A framework's table, from its folder's ``emit`` module: per schedule, its emitter, or why
+    the framework cannot express the schedule."""
+    module = importlib.import_module(f"lrsched_cli.frameworks.{key}.emit")
+    table: Mapping[str, Emitter | str] = module.EMITTERS
+    return table
+
 
 WARMUP = ("warmup", "warmup_start_lr", "steps_per_epoch")
 
@@ -34,7 +29,7 @@ def spec_of(entry: Entry, plan: Plan) -> Spec:
     k = plan.params.get("steps_per_epoch") or 1
     defaults = {p.name: p.default for p in entry.parameters() if p.default is not inspect.Parameter.empty}
     own = defaults | {name: value for name, value in plan.params.items() if name not in WARMUP}
-    on_steps = {name: _in_steps(name, value, k) for name, value in own.items()}
+    on_steps = {name: in_steps(name, value, k) for name, value in own.items()}
     warmup = plan.params.get("warmup", 0) * k
     return Spec(
         params=on_steps,
@@ -46,19 +41,10 @@ def spec_of(entry: Entry, plan: Plan) -> Spec:
     )
 
 
-def _in_steps(name: str, value: object, k: int) -> object:
-    if name not in PARAMS or not PARAMS[name].duration or value is None:
-        return value
-    if isinstance(value, tuple):
-        return [item * k for item in value]
-    assert isinstance(value, int)
-    return value * k
-
-
-def expression(entry: Entry, plan: Plan, framework: Framework) -> str:
-    """The expression building ``plan`` in ``framework``; `EmitError` says why there is none."""
-    missing = f"lrsched cannot write {entry.name} for {NAMES[framework]} yet"
-    emitter = EMITTERS[framework].get(entry.name, missing)
+def expression(entry: Entry, plan: Plan, key: str) -> str:
+    """The expression building ``plan`` in the framework ``key``; `EmitError` says why there is none."""
+    missing = f"lrsched cannot write {entry.name} for {FRAMEWORKS[key].name} yet"
+    emitter = emitters(key).get(entry.name, missing)
     if isinstance(emitter, str):
         raise EmitError(emitter)
     return emitter(spec_of(entry, plan))

@@ -8,40 +8,13 @@ cannot reproduce those rows exactly. Pure: no framework imports, standard librar
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lrsched_cli.errors import EmitError
+from lrsched_cli.frameworks._float32 import float32
 from lrsched_cli.frameworks.base import Framework
-
-NAMES: Mapping[Framework, str] = {
-    Framework.torch: "PyTorch",
-    Framework.keras: "Keras",
-    Framework.optax: "optax",
-    Framework.hf: "transformers",
-    Framework.timm: "timm",
-}
-
-TOLERANCE: Mapping[Framework, float] = {
-    Framework.torch: 1e-9,
-    Framework.keras: 1e-6,
-    Framework.optax: 1e-6,
-    Framework.hf: 1e-9,
-    Framework.timm: 1e-9,
-}
-"""How closely an emitted scheduler reproduces lrsched's rates: relative to each rate, or to the
-schedule's peak rate where rates are small (float32 frameworks round every value)."""
-
-
-def agree(framework: Framework, got: float, want: float, peak: float) -> bool:
-    """Whether a framework's rate is lrsched's within the framework's tolerance."""
-    tol = TOLERANCE[framework]
-    return math.isclose(got, want, rel_tol=tol, abs_tol=tol * peak)
-
-
-class EmitError(ValueError):
-    """The framework cannot reproduce this schedule's rows exactly; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -75,23 +48,23 @@ class Spec:
 
     def no_warmup(self, framework: Framework, what: str) -> None:
         if self.warmup:
-            raise EmitError(f"{NAMES[framework]}'s {what} has no warmup; drop --warmup")
+            raise EmitError(f"{framework.name}'s {what} has no warmup; drop --warmup")
 
     def sets_rates(self, framework: Framework, what: str) -> None:
         """Refuse a warmup before a scheduler that sets rates itself: the ramp would scale --lr."""
         if self.warmup:
             raise EmitError(
-                f"{what} sets the rates itself, so {NAMES[framework]} cannot ramp into it; drop --warmup"
+                f"{what} sets the rates itself, so {framework.name} cannot ramp into it; drop --warmup"
             )
 
     def warmup_from_zero(self, framework: Framework) -> None:
         if self.warmup and self.warmup_start_lr != 0:
-            raise EmitError(f"warmup in {NAMES[framework]} starts from 0; drop --warmup-start-lr")
+            raise EmitError(f"warmup in {framework.name} starts from 0; drop --warmup-start-lr")
 
     def warmup_to_lr(self, framework: Framework) -> None:
         if self.warmup and self.first_rate != self.lr:
             raise EmitError(
-                f"warmup in {NAMES[framework]} ramps to --lr, this schedule starts at {self.first_rate}"
+                f"warmup in {framework.name} ramps to --lr, this schedule starts at {self.first_rate}"
             )
 
 
@@ -132,21 +105,16 @@ FLOAT32_STEPS = 2**24
 """Keras and optax hold the step in float32: every integer up to here, and no further, is exact."""
 
 
-def float32(x: float) -> float:
-    """``x`` rounded to the nearest float32, as Keras and optax hold it."""
-    return float(struct.unpack("f", struct.pack("f", x))[0])
-
-
 def float32_steps(spec: Spec, framework: Framework) -> None:
     """Refuse rows or rates that float32 cannot hold exactly enough: Keras and optax compute in it."""
     if spec.rows > FLOAT32_STEPS:
-        raise EmitError(f"{NAMES[framework]} counts steps in float32, exact only up to {FLOAT32_STEPS} rows")
+        raise EmitError(f"{framework.name} counts steps in float32, exact only up to {FLOAT32_STEPS} rows")
     for name, value in spec.params.items():
         for number in value if isinstance(value, (list, tuple)) else [value]:
             if isinstance(number, float) and number and not FLOAT32_NORMAL <= abs(number) <= FLOAT32_MAX:
                 option = "--" + name.replace("_", "-")
                 raise EmitError(
-                    f"{NAMES[framework]} computes in float32, which cannot hold {option} {number!r}"
+                    f"{framework.name} computes in float32, which cannot hold {option} {number!r}"
                 )
 
 
@@ -162,10 +130,10 @@ def float32_power(spec: Spec, framework: Framework, rate: float, exponent: float
     drift = abs(float32(rate) - rate) / rate
     peak = -1 / math.log(rate)
     worst = exponent * rate**exponent if exponent < peak else peak / math.e
-    if worst * drift > TOLERANCE[framework] / 2:
+    if worst * drift > framework.tolerance / 2:
         raise EmitError(
-            f"{NAMES[framework]} rounds the decay factor {rate!r} to float32 ({float32(rate)!r}), "
-            f"which drifts by more than {TOLERANCE[framework]} over {spec.rows} rows"
+            f"{framework.name} rounds the decay factor {rate!r} to float32 ({float32(rate)!r}), "
+            f"which drifts by more than {framework.tolerance} over {spec.rows} rows"
         )
 
 

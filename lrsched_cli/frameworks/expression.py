@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias, cast
 
-from lrsched_cli.frameworks.reproduction import DialectError
+from lrsched_cli.errors import DialectError
 
 ALLOWED = (
     "a scheduler call like StepLR(optimizer, step_size=10), whose arguments are numbers, "
@@ -54,7 +54,7 @@ class Lambda:
             value = _evaluate(self.body, self.parameter, x)
         except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
             raise DialectError(
-                f"`{self.source}` failed at {self.parameter}={x!r}: {exc}", "lr_lambda"
+                "lr_lambda", f"`{self.source}` failed at {self.parameter}={x!r}: {exc}"
             ) from None
         return value
 
@@ -92,22 +92,22 @@ def parse(expression: str) -> Call:
     try:
         tree = ast.parse(expression.strip(), mode="eval")
         if not isinstance(tree.body, ast.Call):
-            raise DialectError(f"expected {ALLOWED}, got {_shown(expression)}")
+            raise DialectError(None, f"expected {ALLOWED}, got {_shown(expression)}")
         return _call(tree.body, expression.strip())
     except SyntaxError as exc:
         reason = exc.msg
         if "integer string conversion" in reason:
             reason = "an integer literal longer than 4300 digits"
         raise DialectError(
-            f"not a Python expression ({reason}): {_shown(expression)}; expected {ALLOWED}"
+            None, f"not a Python expression ({reason}): {_shown(expression)}; expected {ALLOWED}"
         ) from None
     except ValueError as exc:  # a null byte
         if isinstance(exc, DialectError):
             raise
-        raise DialectError(f"not a Python expression ({exc}); expected {ALLOWED}") from None
+        raise DialectError(None, f"not a Python expression ({exc}); expected {ALLOWED}") from None
     except (RecursionError, MemoryError):
         raise DialectError(
-            f"the expression is nested too deeply to parse: {_shown(expression)}; expected {ALLOWED}"
+            None, f"the expression is nested too deeply to parse: {_shown(expression)}; expected {ALLOWED}"
         ) from None
 
 
@@ -132,7 +132,7 @@ def _call(node: ast.Call, source: str) -> Call:
         if keyword.arg is None:
             raise _refuse(keyword.value, source, "an argument", "**kwargs")
         if keyword.arg in kwargs:  # Python's compiler refuses it; `ast.parse` does not
-            raise DialectError(f"keyword argument repeated: {keyword.arg}", keyword.arg)
+            raise DialectError(keyword.arg, f"keyword argument repeated: {keyword.arg}")
         kwargs[keyword.arg] = _value(keyword.value, source)
     return Call(name, tuple(args), kwargs, ast.get_source_segment(source, node) or name)
 
@@ -192,7 +192,7 @@ def _refuse(node: ast.AST, source: str, role: str, what: str | None = None) -> D
         ast.GeneratorExp: "a comprehension",
         ast.Subscript: "indexing",
     }.get(type(node), "not allowed")
-    return DialectError(f"{role} cannot be `{text}` ({kind}); expected {ALLOWED}")
+    return DialectError(None, f"{role} cannot be `{text}` ({kind}); expected {ALLOWED}")
 
 
 # --- lambdas ---------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def _lambda(node: ast.Lambda, source: str) -> Lambda:
         or arguments.kwarg
         or arguments.defaults
     ):
-        raise DialectError(f"a lambda takes exactly one parameter (the epoch); {_LAMBDA_ALLOWED}")
+        raise DialectError(None, f"a lambda takes exactly one parameter (the epoch); {_LAMBDA_ALLOWED}")
     parameter = arguments.args[0].arg
     _check(node.body, parameter, source)
     return Lambda(parameter, node.body, ast.get_source_segment(source, node) or ast.unparse(node))
@@ -274,7 +274,7 @@ def _lambda(node: ast.Lambda, source: str) -> Lambda:
 def _check(node: ast.expr, parameter: str, source: str) -> None:
     def refuse() -> DialectError:
         text = ast.get_source_segment(source, node) or ast.unparse(node)
-        return DialectError(f"`{text}` is not allowed in a lambda; {_LAMBDA_ALLOWED}")
+        return DialectError(None, f"`{text}` is not allowed in a lambda; {_LAMBDA_ALLOWED}")
 
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):

@@ -6,7 +6,7 @@ positional order and defaults), registered in its module-level ``SCHEDULERS`` di
 framework's name for it. The dispatcher binds the parsed call to that signature exactly as
 Python would, so positional and keyword arguments, defaults and "unexpected argument" errors
 behave like the framework. The function checks the arguments the way the framework does,
-raising `DialectError` naming the argument, and returns a `Reproduction`.
+raising `DialectError` (`lrsched_cli.errors`) naming the argument, and returns a `Reproduction`.
 
 Pure: no I/O, no framework imports, standard library only.
 """
@@ -14,10 +14,11 @@ Pure: no I/O, no framework imports, standard library only.
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import count
+
+from lrsched_cli.errors import DialectError
 
 Rates = Callable[[float | None], Iterator[float]]
 """Given the optimizer's learning rate (None when not given), the rate at t = 0, 1, 2, ...
@@ -25,19 +26,6 @@ Rates = Callable[[float | None], Iterator[float]]
 t counts scheduler steps the way the framework does. The iterator may end, when the framework
 refuses to step further (PyTorch OneCycleLR past ``total_steps``); it may also be endless.
 """
-
-
-class DialectError(ValueError):
-    """A constructor call lrsched cannot reproduce, or one the framework itself would reject.
-
-    ``argument`` names the offending argument in the framework's spelling (``T_max``), or is
-    None when the whole expression is at fault.
-    """
-
-    def __init__(self, message: str, argument: str | None = None) -> None:
-        super().__init__(f"{argument}: {message}" if argument else message)
-        self.message = message
-        self.argument = argument
 
 
 @dataclass(frozen=True)
@@ -83,16 +71,6 @@ def stateless(
     )
 
 
-def float32(x: float) -> float:
-    """Round a Python float to the nearest IEEE float32, as Keras and optax compute."""
-    if not math.isfinite(x):
-        return x
-    try:
-        return struct.unpack("f", struct.pack("f", x))[0]  # type: ignore[no-any-return]
-    except OverflowError:
-        return math.copysign(math.inf, x)
-
-
 def describe(value: object) -> str:
     """How an error message echoes a value: literals as Python writes them, names as names."""
     if isinstance(value, Reproduction):
@@ -106,16 +84,30 @@ def describe(value: object) -> str:
 def number(argument: str, value: object) -> float:
     """``value`` if it is a real number (int or float, not bool), else `DialectError`."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DialectError(f"expected a number, got {describe(value)}", argument)
+        raise DialectError(argument, f"expected a number, got {describe(value)}")
     if not math.isfinite(value):
-        raise DialectError(f"expected a finite number, got {describe(value)}", argument)
+        raise DialectError(argument, f"expected a finite number, got {describe(value)}")
     return value
 
 
 def integer(argument: str, value: object, *, minimum: int | None = None) -> int:
     """``value`` if it is an int (not bool) of at least ``minimum``, else `DialectError`."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DialectError(f"expected an integer, got {describe(value)}", argument)
+        raise DialectError(argument, f"expected an integer, got {describe(value)}")
     if minimum is not None and value < minimum:
-        raise DialectError(f"expected an integer >= {minimum}, got {describe(value)}", argument)
+        raise DialectError(argument, f"expected an integer >= {minimum}, got {describe(value)}")
     return value
+
+
+def boolean(argument: str, value: object) -> bool:
+    """``value`` if it is True or False, else `DialectError`."""
+    if not isinstance(value, bool):
+        raise DialectError(argument, f"expected True or False, got {describe(value)}")
+    return value
+
+
+def past_end(end: int, rows: int, what: str) -> list[str]:
+    """The note for rows showing steps after ``end``, where the schedule has finished."""
+    if rows > end + 1:
+        return [f"rows past step {end}: {what}"]
+    return []

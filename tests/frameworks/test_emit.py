@@ -13,10 +13,9 @@ from helpers import PARITY, ROOT, assert_usage_error, lrsched
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from lrsched_cli.frameworks.base import Framework
+from lrsched_cli.frameworks import FRAMEWORKS
 from lrsched_cli.frameworks.dispatch import reproduce
-from lrsched_cli.frameworks.emitters import EMITTERS
-from lrsched_cli.frameworks.emitting import agree
+from lrsched_cli.frameworks.emitters import emitters
 from lrsched_cli.registry import SCHEDULES
 
 PAIRS = [(argv, framework) for argv, emitting in CASES.items() for framework in ALL if framework in emitting]
@@ -47,7 +46,7 @@ def test_lrsched_from_gives_back_the_same_rows(command: str, framework: str) -> 
     wrong = [
         (k, a, b)
         for k, (a, b) in enumerate(zip(theirs, ours), 1)
-        if not agree(Framework(framework), a, b, peak)
+        if not FRAMEWORKS[framework].agrees(a, b, peak)
     ]
     assert not wrong, wrong[:5]
 
@@ -201,7 +200,7 @@ def test_whatever_emits_reproduces_lrscheds_rows(argv: list[str], framework: str
     wrong = [
         (k, a, b)
         for k, (a, b) in enumerate(zip(theirs, ours), 1)
-        if not agree(Framework(framework), a, b, lr)
+        if not FRAMEWORKS[framework].agrees(a, b, lr)
     ]
     assert len(theirs) == len(ours) and not wrong, (emitted.stdout, wrong[:5])
 
@@ -216,10 +215,7 @@ def test_the_readme_table_says_which_schedule_emits_where() -> None:
     ]
     rows = table.split("\n\n", 1)[0].splitlines()
     written = {row.split("|")[1].strip(" `"): [cell.strip() for cell in row.split("|")[2:-1]] for row in rows}
-    emits = {
-        name: ["yes" if callable(EMITTERS[Framework(f)].get(name)) else "—" for f in ALL]
-        for name in SCHEDULES
-    }
+    emits = {name: ["yes" if callable(emitters(f).get(name)) else "—" for f in ALL] for name in SCHEDULES}
     assert written == emits
 
 

@@ -14,8 +14,7 @@ import pytest
 from emit_cases import CASES
 from helpers import PARITY, lrsched
 
-from lrsched_cli.frameworks.base import Framework
-from lrsched_cli.frameworks.emitting import agree
+from lrsched_cli.frameworks import FRAMEWORKS
 
 EMITTED = json.loads((PARITY / "emit.json").read_text())
 RECORDS: list[dict[str, Any]] = EMITTED["cases"]
@@ -43,6 +42,6 @@ def test_the_framework_computes_lrscheds_rows(record: dict[str, Any]) -> None:
     theirs = record["rates"]
     assert len(ours) == len(theirs)
     peak = max(ours)
-    framework = Framework(record["framework"])
-    wrong = [(k, a, b) for k, (a, b) in enumerate(zip(theirs, ours), 1) if not agree(framework, a, b, peak)]
+    framework = FRAMEWORKS[record["framework"]]
+    wrong = [(k, a, b) for k, (a, b) in enumerate(zip(theirs, ours), 1) if not framework.agrees(a, b, peak)]
     assert not wrong, wrong[:5]

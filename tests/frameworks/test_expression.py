@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from lrsched_cli.frameworks.dispatch import DialectError, reproduce, supported
+from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.dispatch import reproduce, supported
 from lrsched_cli.frameworks.expression import Call, Lambda, Name, parse
 
 

@@ -12,7 +12,8 @@ from itertools import islice
 
 import pytest
 
-from lrsched_cli.frameworks.dispatch import DialectError, reproduce
+from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.dispatch import reproduce
 from lrsched_cli.frameworks.hf.reproduce import WASTED_FIRST_STEP
 
 # (expression, --lr, rows, transformers' rates)

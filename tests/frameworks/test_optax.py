@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from helpers import assert_dialect_error, rates_at
 
-from lrsched_cli.frameworks.dispatch import DialectError, reproduce
+from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.dispatch import reproduce
 
 
 @pytest.mark.parametrize(

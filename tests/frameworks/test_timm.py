@@ -11,7 +11,8 @@ from itertools import islice
 import pytest
 from helpers import assert_dialect_error, rates_at
 
-from lrsched_cli.frameworks.dispatch import DialectError, reproduce
+from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.dispatch import reproduce
 
 
 def test_float_log_restart_boundary() -> None:

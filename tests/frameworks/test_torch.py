@@ -13,7 +13,8 @@ from itertools import islice
 
 import pytest
 
-from lrsched_cli.frameworks.dispatch import DialectError, reproduce
+from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.dispatch import reproduce
 
 # (expression, --lr, rows, torch's rates)
 TORCH = [

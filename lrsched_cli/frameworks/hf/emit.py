@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 
-from lrsched_cli.frameworks.base import Framework
-from lrsched_cli.frameworks.emitting import OPTIMIZER, PLATEAU, Code, EmitError, Emitter, Spec, call
+from lrsched_cli.errors import EmitError
+from lrsched_cli.frameworks.emitting import OPTIMIZER, PLATEAU, Code, Emitter, Spec, call
+from lrsched_cli.frameworks.hf import FRAMEWORK as HF
 
-HF = Framework.hf
 NO_DECAY = "transformers has no step, multistep or exponential decay (only linear, cosine, polynomial, ...)"
 
 

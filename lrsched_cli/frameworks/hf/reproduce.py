@@ -16,7 +16,8 @@ import inspect
 import math
 from collections.abc import Callable, Mapping
 
-from lrsched_cli.frameworks.reproduction import DialectError, Reproduction, describe, number
+from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.reproduction import Reproduction, describe, number
 from lrsched_cli.frameworks.torch.emulation import Group, LambdaScheduler, Scheduler, reproduction
 
 Factor = Callable[[int, float], float]
@@ -177,7 +178,7 @@ def get_polynomial_decay_schedule_with_warmup(
 
     def check(lr_init: float) -> None:
         if not lr_init > end:
-            raise DialectError(f"lr_end ({lr_end}) must be smaller than initial lr ({lr_init})", "lr_end")
+            raise DialectError("lr_end", f"lr_end ({lr_end}) must be smaller than initial lr ({lr_init})")
 
     def factor(step: int, lr_init: float) -> float:
         if step < warmup:
@@ -220,19 +221,19 @@ def get_inverse_sqrt_schedule(
 def _min_lr_rate(min_lr: object, min_lr_rate: object) -> Callable[[float], float]:
     """``min_lr_rate``, or ``min_lr / optimizer.defaults['lr']``, as a function of that rate."""
     if min_lr is not None and min_lr_rate is not None:
-        raise DialectError("Only one of min_lr or min_lr_rate should be set", "min_lr")
+        raise DialectError("min_lr", "Only one of min_lr or min_lr_rate should be set")
     if min_lr is not None:
         floor = number("min_lr", min_lr)
 
         def rate(lr: float) -> float:
             if lr == 0:
-                raise DialectError("min_lr is divided by the optimizer's rate: --lr cannot be 0", "min_lr")
+                raise DialectError("min_lr", "min_lr is divided by the optimizer's rate: --lr cannot be 0")
             return floor / lr
 
         return rate
     if min_lr_rate is None:
         raise DialectError(
-            "One of min_lr or min_lr_rate should be set through the `lr_scheduler_kwargs`", "min_lr_rate"
+            "min_lr_rate", "One of min_lr or min_lr_rate should be set through the `lr_scheduler_kwargs`"
         )
     fixed = number("min_lr_rate", min_lr_rate)
     return lambda lr: fixed
@@ -328,15 +329,15 @@ def get_wsd_schedule(
 ) -> Reproduction:
     if num_training_steps is None and num_stable_steps is None:
         raise DialectError(
-            "Either num_training_steps or num_stable_steps must be specified.", "num_training_steps"
+            "num_training_steps", "Either num_training_steps or num_stable_steps must be specified."
         )
     if warmup_type not in _WSD_SHAPES:
         raise DialectError(
-            f"Unknown warmup type: {warmup_type}, expected 'linear', 'cosine' or '1-sqrt'", "warmup_type"
+            "warmup_type", f"Unknown warmup type: {warmup_type}, expected 'linear', 'cosine' or '1-sqrt'"
         )
     if decay_type not in _WSD_SHAPES:
         raise DialectError(
-            f"Unknown decay type: {decay_type}, expected 'linear', 'cosine' or '1-sqrt'", "decay_type"
+            "decay_type", f"Unknown decay type: {decay_type}, expected 'linear', 'cosine' or '1-sqrt'"
         )
     warmup = number("num_warmup_steps", num_warmup_steps)
     decay = number("num_decay_steps", num_decay_steps)
@@ -384,8 +385,9 @@ def get_wsd_schedule(
 def _metric_driven(name: str) -> Callable[..., Reproduction]:
     def refuse(optimizer: object, **kwargs: object) -> Reproduction:
         raise DialectError(
+            None,
             f"{name} changes the rate from a metric (validation loss), not from "
-            "the step: use `lrsched plateau` with your metric series"
+            "the step: use `lrsched plateau` with your metric series",
         )
 
     refuse.__name__ = name
@@ -423,9 +425,9 @@ def get_scheduler(
         close = difflib.get_close_matches(str(name), TYPE_TO_SCHEDULER_FUNCTION, n=2)
         hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         raise DialectError(
+            "name",
             f"{describe(name)} is not a valid SchedulerType{hint}; choose from "
             f"{', '.join(map(repr, TYPE_TO_SCHEDULER_FUNCTION))}",
-            "name",
         )
     function = TYPE_TO_SCHEDULER_FUNCTION[name]
     if name == "constant":
@@ -436,14 +438,14 @@ def get_scheduler(
         isinstance(key, str) for key in scheduler_specific_kwargs
     ):
         raise DialectError(
-            f"expected a dict of keyword arguments, got {describe(scheduler_specific_kwargs)}",
             "scheduler_specific_kwargs",
+            f"expected a dict of keyword arguments, got {describe(scheduler_specific_kwargs)}",
         )
     if name in ("reduce_lr_on_plateau", "greedy"):
         return function(optimizer, **scheduler_specific_kwargs)
     if num_warmup_steps is None:
         raise DialectError(
-            f"{name} requires `num_warmup_steps`, please provide that argument.", "num_warmup_steps"
+            "num_warmup_steps", f"{name} requires `num_warmup_steps`, please provide that argument."
         )
     kwargs: dict[str, object] = {"num_warmup_steps": num_warmup_steps}
     if name == "constant_with_warmup":
@@ -452,7 +454,7 @@ def get_scheduler(
         return _bound(function, optimizer, {**kwargs, **scheduler_specific_kwargs})
     if name != "warmup_stable_decay" and num_training_steps is None:
         raise DialectError(
-            f"{name} requires `num_training_steps`, please provide that argument.", "num_training_steps"
+            "num_training_steps", f"{name} requires `num_training_steps`, please provide that argument."
         )
     kwargs["num_training_steps"] = num_training_steps
     return _bound(function, optimizer, {**kwargs, **scheduler_specific_kwargs})
@@ -464,7 +466,7 @@ def _bound(
     try:
         inspect.signature(function).bind(optimizer, **kwargs)
     except TypeError as exc:
-        raise DialectError(f"{function.__name__}(): {exc}", "scheduler_specific_kwargs") from None
+        raise DialectError("scheduler_specific_kwargs", f"{function.__name__}(): {exc}") from None
     return function(optimizer, **kwargs)
 
 

@@ -9,23 +9,21 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from lrsched_cli.frameworks.base import Framework
+from lrsched_cli.errors import EmitError
+from lrsched_cli.frameworks._float32 import float32
 from lrsched_cli.frameworks.emitting import (
     PLATEAU,
-    TOLERANCE,
     Code,
-    EmitError,
     Emitter,
     Spec,
     call,
-    float32,
     float32_power,
     float32_steps,
     geometric,
 )
+from lrsched_cli.frameworks.keras import FRAMEWORK as KERAS
 
 PREFIX = "keras.optimizers.schedules."
-KERAS = Framework.keras
 
 
 def schedule(name: str, **kwargs: object) -> Code:
@@ -109,16 +107,16 @@ def _position_found(spec: Spec, first: int, span: float, decay: float) -> None:
     """
     if first & (first - 1) == 0:
         return
-    budget = TOLERANCE[KERAS] / 2
+    budget = KERAS.tolerance / 2
     safe = math.floor(budget / (math.pi / 2 * 2.0**-24 * span) * first) if span > 0 else spec.rows
     why = "Keras holds step / first_decay_steps in float32, which moves the rate by more than"
     for t in range(max(safe, 0), spec.rows):
         if t - safe >= CHECKED:
-            spec.within(t - 1, f"{why} {TOLERANCE[KERAS]} past here, or too far to check")
+            spec.within(t - 1, f"{why} {KERAS.tolerance} past here, or too far to check")
         q = float32(t / first)
         drift = abs(math.cos(math.pi * (q - math.floor(q))) - math.cos(math.pi * (t % first) / first)) / 2
         if span * decay ** (t // first) * drift > budget:
-            spec.within(t - 1, f"{why} {TOLERANCE[KERAS]} at step {t}")
+            spec.within(t - 1, f"{why} {KERAS.tolerance} at step {t}")
 
 
 def _restarts(rows: int, t_0: int, t_mult: int) -> int:

@@ -15,10 +15,10 @@ import math
 from collections.abc import Callable
 from functools import partial
 
-from lrsched_cli.frameworks._checks import boolean, past_end
+from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks._float32 import PI, ceil32, cos32, div32, floor32, log32, pow32
-from lrsched_cli.frameworks.reproduction import DialectError, Reproduction, number, stateless
-from lrsched_cli.frameworks.reproduction import float32 as f
+from lrsched_cli.frameworks._float32 import float32 as f
+from lrsched_cli.frameworks.reproduction import Reproduction, boolean, number, past_end, stateless
 
 FRAMEWORK = "keras"
 
@@ -28,10 +28,10 @@ def _float_dtype(name: str, value: object) -> float:
     checked = number(name, value)
     if isinstance(checked, int):
         raise DialectError(
+            name,
             f"Keras computes the schedule in the dtype of {name}; the int {value!r} makes it "
             f"integer arithmetic (the rate truncates to whole numbers, 0 for a warmup from 0). "
             f"Write {float(checked)!r}",
-            name,
         )
     return f(checked)
 
@@ -39,7 +39,7 @@ def _float_dtype(name: str, value: object) -> float:
 def _positive_steps(name: str, value: object) -> float:
     steps = number(name, value)
     if steps <= 0:
-        raise DialectError(f"Argument `{name}` must be > 0. Received: {name}={value!r}", name)
+        raise DialectError(name, f"Argument `{name}` must be > 0. Received: {name}={value!r}")
     return f(steps)
 
 
@@ -74,16 +74,16 @@ def piecewise_constant_decay(
 ) -> Reproduction:
     """``values[i]`` while ``boundaries[i-1] < step <= boundaries[i]``: Keras switches *after* a boundary."""
     if not isinstance(boundaries, list | tuple) or not isinstance(values, list | tuple):
-        raise DialectError("boundaries and values must be lists of numbers", "boundaries")
+        raise DialectError("boundaries", "boundaries and values must be lists of numbers")
     if len(boundaries) != len(values) - 1:
         raise DialectError(
+            "boundaries",
             "The length of boundaries should be 1 less than the length of values. Received: "
             f"boundaries={boundaries} of length {len(boundaries)}, and values={values} "
             f"of length {len(values)}.",
-            "boundaries",
         )
     if not boundaries:
-        raise DialectError("Keras needs at least one boundary", "boundaries")
+        raise DialectError("boundaries", "Keras needs at least one boundary")
     # Boundaries are cast to the step's integer dtype (truncated); values keep values[0]'s dtype.
     edges = [math.trunc(number("boundaries", b)) for b in boundaries]
     _float_dtype("values[0]", values[0])

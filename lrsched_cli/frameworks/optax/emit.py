@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from lrsched_cli.frameworks.base import Framework
+from lrsched_cli.errors import EmitError
 from lrsched_cli.frameworks.emitting import (
     PLATEAU,
     Code,
-    EmitError,
     Emitter,
     Spec,
     call,
@@ -20,8 +19,8 @@ from lrsched_cli.frameworks.emitting import (
     float32_steps,
     geometric,
 )
+from lrsched_cli.frameworks.optax import FRAMEWORK as OPTAX
 
-OPTAX = Framework.optax
 MOST_CYCLES = 100
 """Restart cycles written out one by one before the expression is too long to be useful."""
 

@@ -20,17 +20,18 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from itertools import count, islice, pairwise
 
-from lrsched_cli.frameworks._checks import boolean, past_end
+from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks._float32 import PI, cos32, div32, floor32, integer_pow32, pow32
+from lrsched_cli.frameworks._float32 import float32 as f
 from lrsched_cli.frameworks.reproduction import (
-    DialectError,
     Reproduction,
+    boolean,
     describe,
     integer,
     number,
+    past_end,
     stateless,
 )
-from lrsched_cli.frameworks.reproduction import float32 as f
 
 FRAMEWORK = "optax"
 
@@ -190,7 +191,7 @@ def _cosine(init_value: float, steps: float, alpha: float, exponent: float) -> V
 def _positive_decay_steps(argument: str, steps: float, shown: float) -> None:
     if not steps > 0:
         raise DialectError(
-            f"The cosine_decay_schedule requires positive decay_steps, got decay_steps={shown!r}", argument
+            argument, f"The cosine_decay_schedule requires positive decay_steps, got decay_steps={shown!r}"
         )
 
 
@@ -318,14 +319,14 @@ def _scales(function: str, boundaries_and_scales: object) -> list[tuple[float, f
         return []
     if not isinstance(boundaries_and_scales, Mapping):
         raise DialectError(
-            f"expected a dict {{step: scale}}, got {describe(boundaries_and_scales)}", "boundaries_and_scales"
+            "boundaries_and_scales", f"expected a dict {{step: scale}}, got {describe(boundaries_and_scales)}"
         )
     pairs = sorted(
         (number("boundaries_and_scales", b), number("boundaries_and_scales", s))
         for b, s in boundaries_and_scales.items()
     )
     if not all(scale >= 0.0 for _, scale in pairs):
-        raise DialectError(f"`{function}` expects non-negative scale factors", "boundaries_and_scales")
+        raise DialectError("boundaries_and_scales", f"`{function}` expects non-negative scale factors")
     return pairs
 
 
@@ -375,7 +376,7 @@ def piecewise_interpolate_schedule(
     """Interpolated (``'linear'`` or ``'cosine'``) between the cumulative products of the scales,
     reached at their boundaries; the last value from the last boundary on."""
     if interpolate_type not in ("linear", "cosine"):
-        raise DialectError("`interpolate_type` must be either 'cosine' or 'linear'", "interpolate_type")
+        raise DialectError("interpolate_type", "`interpolate_type` must be either 'cosine' or 'linear'")
     start = number("init_value", init_value)
     pairs = _scales("piecewise_interpolate_schedule", boundaries_and_scales or None)
     length = int(pairs[-1][0]) + 1 if pairs else None
@@ -388,7 +389,7 @@ def _onecyclenumber(transition_steps: object) -> int:
     steps = number("transition_steps", transition_steps)
     if steps <= 0:
         raise DialectError(
-            "A linear onecycle schedule was set with a non-positive `transition_steps`", "transition_steps"
+            "transition_steps", "A linear onecycle schedule was set with a non-positive `transition_steps`"
         )
     return steps  # type: ignore[return-value]
 
@@ -436,12 +437,12 @@ def cosine_onecycle_schedule(
 def join_schedules(schedules: list[Reproduction], boundaries: list[int]) -> Reproduction:
     """``schedules[0]`` until ``boundaries[0]``, then ``schedules[1]`` counting from 0 again, and so on."""
     if not isinstance(schedules, list | tuple) or not schedules:
-        raise DialectError(f"expected a list of optax schedules, got {describe(schedules)}", "schedules")
+        raise DialectError("schedules", f"expected a list of optax schedules, got {describe(schedules)}")
     for child in schedules:
         if not isinstance(child, Reproduction) or child.framework != FRAMEWORK:
-            raise DialectError(f"expected optax schedules, got {describe(child)}", "schedules")
+            raise DialectError("schedules", f"expected optax schedules, got {describe(child)}")
     if not isinstance(boundaries, list | tuple):
-        raise DialectError(f"expected a list of steps, got {describe(boundaries)}", "boundaries")
+        raise DialectError("boundaries", f"expected a list of steps, got {describe(boundaries)}")
     edges = [integer("boundaries", b) for b in boundaries]
     pairs = list(zip(edges, schedules[1:], strict=False))
 
@@ -465,9 +466,9 @@ def sgdr_schedule(cosine_kwargs: list[dict[str, float]]) -> Reproduction:
     previous one's ``decay_steps`` are done."""
     if not isinstance(cosine_kwargs, list | tuple) or not cosine_kwargs:
         raise DialectError(
+            "cosine_kwargs",
             f"expected a list of dicts of warmup_cosine_decay_schedule arguments, "
             f"got {describe(cosine_kwargs)}",
-            "cosine_kwargs",
         )
     signature = inspect.signature(warmup_cosine_decay_schedule)
     values: list[Value] = []
@@ -476,12 +477,12 @@ def sgdr_schedule(cosine_kwargs: list[dict[str, float]]) -> Reproduction:
     for kwargs in cosine_kwargs:
         if not isinstance(kwargs, Mapping) or not all(isinstance(k, str) for k in kwargs):
             raise DialectError(
-                f"expected a dict of keyword arguments, got {describe(kwargs)}", "cosine_kwargs"
+                "cosine_kwargs", f"expected a dict of keyword arguments, got {describe(kwargs)}"
             )
         try:
             bound = signature.bind(**kwargs)
         except TypeError as exc:
-            raise DialectError(f"warmup_cosine_decay_schedule(): {exc}", "cosine_kwargs") from None
+            raise DialectError("cosine_kwargs", f"warmup_cosine_decay_schedule(): {exc}") from None
         bound.apply_defaults()
         values.append(_warmup_cosine(*bound.args))
         step += number("decay_steps", kwargs["decay_steps"])

@@ -9,19 +9,9 @@ from __future__ import annotations
 
 import math
 
-from lrsched_cli.frameworks.base import Framework
-from lrsched_cli.frameworks.emitting import (
-    OPTIMIZER,
-    PLATEAU,
-    Code,
-    EmitError,
-    Emitter,
-    Spec,
-    call,
-    geometric,
-)
-
-TIMM = Framework.timm
+from lrsched_cli.errors import EmitError
+from lrsched_cli.frameworks.emitting import OPTIMIZER, PLATEAU, Code, Emitter, Spec, call, geometric
+from lrsched_cli.frameworks.timm import FRAMEWORK as TIMM
 
 
 def scheduler(name: str, spec: Spec, **kwargs: object) -> Code:

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import count
 
-from lrsched_cli.frameworks._checks import boolean
-from lrsched_cli.frameworks.reproduction import DialectError, Reproduction, describe, number
+from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, number
 
 FRAMEWORK = "timm"
 
@@ -77,16 +77,16 @@ class Warmup:
 def _refuse_noise(noise_range_t: object) -> None:
     if noise_range_t is not None:
         raise DialectError(
+            "noise_range_t",
             "timm draws this noise from torch's random generator (seeded noise_seed + t), which "
             "lrsched does not reproduce; leave noise_range_t out to see the schedule without noise",
-            "noise_range_t",
         )
 
 
 def _check(condition: bool, argument: str, requirement: str, value: object) -> None:
     """timm checks these with ``assert``; lrsched says which argument failed."""
     if not condition:
-        raise DialectError(f"timm requires {requirement}, got {describe(value)}", argument)
+        raise DialectError(argument, f"timm requires {requirement}, got {describe(value)}")
 
 
 def _cycles(t_initial: object, cycle_mul: object, cycle_decay: object, cycle_limit: object) -> Cycles:
@@ -129,7 +129,7 @@ def _reproduction(
             step = (((warmup_target or (lambda v: v))(lr)) - warmup.lr_init) / warmup.t if warmup.t else 1
         except (ValueError, ZeroDivisionError, OverflowError) as exc:
             raise DialectError(
-                f"timm's constructor fails computing the rate at warmup_t={warmup.t:g}: {exc}", "warmup_t"
+                "warmup_t", f"timm's constructor fails computing the rate at warmup_t={warmup.t:g}: {exc}"
             ) from None
         yield warmup.lr_init if warmup.t else lr
         for t in count(1):
@@ -178,8 +178,9 @@ def _cycled(
             value = shape(peak, lr_min, t_curr, t_i)
             if isinstance(value, complex):  # a negative number to a fractional power
                 raise DialectError(
+                    None,
                     f"timm computes a complex rate at t={t:g} (a negative base to a fractional "
-                    "power: check k_decay and power), which no optimizer can use"
+                    "power: check k_decay and power), which no optimizer can use",
                 )
             return value
         return lr_min
@@ -352,7 +353,7 @@ def multistep_lr_scheduler(
     a step earlier than PyTorch's MultiStepLR (timm keeps it for compatibility, #2745/#2753/#2806)."""
     _refuse_noise(noise_range_t)
     if not isinstance(decay_t, list | tuple):
-        raise DialectError(f"expected a list of milestones, got {describe(decay_t)}", "decay_t")
+        raise DialectError("decay_t", f"expected a list of milestones, got {describe(decay_t)}")
     milestones = [number("decay_t", m) for m in decay_t]
     rate = number("decay_rate", decay_rate)
     warmup = _warmup(warmup_t, warmup_lr_init, warmup_prefix)

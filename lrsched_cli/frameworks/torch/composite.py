@@ -15,8 +15,9 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
+from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.expression import Lambda, Name
-from lrsched_cli.frameworks.reproduction import DialectError, Reproduction, describe, integer, number
+from lrsched_cli.frameworks.reproduction import Reproduction, describe, integer, number
 from lrsched_cli.frameworks.torch.emulation import (
     Group,
     Refused,
@@ -92,9 +93,9 @@ def CyclicLR(
     if up + down == 0:
         nonzero("step_size_up", 0)
     if scale_fn is not None and not isinstance(scale_fn, Lambda):
-        raise DialectError(f"expected None or `lambda x: <arithmetic>`, got {describe(scale_fn)}", "scale_fn")
+        raise DialectError("scale_fn", f"expected None or `lambda x: <arithmetic>`, got {describe(scale_fn)}")
     if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
-        raise DialectError(f"mode is invalid and scale_fn is None, got mode={mode!r}", "mode")
+        raise DialectError("mode", f"mode is invalid and scale_fn is None, got mode={mode!r}")
     factor = number("gamma", gamma)
     cycle = up + down
     return reproduction(
@@ -171,31 +172,31 @@ def OneCycleLR(
     if total_steps is not None:
         if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps <= 0:
             raise DialectError(
-                f"Expected positive integer total_steps, but got {describe(total_steps)}", "total_steps"
+                "total_steps", f"Expected positive integer total_steps, but got {describe(total_steps)}"
             )
         steps = total_steps
     elif epochs is not None and steps_per_epoch is not None:
         steps = integer("epochs", epochs, minimum=1) * integer("steps_per_epoch", steps_per_epoch, minimum=1)
     else:
         raise DialectError(
-            "You must define either total_steps OR (epochs AND steps_per_epoch)", "total_steps"
+            "total_steps", "You must define either total_steps OR (epochs AND steps_per_epoch)"
         )
     if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
         raise DialectError(
+            "pct_start",
             f"Expected float between 0 and 1 pct_start, but got {describe(pct_start)}"
             + (" (torch wants a float: write 0.0)" if pct_start == 0 else ""),
-            "pct_start",
         )
     if anneal_strategy not in ("cos", "linear"):
         raise DialectError(
-            f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy!r}",
             "anneal_strategy",
+            f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy!r}",
         )
     peak = per_group("max_lr", max_lr)
     div = nonzero("div_factor", div_factor)
     final_div = nonzero("final_div_factor", final_div_factor)
     if not isinstance(three_phase, (bool, int)):
-        raise DialectError(f"expected True or False, got {describe(three_phase)}", "three_phase")
+        raise DialectError("three_phase", f"expected True or False, got {describe(three_phase)}")
 
     def notes(rows: int) -> list[str]:
         if rows <= steps:
@@ -234,8 +235,9 @@ class _Composite(Scheduler):
 
     def _update_lr(self, epoch: int | None) -> None:
         raise DialectError(
+            None,
             f"torch raises NotImplementedError when an outer SequentialLR resets a "
-            f"{type(self).__name__.strip('_')} at its milestone"
+            f"{type(self).__name__.strip('_')} at its milestone",
         )
 
 
@@ -268,21 +270,21 @@ class _ChainedScheduler(_Composite):
 def _children(composite: str, schedulers: object, optimizer: str) -> list[TorchReproduction]:
     if not isinstance(schedulers, (list, tuple)) or not schedulers:
         raise DialectError(
-            f"{composite} expects a non-empty list of torch schedulers, got {describe(schedulers)}",
             "schedulers",
+            f"{composite} expects a non-empty list of torch schedulers, got {describe(schedulers)}",
         )
     for index, child in enumerate(schedulers):
         if not isinstance(child, TorchReproduction):
             raise DialectError(
-                f"{composite} at index {index} should be a torch scheduler, got {describe(child)}",
                 "schedulers",
+                f"{composite} at index {index} should be a torch scheduler, got {describe(child)}",
             )
         if child.optimizer != optimizer:
             raise DialectError(
+                "schedulers",
                 f"{composite} expects all schedulers to belong to the same optimizer, but got "
                 f"scheduler {child.scheduler} at index {index} on `{child.optimizer}`, "
                 f"not `{optimizer}`",
-                "schedulers",
             )
     return list(schedulers)
 
@@ -295,10 +297,10 @@ def SequentialLR(
     steps = milestones_of("milestones", milestones)
     if len(steps) != len(children) - 1:
         raise DialectError(
+            "milestones",
             "Sequential Schedulers expects number of schedulers provided to be one more than "
             f"the number of milestone points, but got number of schedulers {len(children)} and "
             f"the number of milestones to be equal to {len(steps)}",
-            "milestones",
         )
     start = steps[-1] if steps else 0
     last = children[-1]

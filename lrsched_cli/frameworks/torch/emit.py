@@ -7,20 +7,11 @@ linearly over the remaining steps through the same points.
 
 from __future__ import annotations
 
-from lrsched_cli.frameworks.base import Framework
-from lrsched_cli.frameworks.emitting import (
-    OPTIMIZER,
-    PLATEAU,
-    Code,
-    EmitError,
-    Emitter,
-    Spec,
-    call,
-    geometric,
-)
+from lrsched_cli.errors import EmitError
+from lrsched_cli.frameworks.emitting import OPTIMIZER, PLATEAU, Code, Emitter, Spec, call, geometric
+from lrsched_cli.frameworks.torch import FRAMEWORK as TORCH
 
 PREFIX = "torch.optim.lr_scheduler."
-TORCH = Framework.torch
 
 
 def scheduler(name: str, **kwargs: object) -> Code:

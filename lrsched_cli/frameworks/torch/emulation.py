@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.expression import Lambda, Name
-from lrsched_cli.frameworks.reproduction import DialectError, Reproduction, describe, integer, number
+from lrsched_cli.frameworks.reproduction import Reproduction, describe, integer, number
 
 
 class Group:
@@ -125,13 +126,13 @@ def reproduction(
 def _optimizer(optimizer: object, last_epoch: object) -> str:
     if not isinstance(optimizer, Name):
         raise DialectError(
-            f"expected the optimizer, written as a bare name like `optimizer`, got {describe(optimizer)}",
             "optimizer",
+            f"expected the optimizer, written as a bare name like `optimizer`, got {describe(optimizer)}",
         )
     if last_epoch != -1 or isinstance(last_epoch, bool):
         raise DialectError(
-            f"only a fresh scheduler (last_epoch=-1) can be reproduced, got {describe(last_epoch)}",
             "last_epoch",
+            f"only a fresh scheduler (last_epoch=-1) can be reproduced, got {describe(last_epoch)}",
         )
     return optimizer.id
 
@@ -150,7 +151,7 @@ def rates_of(build: Callable[[Group], Scheduler]) -> Callable[[float | None], It
         except Refused:
             return
         except ArithmeticError as exc:
-            raise DialectError(f"torch fails at step {t}: {type(exc).__name__}: {exc}") from None
+            raise DialectError(None, f"torch fails at step {t}: {type(exc).__name__}: {exc}") from None
 
     return rates
 
@@ -160,9 +161,9 @@ def per_group(argument: str, value: object) -> float:
     if isinstance(value, (list, tuple)):
         if len(value) != 1:
             raise DialectError(
+                argument,
                 f"{argument} must have the same length as optimizer.param_groups "
                 f"(lrsched emulates one group), got {describe(value)}",
-                argument,
             )
         value = value[0]
     return number(argument, value)
@@ -171,7 +172,7 @@ def per_group(argument: str, value: object) -> float:
 def nonzero(argument: str, value: object) -> float:
     checked = number(argument, value)
     if checked == 0:
-        raise DialectError(f"torch divides by it (ZeroDivisionError), got {describe(value)}", argument)
+        raise DialectError(argument, f"torch divides by it (ZeroDivisionError), got {describe(value)}")
     return checked
 
 
@@ -179,11 +180,11 @@ def lambda_argument(argument: str, value: object) -> Lambda:
     if isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
     if not isinstance(value, Lambda):
-        raise DialectError(f"expected `lambda epoch: <arithmetic>`, got {describe(value)}", argument)
+        raise DialectError(argument, f"expected `lambda epoch: <arithmetic>`, got {describe(value)}")
     return value
 
 
 def milestones_of(argument: str, value: object) -> list[int]:
     if not isinstance(value, (list, tuple)):
-        raise DialectError(f"expected a list of integers, got {describe(value)}", argument)
+        raise DialectError(argument, f"expected a list of integers, got {describe(value)}")
     return [integer(argument, item) for item in value]

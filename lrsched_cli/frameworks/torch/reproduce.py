@@ -17,7 +17,8 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from lrsched_cli.frameworks.reproduction import DialectError, Reproduction, describe, number
+from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.reproduction import Reproduction, describe, number
 from lrsched_cli.frameworks.torch.composite import (
     ChainedScheduler,
     CyclicLR,
@@ -126,8 +127,8 @@ def ConstantLR(
     scale = number("factor", factor)
     if scale > 1.0 or scale < 0:
         raise DialectError(
-            f"Constant multiplicative factor expected to be between 0 and 1, got {factor!r}",
             "factor",
+            f"Constant multiplicative factor expected to be between 0 and 1, got {factor!r}",
         )
     iters = number("total_iters", total_iters)
     return reproduction("ConstantLR", optimizer, last_epoch, lambda group: _ConstantLR(group, scale, iters))
@@ -173,15 +174,15 @@ def LinearLR(
     start = number("start_factor", start_factor)
     if start > 1.0 or start <= 0:
         raise DialectError(
+            "start_factor",
             "Starting multiplicative factor expected to be greater than 0 and less or equal "
             f"to 1, got {start_factor!r}",
-            "start_factor",
         )
     end = number("end_factor", end_factor)
     if end > 1.0 or end < 0:
         raise DialectError(
-            f"Ending multiplicative factor expected to be between 0 and 1, got {end_factor!r}",
             "end_factor",
+            f"Ending multiplicative factor expected to be between 0 and 1, got {end_factor!r}",
         )
     iters = number("total_iters", total_iters)
     return reproduction("LinearLR", optimizer, last_epoch, lambda group: _LinearLR(group, start, end, iters))
@@ -325,9 +326,9 @@ def CosineAnnealingWarmRestarts(
     optimizer: object, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
 ) -> Reproduction:
     if isinstance(T_0, bool) or not isinstance(T_0, int) or T_0 <= 0:
-        raise DialectError(f"Expected positive integer T_0, but got {describe(T_0)}", "T_0")
+        raise DialectError("T_0", f"Expected positive integer T_0, but got {describe(T_0)}")
     if isinstance(T_mult, bool) or not isinstance(T_mult, int) or T_mult < 1:
-        raise DialectError(f"Expected integer T_mult >= 1, but got {describe(T_mult)}", "T_mult")
+        raise DialectError("T_mult", f"Expected integer T_mult >= 1, but got {describe(T_mult)}")
     floor = number("eta_min", eta_min)
     return reproduction(
         "CosineAnnealingWarmRestarts",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -50,3 +52,9 @@ def assert_dialect_error(expression: str, argument: str, fragment: str, lr: floa
         reproduce(expression, lr=lr)
     assert caught.value.argument == argument
     assert fragment in str(caught.value)
+
+
+def parity(name: str) -> Any:
+    """tests/parity/NAME.json, parsed: a generated golden file (`scripts/`) or ``suites``, the framework
+    vectors the tests once held inline (each case with its source, versions and provenance)."""
+    return json.loads((PARITY / f"{name}.json").read_text(encoding="utf-8"))

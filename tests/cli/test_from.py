@@ -1,6 +1,8 @@
 """`lrsched from`: the issue's torch and Hugging Face examples as written, formats, notes, errors.
 
-Expected rates come from torch 2.13.0 / transformers 5.24.0 stepping the same calls.
+Expected rates come from torch 2.13.0 / transformers 5.24.0 stepping the same calls: the issue-*
+cases scripts/gen_dialect_goldens.py recorded in tests/parity/torch.json and hf.json (and one rate
+those cases do not sample, in tests/parity/suites.json).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched, parity
 
 from lrsched_cli.frameworks.hf.reproduce import WASTED_FIRST_STEP
 
@@ -20,6 +22,22 @@ SEQUENTIAL = (
 )
 HF_BY_NAME = "get_scheduler('cosine', optimizer, num_warmup_steps=100, num_training_steps=1000)"
 HF_FUNCTION = "get_cosine_schedule_with_warmup(optimizer, 100, 1000)"
+
+
+def golden(framework: str, case_id: str) -> dict[int, float]:
+    """t -> rate of a case in tests/parity/FRAMEWORK.json (scripts/gen_dialect_goldens.py); the
+    steps at or past its ``end`` (where the framework refused to step) have no rate."""
+    case = next(c for c in parity(framework)["cases"] if c["id"] == case_id)
+    steps = range(case["rows"]) if case["rows"] is not None else case["steps"]
+    stepped = [t for t in steps if case["end"] is None or t < case["end"]]
+    return dict(zip(stepped, case["rates"], strict=True))
+
+
+TORCH_COSINE = golden("torch", "issue-cosine")  # COSINE at --lr 0.1
+TORCH_ONE_CYCLE = golden("torch", "issue-onecycle")  # ONE_CYCLE
+TORCH_SEQUENTIAL = golden("torch", "issue-sequential")  # SEQUENTIAL at --lr 0.1
+HF_COSINE = golden("hf", "issue-get-scheduler-cosine")  # HF_BY_NAME at --lr 3e-4
+HF_COSINE_T1 = parity("suites")["vectors"]["test_from:hf-cosine-t1"]["rates"][0]  # not among HF_COSINE's t
 
 
 def rates(*args: str) -> list[float]:
@@ -36,16 +54,16 @@ def test_cosine_example_runs_one_period_by_default() -> None:
     assert lines[:2] == ["Epoch 1, Learning Rate: 0.100000", "Epoch 2, Learning Rate: 0.099975"]
     assert lines[-1] == "Epoch 101, Learning Rate: 0.000010"
     assert result.stderr == ""
-    assert rates(COSINE, "--lr", "0.1")[50] == pytest.approx(0.05000500000000003, rel=1e-9)
+    assert rates(COSINE, "--lr", "0.1")[50] == pytest.approx(TORCH_COSINE[50], rel=1e-9)
 
 
 def test_one_cycle_example_stops_after_its_extrapolated_step() -> None:
     got = rates(ONE_CYCLE, "-n", "1005")
     assert len(got) == 1001
-    assert got[0] == pytest.approx(0.0040000000000000036, rel=1e-9)
-    assert got[299] == pytest.approx(0.1, rel=1e-9)
-    assert got[999] == pytest.approx(4e-07, rel=1e-9)
-    assert got[1000] == pytest.approx(9.035483855369959e-07, rel=1e-9)
+    assert got[0] == pytest.approx(TORCH_ONE_CYCLE[0], rel=1e-9)
+    assert got[299] == pytest.approx(TORCH_ONE_CYCLE[299], rel=1e-9)
+    assert got[999] == pytest.approx(TORCH_ONE_CYCLE[999], rel=1e-9)
+    assert got[1000] == pytest.approx(TORCH_ONE_CYCLE[1000], rel=1e-9)
     result = lrsched("from", ONE_CYCLE, "-n", "1005", "-f", "csv")
     assert "torch refuses to step further" in result.stderr
     assert result.stdout.count("\n") == 1002  # header + 1001 rows
@@ -54,9 +72,9 @@ def test_one_cycle_example_stops_after_its_extrapolated_step() -> None:
 def test_sequential_example() -> None:
     got = rates(SEQUENTIAL, "--lr", "0.1")
     assert len(got) == 101
-    assert got[:6] == pytest.approx([0.001, 0.0208, 0.0406, 0.060399999999999995, 0.0802, 0.1], rel=1e-9)
-    assert got[50] == pytest.approx(0.05412896727361661, rel=1e-9)
-    assert got[100] == 0.0
+    assert got[:6] == pytest.approx([TORCH_SEQUENTIAL[t] for t in range(6)], rel=1e-9)
+    assert got[50] == pytest.approx(TORCH_SEQUENTIAL[50], rel=1e-9)
+    assert got[100] == TORCH_SEQUENTIAL[100]
 
 
 @pytest.mark.parametrize("expression", [HF_BY_NAME, HF_FUNCTION])
@@ -65,11 +83,11 @@ def test_hugging_face_examples(expression: str) -> None:
     assert result.exit_code == 0
     got = [json.loads(line)["lr"] for line in result.stdout.splitlines()]
     assert len(got) == 1000
-    assert got[0] == 0.0
-    assert got[1] == pytest.approx(2.9999999999999997e-06, rel=1e-9)
-    assert got[100] == pytest.approx(0.0003, rel=1e-9)
-    assert got[550] == pytest.approx(0.00015, rel=1e-9)
-    assert got[999] == pytest.approx(9.138513314410623e-10, rel=1e-9)
+    assert got[0] == HF_COSINE[0]
+    assert got[1] == pytest.approx(HF_COSINE_T1, rel=1e-9)
+    assert got[100] == pytest.approx(HF_COSINE[100], rel=1e-9)
+    assert got[550] == pytest.approx(HF_COSINE[550], rel=1e-9)
+    assert got[999] == pytest.approx(HF_COSINE[999], rel=1e-9)
     assert result.stderr == f"note: {WASTED_FIRST_STEP}\n"
 
 

@@ -1,90 +1,25 @@
 """optax schedules: float32 values, switches at boundaries, optax's quirks and validation.
 
-Expected values were printed by optax 0.2.8 (jax 0.10.2, CPU) as ``-updates`` of
-``optax.sgd(schedule).update`` on a gradient of 1.0; lrsched matches them bit for bit.
+Expected values (tests/parity/suites.json: "optax", and "vectors" for single tests) were printed
+by optax 0.2.8 (jax 0.10.2, CPU) as ``-updates`` of ``optax.sgd(schedule).update`` on a gradient
+of 1.0; lrsched matches them bit for bit.
 """
 
 from __future__ import annotations
 
 import pytest
-from helpers import assert_dialect_error, rates_at
+from helpers import assert_dialect_error, parity, rates_at
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.dispatch import reproduce
 
+# id -> expression, steps and optax's rates, with their provenance
+OPTAX = parity("suites")["optax"]
+
 
 @pytest.mark.parametrize(
     ("expression", "steps", "expected"),
-    [
-        pytest.param(  # switches at the boundary itself, unlike Keras
-            "piecewise_constant_schedule(0.1, {10: 0.5})",
-            [9, 10, 11],
-            [0.10000000149011612, 0.05000000074505806, 0.05000000074505806],
-            id="piecewise-at-boundary",
-        ),
-        pytest.param(  # optax logs and returns a constant for transition_steps <= 0
-            "linear_schedule(0.1, 0.0, 0)",
-            [0, 5],
-            [0.10000000149011612, 0.10000000149011612],
-            id="linear-zero-steps-constant",
-        ),
-        pytest.param(
-            "exponential_decay(0.1, 10, 0.5, transition_begin=5, staircase=True, end_value=0.01)",
-            [0, 5, 14, 15, 25, 45, 100],
-            [
-                0.10000000149011612,
-                0.10000000149011612,
-                0.10000000149011612,
-                0.05000000074505806,
-                0.02500000037252903,
-                0.009999999776482582,
-                0.009999999776482582,
-            ],
-            id="exponential-begin-staircase-floor",
-        ),
-        pytest.param(  # decay_steps includes the warmup; clamped at end_value after
-            "optax.warmup_cosine_decay_schedule(0.0, 1.0, 10, 60, end_value=0.01)",
-            [0, 1, 10, 35, 60, 61],
-            [0.0, 0.10000002384185791, 1.0, 0.5049999952316284, 0.009999999776482582, 0.009999999776482582],
-            id="warmup-cosine",
-        ),
-        pytest.param(  # peak at int(0.3 T), end at T itself
-            "cosine_onecycle_schedule(100, 0.1)",
-            [0, 30, 65, 100, 101],
-            [
-                0.0040000006556510925,
-                0.10000000149011612,
-                0.05000019446015358,
-                4.0000000467443897e-07,
-                4.0000000467443897e-07,
-            ],
-            id="cosine-onecycle",
-        ),
-        pytest.param(
-            "linear_onecycle_schedule(100, 0.1)",
-            [0, 30, 85, 100, 101],
-            [
-                0.004000000189989805,
-                0.10000000149011612,
-                0.004000000189989805,
-                4.0000000467443897e-07,
-                4.0000000467443897e-07,
-            ],
-            id="linear-onecycle",
-        ),
-        pytest.param(  # the second schedule restarts its clock at the boundary
-            "join_schedules([constant_schedule(0.1), linear_schedule(0.1, 0.0, 10)], [5])",
-            [4, 5, 10, 15, 16],
-            [0.10000000149011612, 0.10000000149011612, 0.05000000074505806, 0.0, 0.0],
-            id="join",
-        ),
-        pytest.param(  # integer power: repeated float32 products
-            "polynomial_schedule(1.0, 0.0, 3, 20, 2)",
-            [0, 2, 12, 22],
-            [1.0, 1.0, 0.125, 0.0],
-            id="polynomial-begin",
-        ),
-    ],
+    [pytest.param(c["expression"], c["steps"], c["rates"], id=id) for id, c in OPTAX.items()],
 )
 def test_rates_match_optax(expression: str, steps: list[int], expected: list[float]) -> None:
     assert rates_at(expression, steps) == expected
@@ -97,7 +32,8 @@ def test_sgdr_restarts_after_each_decay_steps() -> None:
     )
     reproduction = reproduce(expression, lr=None)
     assert reproduction.length == 51
-    assert rates_at(expression, [5, 20, 25]) == [0.10000000149011612, 0.0, 0.05000000074505806]
+    sgdr = parity("suites")["vectors"]["test_optax:sgdr"]
+    assert rates_at(expression, sgdr["steps"]) == sgdr["rates"]
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """timm schedulers: float64 values as timm's train.py steps them, its boundaries and checks.
 
-Expected values were printed by timm 1.0.31 (PyPI): the optimizer's lr after the constructor
-(t = 0), then after ``scheduler.step(t)``; lrsched matches them bit for bit.
+Expected values (tests/parity/suites.json: "timm", and "vectors" for single tests) were printed
+by timm 1.0.31 (PyPI): the optimizer's lr after the constructor (t = 0), then after
+``scheduler.step(t)``; lrsched matches them bit for bit.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from itertools import islice
 
 import pytest
-from helpers import assert_dialect_error, rates_at
+from helpers import assert_dialect_error, parity, rates_at
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.dispatch import reproduce
@@ -19,66 +20,24 @@ def test_float_log_restart_boundary() -> None:
     """Cycles of 2, 6, 18, 54, 162 restart at 2, 8, 26, 80, 242 - but timm's float log puts the
     last one at 243, and t = 242 is the end of the previous cycle: lr_min."""
     expression = "CosineLRScheduler(optimizer, t_initial=2, cycle_mul=3, cycle_limit=10)"
-    assert rates_at(expression, [0, 1, 2, 8, 26, 79, 80, 81, 241, 242, 243], lr=1.0) == [
-        1.0,
-        0.5,
-        1.0,
-        1.0,
-        1.0,
-        0.0008459208643659122,
-        1.0,
-        0.9999059852242507,
-        9.401477574932926e-05,
-        0.0,
-        0.999989553622803,
-    ]
+    vector = parity("suites")["vectors"]["test_timm:float-log-restart-boundary"]
+    assert rates_at(expression, vector["steps"], lr=1.0) == vector["rates"]
 
 
 def test_multistep_decays_one_step_early() -> None:
     expression = "MultiStepLRScheduler(optimizer, [5, 10], 0.1)"
-    assert rates_at(expression, [0, 3, 4, 8, 9], lr=0.1) == [
-        0.1,
-        0.1,
-        0.010000000000000002,
-        0.010000000000000002,
-        0.0010000000000000002,
-    ]
+    vector = parity("suites")["vectors"]["test_timm:multistep-decays-one-step-early"]
+    assert rates_at(expression, vector["steps"], lr=0.1) == vector["rates"]
     assert any("one step before each milestone" in note for note in reproduce(expression, lr=0.1).notes(10))
+
+
+# id -> expression, --lr, steps and timm's rates, with their provenance
+TIMM = parity("suites")["timm"]
 
 
 @pytest.mark.parametrize(
     ("expression", "lr", "steps", "expected"),
-    [
-        pytest.param(  # the issue's example: warmup overlaps t_initial (warmup_prefix=False)
-            "CosineLRScheduler(optimizer, t_initial=300, lr_min=1e-5, warmup_t=5, warmup_lr_init=1e-6)",
-            0.1,
-            [0, 1, 4, 5, 299, 300, 301],
-            [
-                1e-06,
-                0.020000800000000003,
-                0.08000020000000001,
-                0.09993148359005492,
-                1.2741257571220404e-05,
-                1e-05,
-                1e-05,
-            ],
-            id="cosine-warmup",
-        ),
-        pytest.param(  # t = 0 is the constructor's lr, not the tanh formula at 0
-            "TanhLRScheduler(optimizer, t_initial=20)",
-            0.1,
-            [0, 1, 19, 20, 21],
-            [0.1, 0.0999997739675702, 0.0006692850924284844, 0.0, 0.0],
-            id="tanh-first-row",
-        ),
-        pytest.param(  # warmup_prefix=True by default: decays counted after the warmup
-            "StepLRScheduler(optimizer, 5, 0.1, warmup_t=3, warmup_lr_init=0.001)",
-            0.1,
-            [0, 2, 3, 7, 8],
-            [0.001, 0.067, 0.1, 0.1, 0.010000000000000002],
-            id="step-warmup-prefix",
-        ),
-    ],
+    [pytest.param(c["expression"], c["lr"], c["steps"], c["rates"], id=id) for id, c in TIMM.items()],
 )
 def test_rates_match_timm(expression: str, lr: float, steps: list[int], expected: list[float]) -> None:
     assert rates_at(expression, steps, lr) == expected
@@ -88,13 +47,7 @@ def test_shrinking_cycles_end_where_timm_raises() -> None:
     reproduction = reproduce("CosineLRScheduler(optimizer, 10, cycle_mul=0.5, cycle_limit=5)", lr=0.1)
     rates = list(islice(reproduction.rates(0.1), 100))
     assert len(rates) == 20
-    assert rates[15:] == [
-        0.1,
-        0.06545084971874737,
-        0.009549150281252633,
-        0.06545084971874737,
-        0.06545084971874737,
-    ]
+    assert rates[15:] == parity("suites")["vectors"]["test_timm:shrinking-cycles"]["rates"]
     assert any("math domain error" in note for note in reproduction.notes(30))
 
 

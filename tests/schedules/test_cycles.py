@@ -7,7 +7,7 @@ import io
 import math
 
 import pytest
-from helpers import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched, parity
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,17 +22,9 @@ def rates(*argv: str) -> list[float]:
 
 
 # torch 2.13 OneCycleLR(max_lr=0.1, total_steps=10), t = 0 .. 10 (t = 10 is its extrapolated step)
-TORCH_TWO_PHASE_COS = [
-    0.0040000000000000036, 0.052000000000000005, 0.1, 0.09504846320134738, 0.0811745653949763,
-    0.06112620219362893, 0.03887419780637107, 0.0188258346050237, 0.004951936798652629, 4e-07,
-    0.004951936798652624,
-]  # fmt: skip
+TORCH_TWO_PHASE_COS = parity("suites")["vectors"]["test_cycles:TORCH_TWO_PHASE_COS"]["rates"]
 # torch 2.13 OneCycleLR(max_lr=0.1, total_steps=10, three_phase=True, anneal_strategy="linear")
-TORCH_THREE_PHASE_LINEAR = [
-    0.004, 0.052000000000000005, 0.1, 0.052000000000000005, 0.0040000000000000036, 0.00320008,
-    0.00240016, 0.0016002400000000002, 0.0008003200000000002, 4.0000000000022656e-07,
-    -0.0007995199999999997,
-]  # fmt: skip
+TORCH_THREE_PHASE_LINEAR = parity("suites")["vectors"]["test_cycles:TORCH_THREE_PHASE_LINEAR"]["rates"]
 
 
 def test_one_cycle_two_phase_cosine_matches_pytorch_through_total_steps() -> None:
@@ -127,10 +119,7 @@ def test_one_cycle_peaks_at_its_first_phase_end_and_stays_between_floor_and_peak
 
 
 # torch 2.13 CyclicLR(base_lr=0.1, max_lr=1.0, step_size_up=2, step_size_down=3, mode="triangular2")
-TORCH_TRIANGULAR2 = [
-    0.1, 0.5499999999999999, 0.9999999999999998, 0.6999999999999998, 0.3999999999999999, 0.1,
-    0.3250000000000002, 0.5499999999999999, 0.3999999999999999, 0.2500000000000001, 0.1, 0.2125000000000001,
-]  # fmt: skip
+TORCH_TRIANGULAR2 = parity("suites")["vectors"]["test_cycles:TORCH_TRIANGULAR2"]["rates"]
 
 
 def test_cyclic_triangular2_halves_each_cycle_with_asymmetric_sides_as_pytorch() -> None:

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from helpers import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched, parity
 
 from lrsched_cli.errors import InputError
 from lrsched_cli.inputs import read_numbers
@@ -24,7 +24,7 @@ def rates(*argv: str, input: str | None = None) -> list[float]:
 METRICS = (5.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 3.0)
 # torch 2.13 ReduceLROnPlateau(patience=1, cooldown=1, factor=0.5), lr 1.0: the rate before each
 # step(metric), then after the last
-TORCH_COOLDOWN = [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25]
+TORCH_COOLDOWN = parity("suites")["vectors"]["test_plateau:TORCH_COOLDOWN"]["rates"]
 
 
 def test_plateau_with_cooldown_matches_pytorch() -> None:

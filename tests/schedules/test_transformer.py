@@ -9,7 +9,7 @@ import json
 import math
 
 import pytest
-from helpers import assert_usage_error, lrsched
+from helpers import assert_usage_error, lrsched, parity
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,9 +24,7 @@ def rates(*argv: str) -> list[float]:
 
 
 # transformers 5.24 get_inverse_sqrt_schedule(num_warmup_steps=4), lr 1.0, steps 0 .. 7
-HF_INVERSE_SQRT_WARMUP_4 = [
-    0.0, 0.25, 0.5, 0.75, 1.0, 0.8944271909999159, 0.8164965809277261, 0.7559289460184544,
-]  # fmt: skip
+HF_INVERSE_SQRT_WARMUP_4 = parity("suites")["vectors"]["test_transformer:HF_INVERSE_SQRT_WARMUP_4"]["rates"]
 
 
 def test_inverse_sqrt_with_warmup_matches_hf_and_takes_the_warmup_as_timescale() -> None:
@@ -70,7 +68,7 @@ def test_inverse_sqrt_bad_input(argv: list[str], fragments: list[str]) -> None:
 
 # transformers 5.24 get_wsd_schedule(num_warmup_steps=2, num_decay_steps=4, num_stable_steps=2,
 # decay_type="1-sqrt", min_lr_ratio=0.1), lr 1.0, steps 0 .. 9
-HF_WSD_1_SQRT = [0.1, 0.55, 1.0, 1.0, 1.0, 0.55, 0.36360389693210715, 0.22057713659400527, 0.1, 0.1]
+HF_WSD_1_SQRT = parity("suites")["vectors"]["test_transformer:HF_WSD_1_SQRT"]["rates"]
 
 
 def test_wsd_matches_hf_with_warmup_from_min_lr() -> None:

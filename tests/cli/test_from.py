@@ -12,7 +12,7 @@ import json
 import pytest
 from helpers import assert_usage_error, lrsched, parity
 
-from lrsched_cli.frameworks.hf.reproduce import WASTED_FIRST_STEP
+from lrsched_cli.frameworks.hf.schedules import WASTED_FIRST_STEP
 
 COSINE = "CosineAnnealingLR(optimizer, T_max=100, eta_min=1e-5)"
 ONE_CYCLE = "torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, epochs=10, steps_per_epoch=100)"

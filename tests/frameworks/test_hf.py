@@ -14,7 +14,7 @@ from helpers import parity
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.dispatch import reproduce
-from lrsched_cli.frameworks.hf.reproduce import WASTED_FIRST_STEP
+from lrsched_cli.frameworks.hf.schedules import WASTED_FIRST_STEP
 
 # id -> expression, --lr, rows and transformers' rates, with their provenance
 HF = parity("suites")["hf"]

@@ -19,7 +19,6 @@ import math
 import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from itertools import zip_longest
 from typing import Annotated, Any, NoReturn, TextIO
 
@@ -130,7 +129,7 @@ def series_for(position: int, spec: str, epochs: int | None, spec_command: SpecC
     if not isinstance(rows, Rows):
         bad_spec(position, spec, "it does not produce a schedule")
     series: Series = rows.series
-    return replace(series, rates=_guarded(position, spec, series.rates))
+    return series._replace(rates=_guarded(position, spec, series.rates))
 
 
 def _typed(source: Any) -> bool:

@@ -8,7 +8,6 @@ go (stdout or an atomically replaced file); `deliver` is the one path every comm
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, TextIO
 
@@ -73,6 +72,8 @@ def write_figure(out: TextIO, fmt: Format, curves: Curves, look: Look) -> None:
 
     Colour only when the stream is a terminal (plotille also honours NO_COLOR).
     """
+    from dataclasses import replace  # figures only: a plain run does not load dataclasses
+
     figure = FIGURES[fmt](curves, replace(look, colour=out.isatty()))
     if isinstance(figure, bytes):
         out.flush()

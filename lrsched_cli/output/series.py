@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from itertools import count, islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from lrsched_cli.errors import RateError
 
@@ -14,9 +13,8 @@ CHUNK = 4096
 """Rows per write: big enough to amortise the write, small enough for `| head` to stop at once."""
 
 
-@dataclass(frozen=True)
-class Series:
-    """Rates to write, row 1 first, with what made them."""
+class Series(NamedTuple):
+    """Rates to write, row 1 first, with what made them (a NamedTuple, as `Delivery` says why)."""
 
     schedule: str
     params: Mapping[str, Any]

@@ -6,7 +6,6 @@ of rows, so memory stays flat however many rows are asked for.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TextIO
 
@@ -55,6 +54,8 @@ def write_jsonl(out: TextIO, series: Series, precision: int) -> None:
 
 def write_json(out: TextIO, series: Series, precision: int) -> None:
     """One object: the schedule, every resolved parameter, and the rows."""
+    import json  # json only: a plain run does not load it
+
     head = json.dumps({"schedule": series.schedule, "params": series.params}, allow_nan=False)
     out.write(head[:-1] + ', "rows": [')
     row_object = _json_row(series)

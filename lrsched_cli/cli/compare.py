@@ -11,23 +11,20 @@ The writers stream: the series advance together a chunk at a time, so memory sta
 
 from __future__ import annotations
 
-import csv
 import inspect
-import io
-import json
 import math
 import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import zip_longest
-from typing import Annotated, Any, NoReturn, TextIO
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from lrsched_cli.cli.boundary import guarded
 from lrsched_cli.cli.options import Epochs, LogY, Output, Precision
 from lrsched_cli.errors import LrschedError
-from lrsched_cli.output import FIGURES, Format, RateError, Series, chunks, write_figure
+from lrsched_cli.output import FIGURES, Format, RateError, Series, write_figure
+from lrsched_cli.output.aligned import WRITERS, Aligned
 from lrsched_cli.output.deliver import Rows, check_output_options
 from lrsched_cli.output.destination import destination
 from lrsched_cli.output.figure import Look
@@ -60,27 +57,6 @@ NOT_IN_A_SPEC = {
     "steps_per_epoch": "compare aligns rows by epoch, so a SPEC cannot have a row per optimizer step",
 }
 """Options a SPEC's command has that make no sense inside compare, and why."""
-
-Cells = list[tuple[float | None, ...]]
-"""Rows of one chunk, each with one rate per series, None past a series' end."""
-
-
-class Compared:
-    """The labelled series of a compare, ready to stream row by row."""
-
-    def __init__(self, specs: Sequence[str], labels: Sequence[str], series: Sequence[Series]) -> None:
-        self.specs, self.labels, self.series = list(specs), list(labels), list(series)
-
-    def rows(self) -> Iterator[tuple[range, Cells]]:
-        """Yield (row numbers, cells) a chunk at a time; a series that ended gives None."""
-        for parts in zip_longest(*map(chunks, self.series)):
-            present = [part for part in parts if part is not None]
-            rows = range(present[0][0].start, max(part[0].stop for part in present))
-            columns = [
-                [*part[1], *[None] * (len(rows) - len(part[1]))] if part else [None] * len(rows)
-                for part in parts
-            ]
-            yield rows, list(zip(*columns))
 
 
 def _guarded(position: int, spec: str, rates: Iterable[float]) -> Iterator[float]:
@@ -148,7 +124,7 @@ def _naming(position: int, spec: str) -> Iterator[None]:
 
 def compared(
     specs: Sequence[str], labels: Sequence[str] | None, epochs: int | None, spec_command: SpecCommand
-) -> Compared:
+) -> Aligned:
     if len(specs) < 2:
         raise typer.BadParameter(f"compare needs at least two, got {len(specs)}", param_hint="SPEC")
     if labels and len(labels) != len(specs):
@@ -161,89 +137,7 @@ def compared(
             why = "is the row label's column" if name == "epoch" else "is given to two SPECs"
             raise LrschedError("label", f"each must be unique and not 'epoch': {name!r} {why}; use --label")
     series = [series_for(position, spec, epochs, spec_command) for position, spec in enumerate(specs, 1)]
-    return Compared(specs, names, series)
-
-
-# Writers: each streams the aligned rows of a `Compared`.
-
-
-def write_csv(out: TextIO, compared: Compared, precision: int) -> None:
-    """Header ``epoch,<label>,...`` (quoted where a label needs it); an empty cell past an end."""
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(["epoch", *compared.labels])
-    out.write(header.getvalue())
-    for rows, cells in compared.rows():
-        out.write(
-            "".join(f"{row},{','.join(_cell(lr, '') for lr in rates)}\n" for row, rates in zip(rows, cells))
-        )
-
-
-def _cell(lr: float | None, blank: str) -> str:
-    return blank if lr is None else repr(lr)
-
-
-def _row_objects(compared: Compared) -> Iterator[list[str]]:
-    keys = [json.dumps(label) for label in compared.labels]
-    for rows, cells in compared.rows():
-        yield [
-            f'{{"epoch": {row}, '
-            + ", ".join(f"{key}: {_cell(lr, 'null')}" for key, lr in zip(keys, rates))
-            + "}"
-            for row, rates in zip(rows, cells)
-        ]
-
-
-def write_jsonl(out: TextIO, compared: Compared, precision: int) -> None:
-    """One ``{"epoch": 1, "<label>": 0.1, ...}`` per line; null past a schedule's end."""
-    for objects in _row_objects(compared):
-        out.write("".join(line + "\n" for line in objects))
-
-
-def write_json(out: TextIO, compared: Compared, precision: int) -> None:
-    """``{"series": [{"label", "spec", "schedule", "params"}, ...], "rows": [...]}``."""
-    about = [
-        {"label": label, "spec": spec, "schedule": s.schedule, "params": s.params}
-        for label, spec, s in zip(compared.labels, compared.specs, compared.series)
-    ]
-    out.write(json.dumps({"series": about}, allow_nan=False)[:-1] + ', "rows": [')
-    separator = "\n  "
-    for objects in _row_objects(compared):
-        out.write(separator + ",\n  ".join(objects))
-        separator = ",\n  "
-    out.write("]}\n" if separator == "\n  " else "\n]}\n")
-
-
-def write_table(out: TextIO, compared: Compared, precision: int) -> None:
-    """A Rich table, one column per schedule, streamed a chunk at a time as one table."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=out, highlight=False)
-    headers = ["Epoch", *compared.labels]
-    widths: list[int] = []
-    for rows, cells in compared.rows():
-        text = [[str(row), *(_fixed(lr, precision) for lr in rates)] for row, rates in zip(rows, cells)]
-        if not widths:  # the first chunk's widths for every chunk, so they read as one table
-            widths = [max(len(cell) + 2 for cell in column) for column in zip(*text)]
-        table = Table(box=box.SIMPLE_HEAD, show_header=rows.start == 1, show_edge=False, pad_edge=False)
-        for header, width in zip(headers, widths):
-            table.add_column(header, justify="right", min_width=width, header_style="bold", overflow="fold")
-        for cell_row in text:
-            table.add_row(*cell_row)
-        console.print(table)
-
-
-def _fixed(lr: float | None, precision: int) -> str:
-    return "" if lr is None else f"{lr:.{precision}f}"
-
-
-WRITERS: dict[Format, Callable[[TextIO, Compared, int], None]] = {
-    Format.table: write_table,
-    Format.csv: write_csv,
-    Format.json: write_json,
-    Format.jsonl: write_jsonl,
-}
+    return Aligned(specs, names, series)
 
 
 # The command.

@@ -6,8 +6,8 @@ of rows, so memory stays flat however many rows are asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TextIO
 
 from lrsched_cli.output.series import Series, chunks, columns, epoch_of
 
@@ -48,20 +48,35 @@ def _json_row(series: Series) -> Line:
 
 def write_jsonl(out: TextIO, series: Series, precision: int) -> None:
     """One ``{"epoch": 1, "lr": 0.1}`` object per line."""
-    row_object = _json_row(series)
-    _write_lines(out, series, lambda row, lr: row_object(row, lr) + "\n")
+    json_lines(out, _row_objects(series))
 
 
 def write_json(out: TextIO, series: Series, precision: int) -> None:
     """One object: the schedule, every resolved parameter, and the rows."""
+    json_document(out, {"schedule": series.schedule, "params": series.params}, _row_objects(series))
+
+
+def _row_objects(series: Series) -> Iterable[list[str]]:
+    row_object = _json_row(series)
+    for rows, rates in chunks(series):
+        yield [row_object(row, lr) for row, lr in zip(rows, rates)]
+
+
+def json_lines(out: TextIO, objects: Iterable[list[str]]) -> None:
+    """Write JSON objects, given as text a chunk at a time, one per line (JSON Lines)."""
+    for chunk in objects:
+        out.write("".join([line + "\n" for line in chunk]))
+
+
+def json_document(out: TextIO, head: Mapping[str, Any], objects: Iterable[list[str]]) -> None:
+    """Write one JSON object: ``head``'s keys, then ``"rows"``, the row objects streamed a chunk
+    at a time (given as text), one per line. Never NaN: a rate was checked finite before."""
     import json  # json only: a plain run does not load it
 
-    head = json.dumps({"schedule": series.schedule, "params": series.params}, allow_nan=False)
-    out.write(head[:-1] + ', "rows": [')
-    row_object = _json_row(series)
+    out.write(json.dumps(head, allow_nan=False)[:-1] + ', "rows": [')
     separator = "\n  "
-    for rows, rates in chunks(series):
-        out.write(separator + ",\n  ".join([row_object(row, lr) for row, lr in zip(rows, rates)]))
+    for chunk in objects:
+        out.write(separator + ",\n  ".join(chunk))
         separator = ",\n  "
     out.write("]}\n" if separator == "\n  " else "\n]}\n")
 

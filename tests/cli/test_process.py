@@ -12,7 +12,19 @@ from pathlib import Path
 import pytest
 
 LRSCHED = shutil.which("lrsched", path=str(Path(sys.executable).parent)) or shutil.which("lrsched")
-HEAVY = ["rich", "pydantic", "plotille", "matplotlib", "numpy", "lrsched_cli.frameworks.dispatch"]
+HEAVY = [
+    "rich",
+    "pydantic",
+    "plotille",
+    "matplotlib",
+    "numpy",
+    "dataclasses",
+    "decimal",
+    "lrsched_cli.check",
+    "lrsched_cli.frameworks.dispatch",
+    "lrsched_cli.frameworks.expression",
+    "lrsched_cli.frameworks.emitters",
+]
 
 
 def test_the_installed_entry_point_prints_the_tutorial_table() -> None:

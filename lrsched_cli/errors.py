@@ -70,8 +70,6 @@ class DialectError(LrschedError):
         else:
             super().__init__("expr", f"{argument}: {message}" if argument else message)
         self.argument = argument
-        self.reason = message
-        """The message without the argument's name."""
 
 
 class EmitError(LrschedError):

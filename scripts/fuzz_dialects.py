@@ -7,7 +7,7 @@ Not part of the test suite (it needs the frameworks, see ../shared/refenv.sh). F
 supported scheduler it builds random valid and borderline calls (zero warmup, warmup == total,
 tiny and large step counts, float vs int arguments, duplicate milestones, composites of random
 children, cycles...), runs each in the framework (stepped as scripts/gen_dialect_goldens.py
-does) and through ``lrsched_cli.dialects.reproduce``, and compares:
+does) and through ``lrsched_cli.frameworks.dispatch.reproduce``, and compares:
 
 - the rates, step by step: relative 1e-9 for torch / transformers / timm; for Keras and optax
   the parity test's float32 rule (relative 1e-6, or 2**-23 of the case's largest rate);

@@ -16,8 +16,8 @@ from typing import Annotated, Any
 import typer
 
 from lrsched_cli import __version__
-from lrsched_cli.cli.boundary import delivering, guarded
-from lrsched_cli.cli.schedule import Runner, add_schedule, list_schedules
+from lrsched_cli.cli.boundary import Runner, delivering, guarded
+from lrsched_cli.cli.schedule import add_schedule, list_schedules
 from lrsched_cli.registry import SCHEDULES
 
 HELP = """See, epoch by epoch, the learning rate your training run will use.

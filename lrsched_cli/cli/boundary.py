@@ -25,6 +25,10 @@ Result = TypeVar("Result")
 Arguments = Mapping[str, str] | None
 """A command's positional arguments by name, each with the metavar its usage line shows."""
 
+Runner = Callable[[Callable[..., Any], Mapping[str, str]], Callable[..., Any]]
+"""How the app runs a command: `delivering` (write its rows) or `guarded` (hand them back, for
+compare); given the command and its arguments' metavars."""
+
 
 def usage_error(param: str | None, message: str, arguments: Arguments = None) -> NoReturn:
     """Typer's usage error on ``param``: an argument by its metavar, an option by its flag."""

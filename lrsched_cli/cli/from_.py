@@ -14,14 +14,13 @@ from typing import Annotated, Any
 
 import typer
 
+from lrsched_cli.cli.boundary import Runner
 from lrsched_cli.cli.options import DELIVERY, Epochs, finite_option
-from lrsched_cli.cli.schedule import Runner
 from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import reproduce, supported
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
-
-DEFAULT_ROWS = 30
+from lrsched_cli.plan import DEFAULT_ROWS
 
 HELP = """Reproduce a framework's scheduler from the line that constructs it.
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from lrsched_cli.cli.boundary import Runner
 from lrsched_cli.cli.options import DELIVERY, SHAPING, finite_option, flag, zero_unsigned
 from lrsched_cli.errors import EmitError, InputError, LrschedError
 from lrsched_cli.output import Format, Series
@@ -27,10 +28,6 @@ from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, loader_options
 
 if typing.TYPE_CHECKING:
     from lrsched_cli.frameworks import EmitTarget
-
-Runner = Callable[[Callable[..., Any], Mapping[str, str]], Callable[..., Any]]
-"""How the app runs a command: `boundary.delivering` (write its rows) or `boundary.guarded`
-(hand them back, for compare); given the command and its arguments' metavars."""
 
 
 def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Parameter:

@@ -2,7 +2,8 @@
 
 `Format` names the formats; `WRITERS` streams the text and data ones (`text`), `FIGURES` draws
 the others from a bounded sample (`figure`, `plot`, `image`). `destination` is where the bytes
-go (stdout or an atomically replaced file); `deliver` is the one path every command's rows take.
+go (stdout or an atomically replaced file); `deliver` is the one path every command's rows take;
+`aligned` writes several series side by side (compare).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ class Look:
     log_y: bool = False
     title: str | None = None
     colour: bool = False
-    """Colour the terminal plot's lines: set by `render.write_figure` when writing to a terminal."""
+    """Colour the terminal plot's lines: set by `output.write_figure` when writing to a terminal."""
 
 
 Curves = Sequence[tuple[str, Series]]

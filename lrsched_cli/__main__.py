@@ -1,3 +1,3 @@
-from lrsched_cli.cli.app import main
+from lrsched_cli.cli import main
 
 main()

@@ -3,8 +3,8 @@
 Run after changing the program name or upgrading Typer: `python scripts/gen_completions.py`.
 tests/test_completions.py regenerates them in memory and fails if the committed files drifted.
 The scripts are thin shims that call `lrsched` on every TAB, so new commands and options need no
-regeneration. Uses Typer's `_LRSCHED_COMPLETE=source_<shell>` protocol (`--show-completion SHELL`
-ignores its argument and detects the running shell instead).
+regeneration. Uses Typer's `_LRSCHED_COMPLETE=source_<shell>` protocol, which `--show-completion
+SHELL` prints too.
 """
 
 from __future__ import annotations

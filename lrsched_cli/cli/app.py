@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from typer._completion_classes import completion_init
 
 from lrsched_cli import __version__
 from lrsched_cli.cli.boundary import Runner, delivering, guarded
@@ -36,16 +38,62 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+class Shell(StrEnum):
+    """The shells Typer's completion supports."""
+
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+    pwsh = "pwsh"
+
+
+def _install_completion(ctx: typer.Context, value: Shell | None) -> None:
+    """Typer's own, given the shell: it would ignore a word after its flag and edit the start-up
+    file of the shell it detects, so the shell is a required value, checked against `Shell`."""
+    if value is not None and not ctx.resilient_parsing:
+        from typer.completion import install_callback
+
+        install_callback(ctx, None, value.value)  # type: ignore[arg-type]
+
+
+def _show_completion(ctx: typer.Context, value: Shell | None) -> None:
+    if value is not None and not ctx.resilient_parsing:
+        from typer.completion import show_callback
+
+        show_callback(ctx, None, value.value)  # type: ignore[arg-type]
+
+
 def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    install_completion: Annotated[
+        Shell | None,
+        typer.Option(
+            metavar="SHELL",
+            callback=_install_completion,
+            is_eager=True,
+            help="Install completion for SHELL (bash, zsh, fish, powershell, pwsh): edits its start-up file.",
+            show_default=False,
+        ),
+    ] = None,
+    show_completion: Annotated[
+        Shell | None,
+        typer.Option(
+            metavar="SHELL",
+            callback=_show_completion,
+            is_eager=True,
+            help="Show the completion script for SHELL, to copy it or install it your own way.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     pass
 
 
 def add_list(app: typer.Typer, run: Runner) -> None:
-    app.command("list", help=list_schedules.__doc__)(list_schedules)
+    app.command("list", help=list_schedules.__doc__)(guarded(list_schedules))
 
 
 def add_from(app: typer.Typer, run: Runner) -> None:
@@ -76,12 +124,14 @@ def app_for(argv: list[str], run: Runner = delivering) -> typer.Typer:
     app = typer.Typer(
         name="lrsched",
         help=HELP,
+        add_completion=False,  # root's own --install-completion and --show-completion, given a SHELL
         no_args_is_help=True,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(root)
+    completion_init()  # Typer's completion classes, as add_completion would (typer has loaded them)
     wanted = argv[0] if argv and not _completing() else None
     if wanted in SCHEDULES:
         add_schedule(app, SCHEDULES[wanted], run)
@@ -107,5 +157,14 @@ def _completing() -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
+    _stderr_somewhere()
     args = sys.argv[1:] if argv is None else argv
     app_for(args)(args=args, prog_name="lrsched")
+
+
+def _stderr_somewhere() -> None:
+    """Started with stderr closed (``2>&-``), Python leaves sys.stderr None, and Click then
+    prints a usage error to stdout, where a pipeline would read it as rows. Messages for a
+    closed stderr go nowhere, as they would have."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the run

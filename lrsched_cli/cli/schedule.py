@@ -166,5 +166,5 @@ def add_schedule(app: typer.Typer, entry: Entry, run: Runner) -> None:
 def list_schedules() -> None:
     """List every schedule with its formula."""
     width = max(len(name) for name in SCHEDULES)
-    for name, entry in SCHEDULES.items():
-        typer.echo(f"{name:<{width}}  {entry.formula}")
+    with destination(None, option=None) as out:  # a closed or full stdout is an error, as for rows
+        out.write("".join(f"{name:<{width}}  {entry.formula}\n" for name, entry in SCHEDULES.items()))

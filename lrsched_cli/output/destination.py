@@ -24,19 +24,17 @@ from lrsched_cli.errors import LrschedError
 
 
 @contextlib.contextmanager
-def destination(path: Path | None) -> Iterator[TextIO]:
+def destination(path: Path | None, option: str | None = "output") -> Iterator[TextIO]:
     """Stdout (no PATH, or ``-``), or a UTF-8 text stream that becomes PATH.
 
     The stream has ``\\n`` line endings and a ``.buffer`` for bytes. PATH appears, or is
-    replaced, only when the ``with`` block completes without an exception.
+    replaced, only when the ``with`` block completes without an exception. Stdout that is
+    closed (``>&-``) or fails (``> /dev/full``) is an `LrschedError` on ``option``, the option
+    that chose stdout (None for a command without ``--output``), as a file that fails is.
     """
     if path is None or is_stdout(path):
-        try:
-            yield sys.stdout
-            sys.stdout.flush()  # a reader that closed the pipe shows here, not at interpreter exit
-        except BrokenPipeError:
-            _silence_stdout()
-            raise SystemExit(CLOSED_PIPE) from None
+        with _stdout(option) as stdout:
+            yield stdout
         return
     if path.is_dir():
         raise LrschedError("output", f"is a folder, not a file: {str(path)!r}")
@@ -44,6 +42,9 @@ def destination(path: Path | None) -> Iterator[TextIO]:
         try:
             with open(path, "w", encoding="utf-8", newline="\n") as special:
                 yield special
+        except BrokenPipeError:  # -o /dev/stdout | head: the reader went, as on stdout itself
+            _silence_stdout()
+            raise SystemExit(CLOSED_PIPE) from None
         except OSError as error:
             raise LrschedError("output", f"cannot write {str(path)!r}: {error.strerror}") from None
         return
@@ -66,6 +67,34 @@ def destination(path: Path | None) -> Iterator[TextIO]:
         if isinstance(failure, OSError):
             raise LrschedError("output", f"cannot write {str(shown)!r}: {failure.strerror}") from None
         raise
+
+
+@contextlib.contextmanager
+def _stdout(option: str | None) -> Iterator[TextIO]:
+    """Stdout, flushed at the end; a reader closing the pipe ends the run quietly (141), any
+    other failure to write is an `LrschedError` on ``option``, and the interpreter's last flush
+    is pointed at /dev/null so that it cannot fail a second time with a traceback."""
+    stdout = sys.stdout
+    if stdout is None:  # started with stdout closed (>&-): Python leaves sys.stdout None
+        raise LrschedError(option, "cannot write to stdout: it is closed" + _elsewhere(option))
+    try:
+        yield stdout
+        stdout.flush()  # a reader that closed the pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        _silence_stdout()
+        raise SystemExit(CLOSED_PIPE) from None
+    except OSError as error:
+        _silence_stdout()
+        why = error.strerror or str(error)
+        raise LrschedError(option, f"cannot write to stdout: {why}{_elsewhere(option)}") from None
+    except UnicodeEncodeError as error:  # a label the terminal's encoding cannot show
+        shown = error.object[error.start : error.end]
+        why = f"its encoding ({error.encoding}) cannot show {shown!r}; set PYTHONIOENCODING=utf-8"
+        raise LrschedError(option, f"cannot write to stdout: {why}{_elsewhere(option)}") from None
+
+
+def _elsewhere(option: str | None) -> str:
+    return " (give --output FILE)" if option == "output" else ""
 
 
 @contextlib.contextmanager

@@ -175,3 +175,109 @@ def test_a_signal_mid_write_keeps_the_old_file_and_leaves_no_temporary(
     assert b"Traceback" not in stderr
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["rates.csv"]
+
+
+# Stdout that fails or is closed, stderr that is closed, Ctrl-C while loading.
+
+EVERY_COMMAND = {
+    "schedule": ["step", "--lr", "0.1", "--step-size", "10"],
+    "table": ["step", "--lr", "0.1", "--step-size", "10", "-f", "table"],
+    "plot": ["step", "--lr", "0.1", "--step-size", "10", "-f", "plot"],
+    "emit": ["step", "--lr", "0.1", "--step-size", "10", "--emit", "torch"],
+    "from": ["from", "StepLR(optimizer, step_size=10)", "--lr", "0.1"],
+    "compare": ["compare", "step --lr 0.1 --step-size 10", "cosine --lr 0.1"],
+    "list": ["list"],
+}
+
+
+def _run(argv: list[str], **options: object) -> subprocess.CompletedProcess[bytes]:
+    command = [sys.executable, "-m", "lrsched_cli", *argv]
+    return subprocess.run(command, stderr=subprocess.PIPE, timeout=60, **options)  # type: ignore[call-overload, no-any-return]
+
+
+@pytest.mark.parametrize("argv", EVERY_COMMAND.values(), ids=EVERY_COMMAND)
+def test_a_full_stdout_is_a_usage_error_as_a_full_output_file_is(argv: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        done = _run(argv, stdout=full)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert "cannot write to stdout: No space left on device" in stderr
+    assert "Traceback" not in stderr
+    assert "Exception ignored" not in stderr  # nor at the interpreter's last flush
+
+
+@pytest.mark.parametrize("argv", EVERY_COMMAND.values(), ids=EVERY_COMMAND)
+def test_a_closed_stdout_is_a_usage_error_not_a_silent_success(argv: list[str]) -> None:
+    done = _run(argv, preexec_fn=lambda: os.close(1))
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert "cannot write to stdout: it is closed" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_a_closed_stdout_does_not_matter_when_writing_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "rates.txt"
+    done = _run([*EVERY_COMMAND["schedule"], "-o", str(path)], preexec_fn=lambda: os.close(1))
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert path.read_text().startswith("Epoch 1, Learning Rate: 0.100000\n")
+
+
+def test_output_to_dev_stdout_ends_as_stdout_does_when_the_reader_goes() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lrsched_cli", "cosine", "--lr", "0.1", "-n", "10000000", "-o", "/dev/stdout"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    assert proc.wait(timeout=20) == 141
+    assert first == b"Epoch 1, Learning Rate: 0.100000\n"
+    assert proc.stderr.read() == b""
+
+
+def test_with_stderr_closed_a_usage_error_still_leaves_stdout_empty() -> None:
+    done = subprocess.run([sys.executable, "-m", "lrsched_cli", "step", "--lr", "nan", "--step-size", "1"],
+                          stdout=subprocess.PIPE, preexec_fn=lambda: os.close(2), timeout=30)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout == b""
+
+
+def test_ctrl_c_while_the_app_loads_exits_130_without_a_traceback() -> None:
+    """The interrupt lands while typer is imported: made certain by an import hook raising it."""
+    probe = (
+        "import runpy, sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['lrsched', 'step', '--lr', '0.1', '--step-size', '10']\n"
+        "runpy.run_module('lrsched_cli', run_name='__main__')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
+def _completion(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HOME": str(home), "SHELL": "/bin/bash"}
+    return subprocess.run([sys.executable, "-m", "lrsched_cli", *argv], capture_output=True, text=True,
+                          env=env, timeout=30)  # fmt: skip
+
+
+@pytest.mark.parametrize("argv", [["nosuchshell"], []], ids=["unknown", "missing"])
+def test_install_completion_refuses_an_unknown_or_missing_shell_and_edits_nothing(
+    argv: list[str], tmp_path: Path
+) -> None:
+    done = _completion(tmp_path, "--install-completion", *argv)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "'--install-completion'" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no ~/.bashrc, no completion file
+
+
+def test_install_completion_installs_for_the_shell_named(tmp_path: Path) -> None:
+    done = _completion(tmp_path, "--install-completion", "zsh")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".zfunc", ".zshrc"]
+    assert "_LRSCHED_COMPLETE" in (tmp_path / ".zfunc" / "_lrsched").read_text()

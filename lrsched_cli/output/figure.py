@@ -36,6 +36,9 @@ class Look:
     title: str | None = None
     colour: bool = False
     """Colour the terminal plot's lines: set by `output.write_figure` when writing to a terminal."""
+    braille: bool = True
+    """Draw the terminal plot's lines in braille; False where the stream cannot encode it (set by
+    `output.write_figure`), and the plot draws them in ASCII."""
 
 
 Curves = Sequence[tuple[str, Series]]

@@ -80,7 +80,24 @@ def draw(curves: Curves, look: Look) -> str:
         for line in _caption(curve, look, several=several).splitlines()
         for wrapped in textwrap.wrap(line, columns)
     ]
-    return "\n".join([*title, *chart, "", *captions]) + "\n"
+    text = "\n".join([*title, *chart, "", *captions]) + "\n"
+    return text if look.braille else text.translate(ASCII_DOTS)
+
+
+def _ascii_dot(cell: int) -> str:
+    """The ASCII character nearest a braille cell's dots (the bits of ``cell``, 2 wide, 4 high):
+    blank, a vertical stroke where the dots span three rows or more, else a mark at their height."""
+    rows = {row for row, bits in enumerate((0x09, 0x12, 0x24, 0xC0)) if cell & bits}
+    if not rows:
+        return " "
+    if max(rows) - min(rows) >= 2:
+        return "|"
+    return "'-._"[round(sum(rows) / len(rows) - 0.25)] if len(rows) > 1 else "'-._"[min(rows)]
+
+
+ASCII_DOTS = {0x2800 + cell: _ascii_dot(cell) for cell in range(256)}
+"""Braille cells as ASCII, for a stream whose encoding has no braille (``PYTHONIOENCODING=ascii``,
+a cp1252 pipe): a coarser chart rather than an encoding error, as a table falls back to ASCII lines."""
 
 
 def _coloured(look: Look) -> bool:

@@ -223,3 +223,29 @@ def test_a_huge_columns_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100000")
     chart = lrsched("cosine", "--lr", "0.1", "-f", "plot").stdout
     assert max(map(len, chart.splitlines())) <= MAX_COLUMNS
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_a_stream_without_braille_gets_the_same_chart_in_ascii(encoding: str) -> None:
+    """As a table falls back to ASCII lines: each braille cell becomes one ASCII character,
+    blank where the cell is blank and a mark where it has dots; the rest is unchanged."""
+    import os
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "lrsched_cli", "step", "--lr", "0.1", "--step-size", "10", "-f", "plot"]
+    env = {**os.environ, "COLUMNS": "80", "LINES": "24"}
+    braille = subprocess.run(argv, capture_output=True, env={**env, "PYTHONIOENCODING": "utf-8"}, timeout=30)
+    plain = subprocess.run(argv, capture_output=True, env={**env, "PYTHONIOENCODING": encoding}, timeout=30)
+    assert (plain.returncode, plain.stderr) == (0, b"")
+    text, reference = plain.stdout.decode("ascii"), braille.stdout.decode("utf-8")
+    assert "\u28c0" in reference  # the reference really is braille
+    assert len(text.splitlines()) == len(reference.splitlines())
+    for line, original in zip(text.splitlines(), reference.splitlines()):
+        assert len(line) == len(original)
+        for char, cell in zip(line, original):
+            if not "\u2800" <= cell <= "\u28ff":
+                assert char == cell
+            else:
+                assert (char == " ") == (cell == "\u2800"), (line, original)
+    assert text.splitlines()[-1] == "peak 0.1 at epoch 1, final 0.001 at epoch 30"

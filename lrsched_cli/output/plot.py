@@ -22,10 +22,10 @@ AXES = 24
 MIN_WIDTH, MIN_HEIGHT, MAX_HEIGHT = 10, 8, 20
 MAX_COLUMNS = 1000
 """The widest chart: a COLUMNS of 100000 took 380 MiB and 7 s for detail no one sees."""
-X_TICK = 10
-"""Columns between two x tick labels, as plotille places them."""
-X_STEPS = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-"""Tick steps (times a power of ten) for epochs: whole epochs from 1 on, and fine enough to fill the width."""
+X_TICK = 8
+"""The fewest columns between two round x ticks (fewer on a narrow chart, more for long labels)."""
+X_STEPS = (1.0, 2.0, 5.0)
+"""Tick steps (times a power of ten) for epochs: round numbers."""
 Y_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 COLOURS = ["cyan", "magenta", "yellow", "green", "red", "blue"]
 """Readable on dark and light terminals alike, unlike plotille's default white first line."""
@@ -48,16 +48,16 @@ def draw(curves: Curves, look: Look) -> str:
     columns = min(columns, MAX_COLUMNS)
     y: Callable[[float], float] = math.log10 if look.log_y else float
     last = max((curve.epoch(curve.rows) for curve in sampled if curve.rows), default=2.0)
-    x_low, x_high, width = _axis(1.0, max(last, 2.0), max(MIN_WIDTH, columns - AXES) // X_TICK, X_STEPS)
+    width = max(MIN_WIDTH, columns - AXES)
+    x_high, ticks = _x_axis(max(last, 2.0), width)
     y_low, y_high, height = _axis(*_y_range(sampled, y), max(MIN_HEIGHT, min(MAX_HEIGHT, lines - 8)), Y_STEPS)
     figure = plotille.Figure()
-    figure.width, figure.height = width * X_TICK, height
+    figure.width, figure.height = width, height
     figure.origin = False
     figure.with_colors = look.colour
-    figure.x_label = "epoch"
-    figure.set_x_limits(x_low, x_high)
+    figure.set_x_limits(1.0, x_high)
     figure.set_y_limits(y_low, y_high)
-    figure.x_ticks_fkt = lambda value, _: _tick(float(value))
+    figure._x_axis = lambda *_, **__: _x_axis_lines(ticks, width)  # round ticks where they fall
     unscale: Callable[[float], float] = (lambda v: 10**v) if look.log_y else float
     digits = 3 if look.log_y else 4
     figure.y_ticks_fkt = lambda value, _: f"{unscale(float(value)):.{digits}g}"
@@ -111,6 +111,48 @@ def _caption(curve: Curve, look: Look, *, several: bool) -> str:
     return f"{curve.label}: {caption}" if several else caption
 
 
+def _x_axis(last: float, width: int) -> tuple[float, list[tuple[int, str]]]:
+    """The epoch axis from 1 to ``last`` over ``width`` columns: its right limit, and the ticks
+    as (column, label).
+
+    The limit puts ``last`` on the canvas's last dot (plotille drops a point on the limit
+    itself), so the axis ends at the data. Ticks are the multiples of the smallest round step
+    (1, 2 or 5 times a power of ten) that leaves room for each label, at the column where that
+    epoch is drawn, and epoch 1 where the axis starts when it does not crowd the next one.
+    """
+    dots = 2 * width
+    high = 1 + (last - 1) * dots / (dots - 1)
+
+    def column(epoch: float) -> int:
+        return round((epoch - 1) / (high - 1) * dots) // 2  # as plotille places a point
+
+    per_column = (high - 1) / width
+    # the longest label, a space and a column of rounding; closer ticks on a narrow chart
+    gap = max(min(X_TICK, width // 3), len(_tick(last)) + 2)
+    step = next(
+        m * 10.0**power
+        for power in count(math.floor(math.log10(per_column * gap)) - 1)
+        for m in X_STEPS
+        if m * 10.0**power / per_column >= gap
+    )
+    multiples = range(math.ceil(1 / step - 1e-9), math.floor(last / step + 1e-9) + 1)
+    ticks = [(column(k * step), _tick(k * step)) for k in multiples]
+    if not ticks or (ticks[0][1] != "1" and ticks[0][0] >= 3):  # "1", a space, and rounding
+        ticks.insert(0, (0, "1"))
+    return high, ticks
+
+
+def _x_axis_lines(ticks: list[tuple[int, str]], width: int) -> list[str]:
+    """The axis line with a mark at each tick, and the labels under it, as plotille lays them
+    out (y labels in the first 13 columns, the canvas after them)."""
+    marks = ["-"] * width
+    labels = [" "] * (width + X_TICK)
+    for at, label in ticks:
+        marks[at] = "|"
+        labels[at : at + len(label)] = label
+    return ["-" * 11 + "|-" + "".join(marks) + "-> (epoch)", (" " * 11 + "| " + "".join(labels)).rstrip()]
+
+
 def _axis(low: float, high: float, most: int, steps: tuple[float, ...]) -> tuple[float, float, int]:
     """Limits covering low..high in at most ``most`` ticks, each a round step: (start, end, ticks).
 
@@ -120,8 +162,7 @@ def _axis(low: float, high: float, most: int, steps: tuple[float, ...]) -> tuple
     """
     for power in count(math.floor(math.log10((high - low) / most))):
         for step in (m * 10.0**power for m in steps):
-            # epochs start at 1: keep it the first tick, unless ticks are tens apart (0, 10, ...)
-            start = low if steps is X_STEPS and step < 10 else math.floor(low / step + 1e-9) * step
+            start = math.floor(low / step + 1e-9) * step
             ticks = math.floor((high - start) / step + 1e-9) + 1
             if ticks <= most:
                 return start, start + ticks * step, ticks

@@ -64,7 +64,32 @@ def test_round_tick_labels_and_the_peak_drawn_below_the_top() -> None:
     rows = {m[1]: line for line in lines if (m := re.match(r"^ *([-0-9.e]+) \|", line))}
     assert list(rows)[:3] == ["0.11", "0.1", "0.09"] and list(rows)[-1] == "0"
     assert "⣀⣀⣀" in rows["0.1"]  # 0.1 for ten epochs: a line in that row, not lost on the edge
-    assert lines[-3].split()[:4] == ["|", "1", "7", "13"]
+    assert lines[-3].split() == ["|", "1", "5", "10", "15", "20", "25", "30"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "labels"),
+    [
+        (100, 40, ["1", "50", "100"]),  # was 0..200
+        (100, 80, ["1", "20", "40", "60", "80", "100"]),  # was 1..120
+        (30, 40, ["1", "10", "20", "30"]),
+        (7, 80, ["1", "2", "3", "4", "5", "6", "7"]),
+        (12345, 120, ["1", "2000", "4000", "6000", "8000", "10000", "12000"]),
+    ],
+)
+def test_the_epoch_axis_ends_at_the_data_with_round_ticks(
+    rows: int, columns: int, labels: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = lrsched("cosine", "--lr", "0.1", "-n", str(rows), "-f", "plot").stdout.splitlines()
+    axis = next(i for i, line in enumerate(lines) if line.endswith("-> (epoch)"))
+    assert lines[axis + 1].split() == ["|", *labels]
+    canvas = [line.split(" | ", 1)[1] for line in lines[:axis] if " | " in line]
+    assert any(row[-1] != "\u2800" for row in canvas)  # the last epoch is drawn in the last column
+    marks = [i for i, char in enumerate(lines[axis]) if char == "|"][1:]  # after the y axis
+    assert [lines[axis + 1][i] for i in marks] == [label[0] for label in labels]  # each label at its mark
+    if labels[-1] == str(rows):
+        assert lines[axis].index("->") == marks[-1] + 1  # the last tick is the axis' end
 
 
 @pytest.mark.parametrize("columns", [40, 80, 157])

@@ -71,29 +71,18 @@ Each takes a list of (label, series), so a command draws one curve and ``compare
 def write_figure(out: TextIO, fmt: Format, curves: Curves, look: Look) -> None:
     """Draw a figure format and write it: text to the stream, an image to its binary buffer.
 
-    Colour only when the stream is a terminal (plotille also honours NO_COLOR); braille only
-    when the stream's encoding has it, else ASCII.
+    Colour as `terminal.colour` allows; braille only when the stream's encoding has it, else ASCII.
     """
     from dataclasses import replace  # figures only: a plain run does not load dataclasses
 
-    figure = FIGURES[fmt](curves, replace(look, colour=out.isatty(), braille=_encodes(out, "\u28ff")))
+    from lrsched_cli.output.terminal import colour, encodes
+
+    figure = FIGURES[fmt](curves, replace(look, colour=colour(out), braille=encodes(out, "\u28ff")))
     if isinstance(figure, bytes):
         out.flush()
         out.buffer.write(figure)
     else:
         out.write(figure)
-
-
-def _encodes(out: TextIO, text: str) -> bool:
-    """Whether the stream's encoding can write ``text`` (a stream without one takes any str)."""
-    import codecs
-
-    encoding = getattr(out, "encoding", None) or "utf-8"
-    try:
-        codecs.encode(text, encoding)
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
 
 
 FILE_ONLY = frozenset({Format.png, Format.svg})

@@ -87,7 +87,9 @@ def write_table(out: TextIO, aligned: Aligned, precision: int) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, highlight=False)
+    from lrsched_cli.output.terminal import colour
+
+    console = Console(file=out, highlight=False, force_terminal=colour(out))
     headers = ["Epoch", *aligned.labels]
     widths: list[int] = []
     for rows, cells in aligned.rows():

@@ -82,7 +82,7 @@ def json_document(out: TextIO, head: Mapping[str, Any], objects: Iterable[list[s
 
 
 def write_table(out: TextIO, series: Series, precision: int) -> None:
-    """A table for people; colour (a bold header) only on a terminal, never piped or with NO_COLOR.
+    """A table for people; a bold header only where `terminal.colour` allows (a terminal, no NO_COLOR).
 
     Rich draws the header and its rule; the rows below are plain right-aligned text in the same
     columns, written a chunk at a time like every format, so a long table streams at the speed
@@ -92,6 +92,8 @@ def write_table(out: TextIO, series: Series, precision: int) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
+
+    from lrsched_cli.output.terminal import colour
 
     headers = [name.capitalize() for name in columns(series)[:-1]] + ["Learning rate"]
     epoch = epoch_of(series)
@@ -108,7 +110,7 @@ def write_table(out: TextIO, series: Series, precision: int) -> None:
             header = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
             for name, width in zip(headers, widths):
                 header.add_column(name, justify="right", min_width=width, header_style="bold")
-            console = Console(file=out, highlight=False)
+            console = Console(file=out, highlight=False, force_terminal=colour(out))
             console.width = max(console.width, sum(widths) + len(gap) * (len(widths) - 1))
             console.print(header)
         out.write("".join([gap.join(map(str.rjust, row, widths)) + "\n" for row in cells]))

@@ -115,13 +115,13 @@ def test_a_plot_imports_plotille_but_neither_matplotlib_nor_rich() -> None:
     assert not _loaded("rich", modules)
 
 
-def _plot_on_a_terminal(env: dict[str, str]) -> bytes:
+def _plot_on_a_terminal(env: dict[str, str], fmt: str = "plot", *extra: str) -> bytes:
     """Run ``-f plot`` with stdout on a pseudo-terminal, which only a real process can have."""
     import pty
 
     leader, follower = pty.openpty()
     done = subprocess.run([sys.executable, "-m", "lrsched_cli", "step", "--lr", "0.1", "--step-size", "5",
-                           "-f", "plot"], stdout=follower, stderr=subprocess.PIPE, timeout=30,
+                           "-f", fmt, *extra], stdout=follower, stderr=subprocess.PIPE, timeout=30,
                           env={**_no_colour_settings(), "COLUMNS": "60", "LINES": "20", **env})  # fmt: skip
     os.close(follower)
     chunks = []
@@ -148,6 +148,37 @@ def test_a_plot_is_coloured_on_a_terminal_unless_no_color() -> None:
     assert b"\x1b[" in coloured
     assert b"\x1b[" not in plain
     assert b"peak 0.1 at epoch 1" in plain
+
+
+@pytest.mark.parametrize("fmt", ["table", "plot"])
+@pytest.mark.parametrize(
+    "env", [{"NO_COLOR": "1"}, {"NO_COLOR": "1", "FORCE_COLOR": "1"}, {"FORCE_COLOR": "0"}], ids=str
+)
+def test_no_color_means_no_escape_code_at_all_on_a_terminal(fmt: str, env: dict[str, str]) -> None:
+    """Not even the table's bold header; NO_COLOR wins over FORCE_COLOR."""
+    assert b"\x1b[" in _plot_on_a_terminal({}, fmt)  # a terminal: coloured, or bold
+    plain = _plot_on_a_terminal(env, fmt)
+    assert b"\x1b[" not in plain
+    assert b"0.100000" in plain or b"peak 0.1" in plain
+
+
+@pytest.mark.parametrize("fmt", ["table", "plot"])
+def test_force_color_does_not_put_escape_codes_into_a_pipe_or_a_file(fmt: str, tmp_path: Path) -> None:
+    """FORCE_COLOR cannot make a pipe or a file a terminal: programs read those (README, Output)."""
+    env = {**_no_colour_settings(), "FORCE_COLOR": "1"}
+    argv = [sys.executable, "-m", "lrsched_cli", "step", "--lr", "0.1", "--step-size", "5", "-f", fmt]
+    piped = subprocess.run(argv, capture_output=True, env=env, timeout=30)
+    assert piped.returncode == 0
+    assert b"\x1b[" not in piped.stdout
+    assert b"0.100000" in piped.stdout or b"peak 0.1" in piped.stdout
+    path = tmp_path / "rates.txt"
+    assert subprocess.run([*argv, "-o", str(path)], env=env, timeout=30).returncode == 0
+    assert b"\x1b[" not in path.read_bytes()
+    on_a_terminal = _plot_on_a_terminal({"FORCE_COLOR": "1"}, fmt)
+    assert b"\x1b[" in on_a_terminal
+    with_a_file = _plot_on_a_terminal({"FORCE_COLOR": "1"}, fmt, "-o", str(path))
+    assert with_a_file == b""
+    assert b"\x1b[" not in path.read_bytes()  # stdout a terminal, the file still plain
 
 
 @pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143), ("SIGHUP", 129)])

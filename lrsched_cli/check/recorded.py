@@ -17,6 +17,9 @@ from typing import Any, TextIO
 
 from lrsched_cli.errors import InputError
 
+COLUMNS = (["epoch", "lr"], ["step", "lr"], ["epoch", "step", "lr"])
+"""The CSV headers lrsched writes: rows per epoch, per optimizer step, per step with its epoch."""
+
 
 @dataclass
 class Recorded:
@@ -29,7 +32,7 @@ class Recorded:
     name: str
     rows: Iterator[tuple[int, float]]
     per_step: bool | None
-    """True when rows are optimizer steps (a ``step`` column), None if the file does not say."""
+    """True when rows are optimizer steps (a ``step`` label), None if the file does not say."""
     header: dict[str, Any] = field(default_factory=dict)
 
 
@@ -46,8 +49,9 @@ def open_text(path: str) -> TextIO:
 def read_recorded(file: TextIO, name: str) -> Recorded:
     """Detect the format from the content (the extension is not needed) and stream the rows.
 
-    ``epoch,...`` on the first line is CSV; a first line that is a whole JSON object with an
-    ``epoch`` or ``lr`` (and no ``rows``) is JSON Lines; any other ``{`` starts JSON. An
+    ``epoch,...`` or ``step,...`` on the first line is CSV; a first line that is a whole JSON
+    object with an ``epoch``, ``step`` or ``lr`` (and no ``rows``) is JSON Lines; any other ``{``
+    starts JSON. An
     empty file is JSON Lines of no rows, which is what lrsched writes for ``-n 0 -f jsonl``.
     """
     try:
@@ -57,17 +61,18 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
     stripped = first.strip()
     if not stripped:
         return Recorded(name, iter(()), None)
-    if stripped.startswith("epoch"):
+    if stripped.startswith(("epoch", "step")):
         columns = stripped.split(",")
-        if columns not in (["epoch", "lr"], ["epoch", "step", "lr"]):
-            raise _malformed(name, f"its header is {stripped!r}, not epoch,lr or epoch,step,lr")
-        return Recorded(name, _csv_rows(file, name, columns), columns[1] == "step")
+        if columns not in COLUMNS:
+            known = ", ".join(",".join(known) for known in COLUMNS)
+            raise _malformed(name, f"its header is {stripped!r}, not one of {known}")
+        return Recorded(name, _csv_rows(file, name, columns), "step" in columns)
     if stripped.startswith("{"):
         try:
             whole = json.loads(stripped)
         except json.JSONDecodeError:
             whole = None
-        if isinstance(whole, dict) and "rows" not in whole and ("epoch" in whole or "lr" in whole):
+        if isinstance(whole, dict) and "rows" not in whole and ({"epoch", "step", "lr"} & whole.keys()):
             lines = _lines(file, name, first)
             recorded = Recorded(name, iter(()), "step" in whole)
             recorded.rows = _jsonl_rows(lines, name)
@@ -75,7 +80,7 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
         recorded = Recorded(name, iter(()), None)
         recorded.rows = _json_rows(_JsonStream(file, name, first), recorded)
         return recorded
-    raise _malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch' or '{')")
+    raise _malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch', 'step' or '{')")
 
 
 def _malformed(name: str, why: str) -> InputError:
@@ -125,9 +130,9 @@ def _jsonl_rows(lines: Iterator[str], name: str) -> Iterator[tuple[int, float]]:
 
 
 def _labelled(name: str, where: int, obj: object) -> tuple[int, float]:
-    if not isinstance(obj, dict) or "lr" not in obj or "epoch" not in obj:
-        raise _malformed(name, f"row {where} is {obj!r}, not an object with epoch and lr")
-    return _row(name, where, obj.get("step", obj["epoch"]), obj["lr"])
+    if not isinstance(obj, dict) or "lr" not in obj or not ("epoch" in obj or "step" in obj):
+        raise _malformed(name, f"row {where} is {obj!r}, not an object with epoch (or step) and lr")
+    return _row(name, where, obj["step"] if "step" in obj else obj["epoch"], obj["lr"])
 
 
 def _json_rows(stream: _JsonStream, recorded: Recorded) -> Iterator[tuple[int, float]]:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from itertools import count
 
 from lrsched_cli.output.figure import Curve, Curves, Look, sample_all
+from lrsched_cli.output.series import unit_of
 
 AXES = 24
 """Columns plotille adds around the canvas: the y tick labels (13) and the x axis arrow and label."""
@@ -54,7 +55,7 @@ def draw(curves: Curves, look: Look) -> str:
     figure.width, figure.height = width * X_TICK, height
     figure.origin = False
     figure.with_colors = look.colour
-    figure.x_label = "epoch"
+    figure.x_label = unit_of(series for _, series in curves)
     figure.set_x_limits(x_low, x_high)
     figure.set_y_limits(y_low, y_high)
     figure.x_ticks_fkt = lambda value, _: _tick(float(value))

@@ -207,6 +207,35 @@ def test_check_reports_a_different_row_count(tmp_path: Path) -> None:
     )
 
 
+HF = ("from", "get_linear_schedule_with_warmup(optimizer, 2, 5)", "--lr", "0.1", "-q")
+"""Rows that are optimizer steps, labelled ``step``: 0.0, 0.05, 0.1, then 0.1 * (5 - t) / 3."""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_check_reads_a_file_whose_rows_are_labelled_step(tmp_path: Path, fmt: str) -> None:
+    path = written(tmp_path, f"hf.{fmt}", *HF, "-f", fmt)
+    assert "step" in Path(path).read_text().splitlines()[0]
+    passes(*HF, "--check", path)
+    report = fails("from", "get_linear_schedule_with_warmup(optimizer, 1, 5)", "--lr", "0.1", "--check", path)
+    # warmup 1: 0.0, 0.1, then 0.1 * (5 - t) / 4: every row but the first differs
+    assert report.startswith(f"--check {path} failed (exact): 4 of 5 rows differ\n")
+    assert report.splitlines()[2].split() == ["2", "0.05", "0.1"]
+
+
+def test_check_reads_step_files_written_by_hand(tmp_path: Path) -> None:
+    path = tmp_path / "steps.csv"
+    path.write_text("step,lr\n1,0.0\n2,0.05\n3,0.1\n4,0.06666666666666667\n5,0.03333333333333333\n")
+    passes(*HF, "--check", str(path))
+    path.write_text("".join(f'{{"step": {k}, "lr": {lr}}}\n' for k, lr in enumerate([0.0, 0.05, 0.1], 1)))
+    passes(*HF, "-n", "3", "--check", str(path))
+
+
+def test_check_reports_optimizer_steps_against_epochs(tmp_path: Path) -> None:
+    path = written(tmp_path, "epochs.csv", "constant", "--lr", "0.1", "--factor", "1", "-n", "3", "-f", "csv")
+    report = fails("from", "get_constant_schedule(optimizer)", "--lr", "0.1", "-n", "3", "--check", path)
+    assert report.endswith("  rows: the file has one per epoch, this run one per optimizer step\n")
+
+
 def test_check_reports_rows_per_step_against_rows_per_epoch(tmp_path: Path) -> None:
     path = written(
         tmp_path, "c.csv", "step", "--lr", "0.1", "--step-size", "10", "--steps-per-epoch", "1", "-f", "csv"
@@ -282,7 +311,8 @@ def test_check_on_from(tmp_path: Path) -> None:
     ("content", "fragments"),
     [
         ("hello\n", ("is not a file lrsched wrote", "not CSV, JSON or JSON Lines")),
-        ("epoch,rate\n1,0.1\n", ("its header is 'epoch,rate'",)),
+        ("epoch,rate\n1,0.1\n", ("its header is 'epoch,rate'", "epoch,lr, step,lr, epoch,step,lr")),
+        ("step,epoch,lr\n1,1,0.1\n", ("its header is 'step,epoch,lr'",)),
         ("epoch,lr\n1,0.1\n2,abc\n", ("row 2 is '2,abc'",)),
         ("epoch,lr\n1,0.1\n3,0.1\n", ("row 2 is labelled 3",)),
         ("epoch,lr\n1,nan\n", ("row 1 has rate nan",)),

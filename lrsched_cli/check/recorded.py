@@ -13,6 +13,7 @@ import math
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, TextIO
 
 from lrsched_cli.errors import InputError
@@ -39,6 +40,8 @@ class Recorded:
 def open_text(path: str) -> TextIO:
     """The file to check (``-`` for stdin), or a `InputError` that says why it cannot be read."""
     if path == "-":
+        if sys.stdin is None or sys.stdin.closed:  # run with stdin closed (<&-)
+            raise InputError(None, "cannot read stdin ('-'): it is closed, so there is nothing to check")
         return sys.stdin
     try:
         return open(path, encoding="utf-8-sig", newline="")  # a BOM from a Windows editor is skipped
@@ -51,8 +54,11 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
 
     ``epoch,...`` or ``step,...`` on the first line is CSV; a first line that is a whole JSON
     object with an ``epoch``, ``step`` or ``lr`` (and no ``rows``) is JSON Lines; any other ``{``
-    starts JSON. An
-    empty file is JSON Lines of no rows, which is what lrsched writes for ``-n 0 -f jsonl``.
+    starts JSON.
+
+    A check reads a whole file or fails: an empty file (what ``-n 0 -f jsonl`` writes) is a
+    usage error, as a closed or empty stdin is, and so is a CSV or JSON Lines file whose last
+    line has no newline (lrsched ends every line: it was cut short).
     """
     try:
         first = file.readline()
@@ -60,12 +66,14 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
         raise InputError(None, f"cannot read {name!r}: {error}") from None
     stripped = first.strip()
     if not stripped:
-        return Recorded(name, iter(()), None)
+        raise InputError(None, f"{name!r} is empty: there is nothing to check against")
     if stripped.startswith(("epoch", "step")):
         columns = stripped.split(",")
         if columns not in COLUMNS:
             known = ", ".join(",".join(known) for known in COLUMNS)
             raise _malformed(name, f"its header is {stripped!r}, not one of {known}")
+        if not first.endswith("\n"):
+            raise _malformed(name, "line 1 ends without a newline: the file was cut short")
         return Recorded(name, _csv_rows(file, name, columns), "step" in columns)
     if stripped.startswith("{"):
         try:
@@ -87,11 +95,14 @@ def _malformed(name: str, why: str) -> InputError:
     return InputError(None, f"{name!r} is not a file lrsched wrote: {why}")
 
 
-def _lines(file: TextIO, name: str, first: str | None = None) -> Iterator[str]:
-    if first is not None:
-        yield first
+def _lines(file: TextIO, name: str, first: str | None = None, start: int = 1) -> Iterator[str]:
+    """The file's lines to its end (the first numbered ``start``); a last line without its
+    newline is a file cut short."""
     try:
-        yield from file
+        for number, line in enumerate(file if first is None else chain([first], file), start):
+            if not line.endswith("\n"):  # only the last line can, and before it is parsed
+                raise _malformed(name, f"line {number} ends without a newline: the file was cut short")
+            yield line
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(None, f"cannot read {name!r}: {error}") from None
 
@@ -106,7 +117,7 @@ def _row(name: str, where: int, label: object, rate: object) -> tuple[int, float
 
 
 def _csv_rows(file: TextIO, name: str, columns: list[str]) -> Iterator[tuple[int, float]]:
-    for where, fields in enumerate(csv.reader(_lines(file, name)), start=1):
+    for where, fields in enumerate(csv.reader(_lines(file, name, start=2)), start=1):
         if len(fields) != len(columns):
             raise _malformed(name, f"row {where} has {len(fields)} fields, not {len(columns)}")
         try:

@@ -8,6 +8,8 @@ row 10 = 0.07959536998847742, row 30 = 0.0012711661792704667.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -172,11 +174,44 @@ def written(tmp_path: Path, name: str, *args: str) -> str:
     [
         COSINE,
         ("step", "--lr", "0.1", "--step-size", "3", "--steps-per-epoch", "4", "--warmup", "2"),
-        ("cosine", "--lr", "0.1", "-n", "0"),
     ],
 )
 def test_check_passes_against_what_lrsched_wrote(tmp_path: Path, fmt: str, run: tuple[str, ...]) -> None:
     passes(*run, "--check", written(tmp_path, "no-extension", *run, "-f", fmt))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_check_passes_against_no_rows_written_with_their_header(tmp_path: Path, fmt: str) -> None:
+    run = ("cosine", "--lr", "0.1", "-n", "0")
+    passes(*run, "--check", written(tmp_path, "none", *run, "-f", fmt))
+
+
+@pytest.mark.parametrize("run", [COSINE, ("cosine", "--lr", "0.1", "-n", "0")])
+def test_a_check_that_reads_nothing_is_a_usage_error(tmp_path: Path, run: tuple[str, ...]) -> None:
+    """An empty file or stdin (a producer that failed, -n 0 -f jsonl) is nothing to check against."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert_usage_error(lrsched(*run, "--check", str(empty)), "'--check'", f"{str(empty)!r} is empty")
+    assert_usage_error(lrsched(*run, "--check", "-", input=""), "'--check'", "'-' is empty")
+
+
+def test_a_check_with_stdin_closed_is_a_usage_error() -> None:
+    """``--check - <&-``: Python starts with no stdin at all; it used to pass, checking nothing."""
+    script = 'exec "$0" -m lrsched_cli cosine --lr 0.1 --check - <&-'
+    done = subprocess.run(["sh", "-c", script, sys.executable], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "Invalid value for '--check': cannot read stdin ('-'): it is closed" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("cut", [1, 12, 30])
+def test_a_file_cut_short_is_a_usage_error(tmp_path: Path, fmt: str, cut: int) -> None:
+    """Cut after a whole row, or part-way through one (which could still read as a number)."""
+    text = lrsched(*COSINE, "-f", fmt).stdout
+    path = tmp_path / f"cut.{fmt}"
+    path.write_text(text[: len(text) - cut])
+    assert_usage_error(lrsched(*COSINE, "--check", str(path)), "'--check'", "the file was cut short")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])

@@ -7,12 +7,16 @@ lrsched tabulates, how many rows to show, and every resolved parameter (the JSON
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from lrsched_cli import schedules
 from lrsched_cli.errors import BeyondEnd, ScheduleError
 from lrsched_cli.registry import PARAMS, Entry
 from lrsched_cli.schedules import Schedule
+
+Unit = Literal["epoch", "step"]
+"""What one row counts: an epoch (the tutorial's, and PyTorch's scheduler stepped per epoch), or an
+optimizer step (a framework that steps its schedule per update: Keras, optax, Hugging Face)."""
 
 DEFAULT_ROWS = 30
 """Rows shown when neither --epochs nor the schedule gives a length: the tutorial's 30 epochs."""

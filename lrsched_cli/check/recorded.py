@@ -13,9 +13,13 @@ import math
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, TextIO
 
 from lrsched_cli.errors import InputError
+
+COLUMNS = (["epoch", "lr"], ["step", "lr"], ["epoch", "step", "lr"])
+"""The CSV headers lrsched writes: rows per epoch, per optimizer step, per step with its epoch."""
 
 
 @dataclass
@@ -29,13 +33,15 @@ class Recorded:
     name: str
     rows: Iterator[tuple[int, float]]
     per_step: bool | None
-    """True when rows are optimizer steps (a ``step`` column), None if the file does not say."""
+    """True when rows are optimizer steps (a ``step`` label), None if the file does not say."""
     header: dict[str, Any] = field(default_factory=dict)
 
 
 def open_text(path: str) -> TextIO:
     """The file to check (``-`` for stdin), or a `InputError` that says why it cannot be read."""
     if path == "-":
+        if sys.stdin is None or sys.stdin.closed:  # run with stdin closed (<&-)
+            raise InputError(None, "cannot read stdin ('-'): it is closed, so there is nothing to check")
         return sys.stdin
     try:
         return open(path, encoding="utf-8-sig", newline="")  # a BOM from a Windows editor is skipped
@@ -46,9 +52,13 @@ def open_text(path: str) -> TextIO:
 def read_recorded(file: TextIO, name: str) -> Recorded:
     """Detect the format from the content (the extension is not needed) and stream the rows.
 
-    ``epoch,...`` on the first line is CSV; a first line that is a whole JSON object with an
-    ``epoch`` or ``lr`` (and no ``rows``) is JSON Lines; any other ``{`` starts JSON. An
-    empty file is JSON Lines of no rows, which is what lrsched writes for ``-n 0 -f jsonl``.
+    ``epoch,...`` or ``step,...`` on the first line is CSV; a first line that is a whole JSON
+    object with an ``epoch``, ``step`` or ``lr`` (and no ``rows``) is JSON Lines; any other ``{``
+    starts JSON.
+
+    A check reads a whole file or fails: an empty file (what ``-n 0 -f jsonl`` writes) is a
+    usage error, as a closed or empty stdin is, and so is a CSV or JSON Lines file whose last
+    line has no newline (lrsched ends every line: it was cut short).
     """
     try:
         first = file.readline()
@@ -56,18 +66,21 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
         raise InputError(None, f"cannot read {name!r}: {error}") from None
     stripped = first.strip()
     if not stripped:
-        return Recorded(name, iter(()), None)
-    if stripped.startswith("epoch"):
+        raise InputError(None, f"{name!r} is empty: there is nothing to check against")
+    if stripped.startswith(("epoch", "step")):
         columns = stripped.split(",")
-        if columns not in (["epoch", "lr"], ["epoch", "step", "lr"]):
-            raise _malformed(name, f"its header is {stripped!r}, not epoch,lr or epoch,step,lr")
-        return Recorded(name, _csv_rows(file, name, columns), columns[1] == "step")
+        if columns not in COLUMNS:
+            known = ", ".join(",".join(known) for known in COLUMNS)
+            raise _malformed(name, f"its header is {stripped!r}, not one of {known}")
+        if not first.endswith("\n"):
+            raise _malformed(name, "line 1 ends without a newline: the file was cut short")
+        return Recorded(name, _csv_rows(file, name, columns), "step" in columns)
     if stripped.startswith("{"):
         try:
             whole = json.loads(stripped)
         except json.JSONDecodeError:
             whole = None
-        if isinstance(whole, dict) and "rows" not in whole and ("epoch" in whole or "lr" in whole):
+        if isinstance(whole, dict) and "rows" not in whole and ({"epoch", "step", "lr"} & whole.keys()):
             lines = _lines(file, name, first)
             recorded = Recorded(name, iter(()), "step" in whole)
             recorded.rows = _jsonl_rows(lines, name)
@@ -75,18 +88,21 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
         recorded = Recorded(name, iter(()), None)
         recorded.rows = _json_rows(_JsonStream(file, name, first), recorded)
         return recorded
-    raise _malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch' or '{')")
+    raise _malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch', 'step' or '{')")
 
 
 def _malformed(name: str, why: str) -> InputError:
     return InputError(None, f"{name!r} is not a file lrsched wrote: {why}")
 
 
-def _lines(file: TextIO, name: str, first: str | None = None) -> Iterator[str]:
-    if first is not None:
-        yield first
+def _lines(file: TextIO, name: str, first: str | None = None, start: int = 1) -> Iterator[str]:
+    """The file's lines to its end (the first numbered ``start``); a last line without its
+    newline is a file cut short."""
     try:
-        yield from file
+        for number, line in enumerate(file if first is None else chain([first], file), start):
+            if not line.endswith("\n"):  # only the last line can, and before it is parsed
+                raise _malformed(name, f"line {number} ends without a newline: the file was cut short")
+            yield line
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(None, f"cannot read {name!r}: {error}") from None
 
@@ -101,7 +117,7 @@ def _row(name: str, where: int, label: object, rate: object) -> tuple[int, float
 
 
 def _csv_rows(file: TextIO, name: str, columns: list[str]) -> Iterator[tuple[int, float]]:
-    for where, fields in enumerate(csv.reader(_lines(file, name)), start=1):
+    for where, fields in enumerate(csv.reader(_lines(file, name, start=2)), start=1):
         if len(fields) != len(columns):
             raise _malformed(name, f"row {where} has {len(fields)} fields, not {len(columns)}")
         try:
@@ -125,9 +141,9 @@ def _jsonl_rows(lines: Iterator[str], name: str) -> Iterator[tuple[int, float]]:
 
 
 def _labelled(name: str, where: int, obj: object) -> tuple[int, float]:
-    if not isinstance(obj, dict) or "lr" not in obj or "epoch" not in obj:
-        raise _malformed(name, f"row {where} is {obj!r}, not an object with epoch and lr")
-    return _row(name, where, obj.get("step", obj["epoch"]), obj["lr"])
+    if not isinstance(obj, dict) or "lr" not in obj or not ("epoch" in obj or "step" in obj):
+        raise _malformed(name, f"row {where} is {obj!r}, not an object with epoch (or step) and lr")
+    return _row(name, where, obj["step"] if "step" in obj else obj["epoch"], obj["lr"])
 
 
 def _json_rows(stream: _JsonStream, recorded: Recorded) -> Iterator[tuple[int, float]]:

@@ -1,4 +1,4 @@
-"""``lrsched compare SPEC SPEC ...``: several schedules side by side, rows aligned by epoch.
+"""``lrsched compare SPEC SPEC ...``: several schedules side by side, rows aligned by number.
 
 Each SPEC is one schedule command line as a single string (``"step --lr 0.1 --step-size 10"``,
 ``'from "OneCycleLR(opt, max_lr=0.1, total_steps=30)"'``). It is split with shlex and parsed
@@ -30,11 +30,13 @@ from lrsched_cli.output.destination import destination
 from lrsched_cli.output.figure import Look
 from lrsched_cli.registry import SCHEDULES
 
-HELP = """Show several schedules side by side, rows aligned by epoch.
+HELP = """Show several schedules side by side, rows aligned by number.
 
 Each SPEC is one schedule command line, quoted as a single argument: what you would type after
 `lrsched`. Output options (--format, --output, ...) belong to compare, not to a SPEC; a
-schedule shorter than the others leaves blanks (an empty CSV cell, a JSON null).
+schedule shorter than the others leaves blanks (an empty CSV cell, a JSON null). The first
+column is the epoch, or the step when every SPEC's rows are optimizer steps (a framework
+stepped per update), else the row.
 """
 
 EPILOG = """\b
@@ -132,12 +134,14 @@ def compared(
             "label", f"give one per SPEC ({len(specs)}), got {len(labels)}: {', '.join(labels)}"
         )
     names = list(labels or specs)
-    for name in names:
-        if name == "epoch" or names.count(name) > 1:
-            why = "is the row label's column" if name == "epoch" else "is given to two SPECs"
-            raise LrschedError("label", f"each must be unique and not 'epoch': {name!r} {why}; use --label")
     series = [series_for(position, spec, epochs, spec_command) for position, spec in enumerate(specs, 1)]
-    return Aligned(specs, names, series)
+    aligned = Aligned(specs, names, series)
+    for name in names:
+        if name == aligned.unit or names.count(name) > 1:
+            why = "is the row label's column" if name == aligned.unit else "is given to two SPECs"
+            message = f"each must be unique and not {aligned.unit!r}: {name!r} {why}; use --label"
+            raise LrschedError("label", message)
+    return aligned
 
 
 # The command.

@@ -68,7 +68,8 @@ def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, *
         "lr": lr,
     }
     # the rates are the same each time: after the dry run, writing them cannot fail part-way
-    series = Series("from", params, islice(reproduction.rates(lr), rows))
+    unit = reproduction.unit or "epoch"  # the dispatcher always fills it in
+    series = Series("from", params, islice(reproduction.rates(lr), rows), unit=unit, length=rows)
     return Rows(series, delivery, notes=() if quiet else reproduction.notes(rows))
 
 

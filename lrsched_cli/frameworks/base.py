@@ -9,7 +9,10 @@ Loading a record loads neither: a plain run reads the records for the --emit cho
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from lrsched_cli.plan import Unit  # a type only: records load nothing
 
 
 class Framework(NamedTuple):
@@ -27,6 +30,11 @@ class Framework(NamedTuple):
     tolerance: float
     """How closely its rates and lrsched's agree: relative to each rate, or to the schedule's
     peak where rates are small (a float32 framework rounds every value)."""
+    unit: Unit
+    """What its t counts, so what a row is labelled: ``step`` where the framework itself steps
+    the schedule once per optimizer update (Keras, optax, Hugging Face), ``epoch`` where the
+    training loop decides (PyTorch's ``scheduler.step()``, timm unless ``t_in_epochs=False``:
+    a scheduler may say otherwise, `Reproduction.unit`)."""
 
     def __str__(self) -> str:
         return self.key

@@ -98,6 +98,7 @@ def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> R
         scheduler=scheduler,
         arguments={key: _json(value) for key, value in bound.arguments.items()},
         expression=call.source,
+        unit=reproduction.unit or FRAMEWORKS[framework].unit,
     )
 
 

@@ -17,8 +17,12 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import count
+from typing import TYPE_CHECKING
 
 from lrsched_cli.errors import DialectError
+
+if TYPE_CHECKING:
+    from lrsched_cli.plan import Unit
 
 Rates = Callable[[float | None], Iterator[float]]
 """Given the optimizer's learning rate (None when not given), the rate at t = 0, 1, 2, ...
@@ -51,6 +55,9 @@ class Reproduction:
     """Short warnings for a run of ``rows`` rows: climbing back past T_max, rows past the end, ..."""
     expression: str = ""
     """The call as the user wrote it (normalised); filled in by the dispatcher."""
+    unit: Unit | None = None
+    """What t counts when the scheduler fixes it (timm's ``t_in_epochs``); None: the framework's
+    `Framework.unit`, which the dispatcher fills in."""
 
 
 def stateless(

@@ -15,7 +15,7 @@ from itertools import zip_longest
 from typing import TextIO
 
 from lrsched_cli.output import Format
-from lrsched_cli.output.series import Series, chunks
+from lrsched_cli.output.series import Series, chunks, unit_of
 from lrsched_cli.output.text import json_document, json_lines
 
 Cells = list[tuple[float | None, ...]]
@@ -28,6 +28,8 @@ class Aligned:
 
     def __init__(self, specs: Sequence[str], labels: Sequence[str], series: Sequence[Series]) -> None:
         self.specs, self.labels, self.series = list(specs), list(labels), list(series)
+        self.unit = unit_of(self.series)
+        """The row label's column: ``epoch``, ``step`` (every series a framework's steps) or ``row``."""
 
     def rows(self) -> Iterator[tuple[range, Cells]]:
         """Yield (row numbers, cells) a chunk at a time; a series that ended gives None."""
@@ -44,7 +46,7 @@ class Aligned:
 def write_csv(out: TextIO, aligned: Aligned, precision: int) -> None:
     """Header ``epoch,<label>,...`` (quoted where a label needs it); an empty cell past an end."""
     header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(["epoch", *aligned.labels])
+    csv.writer(header, lineterminator="\n").writerow([aligned.unit, *aligned.labels])
     out.write(header.getvalue())
     for rows, cells in aligned.rows():
         out.write(
@@ -58,9 +60,10 @@ def _cell(lr: float | None, blank: str) -> str:
 
 def _row_objects(aligned: Aligned) -> Iterator[list[str]]:
     keys = [json.dumps(label) for label in aligned.labels]
+    unit = json.dumps(aligned.unit)
     for rows, cells in aligned.rows():
         yield [
-            f'{{"epoch": {row}, '
+            f"{{{unit}: {row}, "
             + ", ".join(f"{key}: {_cell(lr, 'null')}" for key, lr in zip(keys, rates))
             + "}"
             for row, rates in zip(rows, cells)
@@ -90,7 +93,7 @@ def write_table(out: TextIO, aligned: Aligned, precision: int) -> None:
     from lrsched_cli.output.terminal import colour
 
     console = Console(file=out, highlight=False, force_terminal=colour(out))
-    headers = ["Epoch", *aligned.labels]
+    headers = [aligned.unit.capitalize(), *aligned.labels]
     widths: list[int] = []
     for rows, cells in aligned.rows():
         text = [[str(row), *(_fixed(lr, precision) for lr in rates)] for row, rates in zip(rows, cells)]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from lrsched_cli.errors import LrschedError
 from lrsched_cli.output import FIGURES, FILE_ONLY, WRITERS, Format, Series, chunks, write_figure
 from lrsched_cli.output.destination import destination, is_stdout
+from lrsched_cli.output.series import labels
 
 if TYPE_CHECKING:
     from lrsched_cli.check import Checks
@@ -98,6 +99,6 @@ def verify(series: Series, checks: Checks) -> str:
     """Nothing on stdout: the report of the failed checks, "" when every check passes."""
     from lrsched_cli.check import run
 
-    per_step = series.steps_per_epoch is not None
+    per_step = labels(series)[-1] == "step"  # what a row is: its last label
     failed = run(checks, chunks(series), schedule=series.schedule, params=series.params, per_step=per_step)
     return "".join(report.render() for report in failed)

@@ -70,6 +70,8 @@ class Curve:
 
     label: str
     steps_per_epoch: int | None
+    unit: str = "epoch"
+    """What a row is without steps_per_epoch (`Series.unit`): how the caption names it."""
     points: list[Point] = field(default_factory=list)
     rows: int = 0
     peak: Point | None = None
@@ -85,7 +87,7 @@ class Curve:
 
     def where(self, row: int) -> str:
         if self.steps_per_epoch is None:
-            return f"epoch {row}"
+            return f"{self.unit} {row}"
         return f"step {row} (epoch {(row - 1) // self.steps_per_epoch + 1})"
 
     def caption(self, precision: int) -> str:
@@ -108,7 +110,7 @@ def sample(label: str, series: Series, *, log_y: bool = False) -> Curve:
     new buckets take twice as many points, so buckets stay evenly sized whatever the length.
     With ``log_y``, rates at 0 or below are counted in ``hidden`` and left out of the points.
     """
-    curve = Curve(label, series.steps_per_epoch)
+    curve = Curve(label, series.steps_per_epoch, series.unit)
     buckets: list[_Bucket] = []
     size, filled = 1, 0
     filling: _Bucket | None = None

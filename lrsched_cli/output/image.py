@@ -12,6 +12,7 @@ import textwrap
 
 from lrsched_cli.errors import LrschedError
 from lrsched_cli.output.figure import Curves, Look, sample_all
+from lrsched_cli.output.series import unit_of
 
 INSTALL = 'pip install "lrsched-cli[image]"'
 SIZE = (8.0, 4.5)
@@ -46,7 +47,7 @@ def render(curves: Curves, look: Look, kind: str) -> bytes:
     if look.title:
         figure.suptitle(textwrap.fill(look.title, 90), fontsize="medium")
     axes.set_title("\n".join(captions), fontsize="small", color="0.3")
-    axes.set_xlabel("epoch")
+    axes.set_xlabel(unit_of(series for _, series in curves))
     axes.set_ylabel("learning rate" + (f" (x 1e{power})" if power else ""))
     if look.log_y:
         axes.set_yscale("log")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from itertools import count
 
 from lrsched_cli.output.figure import Curve, Curves, Look, sample_all
+from lrsched_cli.output.series import unit_of
 
 AXES = 24
 """Columns plotille adds around the canvas: the y tick labels (13) and the x axis arrow and label."""
@@ -55,9 +56,11 @@ def draw(curves: Curves, look: Look) -> str:
     figure.width, figure.height = width, height
     figure.origin = False
     figure.with_colors = look.colour
+    figure.x_label = unit_of(series for _, series in curves)
     figure.set_x_limits(1.0, x_high)
     figure.set_y_limits(y_low, y_high)
-    figure._x_axis = lambda *_, **__: _x_axis_lines(ticks, width)  # round ticks where they fall
+    # round ticks where they fall
+    figure._x_axis = lambda *_, **__: _x_axis_lines(ticks, width, figure.x_label)
     unscale: Callable[[float], float] = (lambda v: 10**v) if look.log_y else float
     digits = 3 if look.log_y else 4
     figure.y_ticks_fkt = lambda value, _: f"{unscale(float(value)):.{digits}g}"
@@ -142,7 +145,7 @@ def _x_axis(last: float, width: int) -> tuple[float, list[tuple[int, str]]]:
     return high, ticks
 
 
-def _x_axis_lines(ticks: list[tuple[int, str]], width: int) -> list[str]:
+def _x_axis_lines(ticks: list[tuple[int, str]], width: int, unit: str) -> list[str]:
     """The axis line with a mark at each tick, and the labels under it, as plotille lays them
     out (y labels in the first 13 columns, the canvas after them)."""
     marks = ["-"] * width
@@ -150,7 +153,7 @@ def _x_axis_lines(ticks: list[tuple[int, str]], width: int) -> list[str]:
     for at, label in ticks:
         marks[at] = "|"
         labels[at : at + len(label)] = label
-    return ["-" * 11 + "|-" + "".join(marks) + "-> (epoch)", (" " * 11 + "| " + "".join(labels)).rstrip()]
+    return ["-" * 11 + "|-" + "".join(marks) + f"-> ({unit})", (" " * 11 + "| " + "".join(labels)).rstrip()]
 
 
 def _axis(low: float, high: float, most: int, steps: tuple[float, ...]) -> tuple[float, float, int]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import count, islice
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from lrsched_cli.plan import Unit  # a type only: records load nothing
 
 from lrsched_cli.errors import RateError
 
@@ -21,6 +24,12 @@ class Series(NamedTuple):
     rates: Iterable[float]
     steps_per_epoch: int | None = None
     """When set, rows are optimizer steps and carry both an epoch and a step label."""
+    unit: Unit = "epoch"
+    """What a row is without ``steps_per_epoch``: ``step`` where the framework steps its schedule
+    per optimizer update (`lrsched_cli.frameworks.base.Framework.unit`), so rows are labelled
+    ``Step``; every label a format writes derives from it (`labels`)."""
+    length: int | None = None
+    """How many rows ``rates`` yields, when known before computing them (a check stops early)."""
 
 
 def chunks(series: Series) -> Iterator[tuple[range, list[float]]]:
@@ -45,6 +54,20 @@ def epoch_of(series: Series) -> Callable[[int], int]:
     return (lambda row: row) if k is None else (lambda row: (row - 1) // k + 1)
 
 
+def labels(series: Series) -> list[str]:
+    """The row's labels, as machine formats name them: ``epoch``, ``step`` (rows that are a
+    framework's optimizer steps), or ``epoch`` and ``step`` (``--steps-per-epoch``)."""
+    return ["epoch", "step"] if series.steps_per_epoch is not None else [series.unit]
+
+
 def columns(series: Series) -> list[str]:
-    """Machine-format column names: ``epoch`` (and ``step`` per step), then ``lr``."""
-    return ["epoch", "lr"] if series.steps_per_epoch is None else ["epoch", "step", "lr"]
+    """Machine-format column names: the row's `labels`, then ``lr``."""
+    return [*labels(series), "lr"]
+
+
+def unit_of(several: Iterable[Series]) -> str:
+    """What rows shown together count, a chart's x axis or compare's first column: ``epoch``
+    (a chart puts per-step rows at fractions of their epoch), ``step``, or ``row`` when the
+    series count different things."""
+    units = {"epoch" if series.steps_per_epoch is not None else series.unit for series in several}
+    return units.pop() if len(units) == 1 else "row"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
-from lrsched_cli.output.series import Series, chunks, columns, epoch_of
+from lrsched_cli.output.series import Series, chunks, columns, epoch_of, labels
 
 Line = Callable[[int, float], str]
 
@@ -20,11 +20,13 @@ def _write_lines(out: TextIO, series: Series, line: Line) -> None:
 
 
 def write_blog(out: TextIO, series: Series, precision: int) -> None:
-    """``Epoch 1, Learning Rate: 0.100000``: the tutorial's table (``Epoch 1, Step 1, ...`` per step)."""
+    """``Epoch 1, Learning Rate: 0.100000``: the tutorial's table (``Step 1, ...`` for a framework's
+    optimizer steps, ``Epoch 1, Step 1, ...`` with --steps-per-epoch)."""
     epoch = epoch_of(series)
     rate = f"Learning Rate: {{:.{precision}f}}\n".format
     if series.steps_per_epoch is None:
-        _write_lines(out, series, lambda row, lr: f"Epoch {row}, {rate(lr)}")
+        label = labels(series)[0].capitalize()  # Step for a framework's optimizer steps
+        _write_lines(out, series, lambda row, lr: f"{label} {row}, {rate(lr)}")
     else:
         _write_lines(out, series, lambda row, lr: f"Epoch {epoch(row)}, Step {row}, {rate(lr)}")
 
@@ -42,7 +44,8 @@ def write_csv(out: TextIO, series: Series, precision: int) -> None:
 def _json_row(series: Series) -> Line:
     epoch = epoch_of(series)
     if series.steps_per_epoch is None:
-        return lambda row, lr: f'{{"epoch": {row}, "lr": {lr!r}}}'
+        key = labels(series)[0]
+        return lambda row, lr: f'{{"{key}": {row}, "lr": {lr!r}}}'
     return lambda row, lr: f'{{"epoch": {epoch(row)}, "step": {row}, "lr": {lr!r}}}'
 
 

@@ -8,6 +8,8 @@ row 10 = 0.07959536998847742, row 30 = 0.0012711661792704667.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -172,11 +174,44 @@ def written(tmp_path: Path, name: str, *args: str) -> str:
     [
         COSINE,
         ("step", "--lr", "0.1", "--step-size", "3", "--steps-per-epoch", "4", "--warmup", "2"),
-        ("cosine", "--lr", "0.1", "-n", "0"),
     ],
 )
 def test_check_passes_against_what_lrsched_wrote(tmp_path: Path, fmt: str, run: tuple[str, ...]) -> None:
     passes(*run, "--check", written(tmp_path, "no-extension", *run, "-f", fmt))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_check_passes_against_no_rows_written_with_their_header(tmp_path: Path, fmt: str) -> None:
+    run = ("cosine", "--lr", "0.1", "-n", "0")
+    passes(*run, "--check", written(tmp_path, "none", *run, "-f", fmt))
+
+
+@pytest.mark.parametrize("run", [COSINE, ("cosine", "--lr", "0.1", "-n", "0")])
+def test_a_check_that_reads_nothing_is_a_usage_error(tmp_path: Path, run: tuple[str, ...]) -> None:
+    """An empty file or stdin (a producer that failed, -n 0 -f jsonl) is nothing to check against."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert_usage_error(lrsched(*run, "--check", str(empty)), "'--check'", f"{str(empty)!r} is empty")
+    assert_usage_error(lrsched(*run, "--check", "-", input=""), "'--check'", "'-' is empty")
+
+
+def test_a_check_with_stdin_closed_is_a_usage_error() -> None:
+    """``--check - <&-``: Python starts with no stdin at all; it used to pass, checking nothing."""
+    script = 'exec "$0" -m lrsched_cli cosine --lr 0.1 --check - <&-'
+    done = subprocess.run(["sh", "-c", script, sys.executable], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "Invalid value for '--check': cannot read stdin ('-'): it is closed" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("cut", [1, 12, 30])
+def test_a_file_cut_short_is_a_usage_error(tmp_path: Path, fmt: str, cut: int) -> None:
+    """Cut after a whole row, or part-way through one (which could still read as a number)."""
+    text = lrsched(*COSINE, "-f", fmt).stdout
+    path = tmp_path / f"cut.{fmt}"
+    path.write_text(text[: len(text) - cut])
+    assert_usage_error(lrsched(*COSINE, "--check", str(path)), "'--check'", "the file was cut short")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
@@ -205,6 +240,35 @@ def test_check_reports_a_different_row_count(tmp_path: Path) -> None:
         report
         == f"--check {path} failed (exact): 0 of 30 rows differ\n  row count: the file has 30, this run 31\n"
     )
+
+
+HF = ("from", "get_linear_schedule_with_warmup(optimizer, 2, 5)", "--lr", "0.1", "-q")
+"""Rows that are optimizer steps, labelled ``step``: 0.0, 0.05, 0.1, then 0.1 * (5 - t) / 3."""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_check_reads_a_file_whose_rows_are_labelled_step(tmp_path: Path, fmt: str) -> None:
+    path = written(tmp_path, f"hf.{fmt}", *HF, "-f", fmt)
+    assert "step" in Path(path).read_text().splitlines()[0]
+    passes(*HF, "--check", path)
+    report = fails("from", "get_linear_schedule_with_warmup(optimizer, 1, 5)", "--lr", "0.1", "--check", path)
+    # warmup 1: 0.0, 0.1, then 0.1 * (5 - t) / 4: every row but the first differs
+    assert report.startswith(f"--check {path} failed (exact): 4 of 5 rows differ\n")
+    assert report.splitlines()[2].split() == ["2", "0.05", "0.1"]
+
+
+def test_check_reads_step_files_written_by_hand(tmp_path: Path) -> None:
+    path = tmp_path / "steps.csv"
+    path.write_text("step,lr\n1,0.0\n2,0.05\n3,0.1\n4,0.06666666666666667\n5,0.03333333333333333\n")
+    passes(*HF, "--check", str(path))
+    path.write_text("".join(f'{{"step": {k}, "lr": {lr}}}\n' for k, lr in enumerate([0.0, 0.05, 0.1], 1)))
+    passes(*HF, "-n", "3", "--check", str(path))
+
+
+def test_check_reports_optimizer_steps_against_epochs(tmp_path: Path) -> None:
+    path = written(tmp_path, "epochs.csv", "constant", "--lr", "0.1", "--factor", "1", "-n", "3", "-f", "csv")
+    report = fails("from", "get_constant_schedule(optimizer)", "--lr", "0.1", "-n", "3", "--check", path)
+    assert report.endswith("  rows: the file has one per epoch, this run one per optimizer step\n")
 
 
 def test_check_reports_rows_per_step_against_rows_per_epoch(tmp_path: Path) -> None:
@@ -282,7 +346,8 @@ def test_check_on_from(tmp_path: Path) -> None:
     ("content", "fragments"),
     [
         ("hello\n", ("is not a file lrsched wrote", "not CSV, JSON or JSON Lines")),
-        ("epoch,rate\n1,0.1\n", ("its header is 'epoch,rate'",)),
+        ("epoch,rate\n1,0.1\n", ("its header is 'epoch,rate'", "epoch,lr, step,lr, epoch,step,lr")),
+        ("step,epoch,lr\n1,1,0.1\n", ("its header is 'step,epoch,lr'",)),
         ("epoch,lr\n1,0.1\n2,abc\n", ("row 2 is '2,abc'",)),
         ("epoch,lr\n1,0.1\n3,0.1\n", ("row 2 is labelled 3",)),
         ("epoch,lr\n1,nan\n", ("row 1 has rate nan",)),

@@ -49,6 +49,37 @@ def test_each_column_equals_the_schedule_run_alone(specs: tuple[str, ...]) -> No
         assert all(cell == "" for cell in cells[len(rates) :])
 
 
+HF_CONSTANT = 'from "get_constant_schedule(optimizer)" --lr 0.1 -q'
+OPTAX_CONSTANT = 'from "optax.constant_schedule(0.5)" -q'
+
+
+def test_rows_that_are_all_optimizer_steps_are_labelled_step() -> None:
+    specs = (HF_CONSTANT, OPTAX_CONSTANT, "-n", "2", "-l", "hf", "-l", "optax")
+    assert run("compare", *specs, "-f", "csv") == "step,hf,optax\n1,0.1,0.5\n2,0.1,0.5\n"
+    assert run("compare", *specs, "-f", "jsonl").splitlines()[1] == '{"step": 2, "hf": 0.1, "optax": 0.5}'
+    assert run("compare", *specs).splitlines()[0].split() == ["Step", "hf", "optax"]
+    assert "-> (step)" in run("compare", *specs, "-f", "plot")
+
+
+def test_epochs_beside_steps_are_labelled_row() -> None:
+    specs = ("constant --lr 0.1 --factor 1", HF_CONSTANT, "-n", "2", "-l", "epochs", "-l", "steps")
+    assert run("compare", *specs, "-f", "csv") == "row,epochs,steps\n1,0.1,0.1\n2,0.1,0.1\n"
+    assert json.loads(run("compare", *specs, "-f", "json"))["rows"][0] == {
+        "row": 1,
+        "epochs": 0.1,
+        "steps": 0.1,
+    }
+
+
+def test_a_label_may_not_be_the_row_column_it_would_hide() -> None:
+    assert_usage_error(
+        lrsched("compare", HF_CONSTANT, OPTAX_CONSTANT, "-l", "step", "-l", "b"), "'--label'", "'step'"
+    )
+    assert run("compare", STEP, COSINE, "-n", "1", "-l", "step", "-l", "cosine", "-f", "csv").startswith(
+        "epoch,step,cosine\n"
+    )
+
+
 def test_shorter_schedules_leave_blanks() -> None:
     # cosine over its natural 3 epochs: 0.1, 0.05 * (1 + cos(pi / 3)), 0.05 * (1 + cos(2 pi / 3));
     # step: 0.1 * 0.1 ** (t // 2)

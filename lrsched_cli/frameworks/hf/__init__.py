@@ -3,5 +3,10 @@
 from lrsched_cli.frameworks.base import Framework
 
 FRAMEWORK = Framework(
-    "hf", "transformers", ("transformers", "transformers.optimization"), float32=False, tolerance=1e-9
+    "hf",
+    "transformers",
+    ("transformers", "transformers.optimization"),
+    float32=False,
+    tolerance=1e-9,
+    unit="step",
 )

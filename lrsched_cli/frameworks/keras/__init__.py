@@ -8,4 +8,5 @@ FRAMEWORK = Framework(
     ("keras.optimizers.schedules", "tf.keras.optimizers.schedules", "tensorflow.keras.optimizers.schedules"),
     float32=True,
     tolerance=1e-6,
+    unit="step",
 )

@@ -2,4 +2,6 @@
 
 from lrsched_cli.frameworks.base import Framework
 
-FRAMEWORK = Framework("optax", "optax", ("optax", "optax.schedules"), float32=True, tolerance=1e-6)
+FRAMEWORK = Framework(
+    "optax", "optax", ("optax", "optax.schedules"), float32=True, tolerance=1e-6, unit="step"
+)

@@ -15,4 +15,5 @@ FRAMEWORK = Framework(
     ),
     float32=False,
     tolerance=1e-9,
+    unit="epoch",
 )

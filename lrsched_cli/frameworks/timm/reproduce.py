@@ -163,7 +163,16 @@ def _reproduction(
                 found.append(f"timm raises ValueError (math domain error in log) at t={end:g}")
         return found + extra_notes(rows)
 
-    return Reproduction(FRAMEWORK, scheduler, {}, rates, needs_lr=True, length=length, notes=notes)
+    return Reproduction(
+        FRAMEWORK,
+        scheduler,
+        {},
+        rates,
+        needs_lr=True,
+        length=length,
+        notes=notes,
+        unit="epoch" if epochs else "step",
+    )
 
 
 def _cycled(

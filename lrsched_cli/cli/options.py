@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -99,10 +100,25 @@ LogY = Annotated[
     bool,
     typer.Option("--log-y", help="Draw the rate on a log axis (plot, png, svg); rates <= 0 are left out."),
 ]
+
+
+def output_path(text: str) -> Path:
+    """``--output``'s value: a file. A name ending in a slash names a folder (which ``Path``
+    would forget, writing a file of that name instead)."""
+    if text != "-" and text.endswith(("/", os.sep)):
+        raise typer.BadParameter(f"must name a file, not a folder: {text!r}")
+    return Path(text)
+
+
 Output = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file ('-': stdout); it is replaced only when complete."
+        "--output",
+        "-o",
+        parser=output_path,
+        metavar="FILE",
+        help="Write to this file ('-': stdout); it is replaced only when complete.",
+        show_default=False,
     ),
 ]
 

@@ -149,3 +149,33 @@ def test_a_named_pipe_is_written_not_replaced(tmp_path: Path) -> None:
     assert fifo.is_fifo()
     assert received == ["epoch,lr\n1,0.1\n2,0.0505\n"]
     assert [p.name for p in tmp_path.iterdir()] == ["rates.fifo"]
+
+
+@pytest.mark.parametrize(
+    "name", ["r" * 241, "r" * 242, "r" * 255, "é" * 127], ids=["241", "242", "255", "254 bytes of UTF-8"]
+)
+def test_every_valid_file_name_can_be_written_and_leaves_no_temporary(name: str, tmp_path: Path) -> None:
+    """The temporary file's name is PATH's, cut to fit: at 242 bytes and more it outgrew 255."""
+    result = lrsched(*CASE, "-f", "csv", "-o", str(tmp_path / name))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert os.listdir(tmp_path) == [name]
+    assert (tmp_path / name).read_text().startswith("epoch,lr\n")
+
+
+def test_a_file_name_too_long_is_a_usage_error(tmp_path: Path) -> None:
+    result = lrsched(*CASE, "-o", str(tmp_path / ("r" * 256)))
+    assert_usage_error(result, "'--output'", "File name too long")
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["existing folder", "new folder"])
+def test_a_name_ending_in_a_slash_names_a_folder_and_is_a_usage_error(existing: bool, tmp_path: Path) -> None:
+    """``-o out/`` wrote a file named ``out``: the slash says a folder is meant."""
+    if existing:
+        (tmp_path / "out").mkdir()
+    result = lrsched(*CASE, "-o", f"{tmp_path / 'out'}/")
+    assert_usage_error(result, "'--output'", "must name a file, not a folder", f"{tmp_path / 'out'}/")
+    assert (tmp_path / "out").is_dir() == existing
+    assert os.listdir(tmp_path) == (["out"] if existing else [])
+    if existing:
+        assert os.listdir(tmp_path / "out") == []

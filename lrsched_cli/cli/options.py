@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from lrsched_cli.frameworks import EmitTarget
-from lrsched_cli.output import Format
+from lrsched_cli.output import SUFFIXES, Format
 from lrsched_cli.output.deliver import Delivery
 
 
@@ -49,7 +49,19 @@ Epochs = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FORMAT_HELP = (
+    "Output format{which} [default: from --output's extension ({suffixes}), else {default}; a "
+    "--format the extension contradicts is an error]."
+)
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=FORMAT_HELP.format(which="", suffixes=" ".join(SUFFIXES), default=Format.blog),
+        show_default=False,
+    ),
+]
 Precision = Annotated[
     int,
     typer.Option(min=0, max=17, help="Decimals in blog and table output; significant digits in captions."),
@@ -117,7 +129,8 @@ Output = Annotated[
         "-o",
         parser=output_path,
         metavar="FILE",
-        help="Write to this file ('-': stdout); it is replaced only when complete.",
+        help="Write to this file ('-': stdout); it is replaced only when complete. Without "
+        f"--format, a known extension chooses the format: {' '.join(SUFFIXES)} (.txt: text).",
         show_default=False,
     ),
 ]

@@ -179,3 +179,58 @@ def test_a_name_ending_in_a_slash_names_a_folder_and_is_a_usage_error(existing: 
     assert os.listdir(tmp_path) == (["out"] if existing else [])
     if existing:
         assert os.listdir(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [
+        ("rates.csv", "epoch,lr\n1,0.1\n"),
+        ("rates.json", '{"schedule": "cosine", "params": {'),
+        ("rates.jsonl", '{"epoch": 1, "lr": 0.1}\n'),
+        ("rates.txt", "Epoch 1, Learning Rate: 0.100000\n"),
+        ("rates.CSV", "epoch,lr\n1,0.1\n"),
+        ("rates.out", "Epoch 1, Learning Rate: 0.100000\n"),  # an unknown extension: the default
+        ("rates", "Epoch 1, Learning Rate: 0.100000\n"),
+    ],
+)
+def test_without_format_a_known_extension_chooses_it(name: str, starts: str, tmp_path: Path) -> None:
+    result = lrsched(*CASE, "-o", str(tmp_path / name))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (tmp_path / name).read_text().startswith(starts)
+
+
+def test_an_image_extension_writes_the_image(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")  # the test extra installs it; test_image covers its absence
+    assert lrsched(*CASE, "-o", str(tmp_path / "r.png")).exit_code == 0
+    assert (tmp_path / "r.png").read_bytes().startswith(b"\x89PNG\r\n")
+    assert lrsched(*CASE, "-o", str(tmp_path / "r.svg")).exit_code == 0
+    assert b"<svg" in (tmp_path / "r.svg").read_bytes()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("table", "rates.txt"), ("plot", "rates.txt"), ("csv", "r.csv")])
+def test_a_format_the_extension_allows_is_written(fmt: str, name: str, tmp_path: Path) -> None:
+    assert lrsched(*CASE, "-f", fmt, "-o", str(tmp_path / name)).exit_code == 0
+    assert (tmp_path / name).read_text() == lrsched(*CASE, "-f", fmt).stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("csv", "rates.json"), ("blog", "rates.csv"), ("json", "rates.txt")]
+)
+def test_a_format_the_extension_contradicts_is_a_usage_error_naming_both(
+    fmt: str, name: str, tmp_path: Path
+) -> None:
+    result = lrsched(*CASE, "-f", fmt, "-o", str(tmp_path / name))
+    assert_usage_error(result, "'--format'", f"--format {fmt} contradicts --output", name)
+    assert os.listdir(tmp_path) == []
+
+
+def test_compare_infers_the_format_too_with_table_for_text(tmp_path: Path) -> None:
+    specs = ["step --lr 0.1 --step-size 2", "cosine --lr 0.1"]
+    assert lrsched("compare", *specs, "-n", "2", "-o", str(tmp_path / "c.csv")).exit_code == 0
+    assert (
+        tmp_path / "c.csv"
+    ).read_text() == "epoch,step --lr 0.1 --step-size 2,cosine --lr 0.1\n1,0.1,0.1\n2,0.1,0.05\n"
+    assert lrsched("compare", *specs, "-n", "2", "-o", str(tmp_path / "c.txt")).exit_code == 0
+    assert (tmp_path / "c.txt").read_text() == lrsched("compare", *specs, "-n", "2").stdout
+    result = lrsched("compare", *specs, "-f", "json", "-o", str(tmp_path / "c.jsonl"))
+    assert_usage_error(result, "'--format'", "--format json contradicts --output")

@@ -21,9 +21,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from lrsched_cli.cli.boundary import guarded
-from lrsched_cli.cli.options import Epochs, LogY, Output, Precision
+from lrsched_cli.cli.options import FORMAT_HELP, Epochs, LogY, Output, Precision
 from lrsched_cli.errors import LrschedError
-from lrsched_cli.output import FIGURES, Format, RateError, Series, write_figure
+from lrsched_cli.output import FIGURES, SUFFIXES, Format, RateError, Series, format_for, write_figure
 from lrsched_cli.output.aligned import WRITERS, Aligned
 from lrsched_cli.output.deliver import Rows, check_output_options
 from lrsched_cli.output.destination import destination
@@ -163,14 +163,25 @@ def compare_command(
     label: Labels = None,
     epochs: Epochs = None,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format: any but blog, which is one schedule's.")
-    ] = Format.table,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=FORMAT_HELP.format(
+                which=": any but blog, which is one schedule's",
+                suffixes=" ".join(SUFFIXES),
+                default=Format.table,
+            ),
+            show_default=False,
+        ),
+    ] = None,
     precision: Precision = 6,
     log_y: LogY = False,
     output: Output = None,
     *,
     spec_command: SpecCommand,
 ) -> None:
+    format = format_for(format, output, Format.table)
     if format not in WRITERS and format not in FIGURES:
         formats = ", ".join([*WRITERS, *FIGURES])
         raise LrschedError("format", f"must be one of {formats} for compare, got {format.value!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from lrsched_cli.frameworks import EmitTarget
-from lrsched_cli.output import Format
+from lrsched_cli.output import SUFFIXES, Format
 from lrsched_cli.output.deliver import Delivery
 
 
@@ -48,7 +49,19 @@ Epochs = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FORMAT_HELP = (
+    "Output format{which} [default: from --output's extension ({suffixes}), else {default}; a "
+    "--format the extension contradicts is an error]."
+)
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=FORMAT_HELP.format(which="", suffixes=" ".join(SUFFIXES), default=Format.blog),
+        show_default=False,
+    ),
+]
 Precision = Annotated[
     int,
     typer.Option(min=0, max=17, help="Decimals in blog and table output; significant digits in captions."),
@@ -99,10 +112,26 @@ LogY = Annotated[
     bool,
     typer.Option("--log-y", help="Draw the rate on a log axis (plot, png, svg); rates <= 0 are left out."),
 ]
+
+
+def output_path(text: str) -> Path:
+    """``--output``'s value: a file. A name ending in a slash names a folder (which ``Path``
+    would forget, writing a file of that name instead)."""
+    if text != "-" and text.endswith(("/", os.sep)):
+        raise typer.BadParameter(f"must name a file, not a folder: {text!r}")
+    return Path(text)
+
+
 Output = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file ('-': stdout); it is replaced only when complete."
+        "--output",
+        "-o",
+        parser=output_path,
+        metavar="FILE",
+        help="Write to this file ('-': stdout); it is replaced only when complete. Without "
+        f"--format, a known extension chooses the format: {' '.join(SUFFIXES)} (.txt: text).",
+        show_default=False,
     ),
 ]
 

@@ -119,7 +119,7 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
         emit_to = shaping.pop("emit_to")
         if emit_to is not None and delivery.checking:
             raise LrschedError("emit", "prints code, --expect and --check check rows: give one or the other")
-        if emit_to is not None and (delivery.format is not Format.blog or delivery.log_y):
+        if emit_to is not None and (delivery.format not in (None, Format.blog) or delivery.log_y):
             raise LrschedError("emit", "prints one line of code: --format and --log-y do not apply to it")
         if delivery.checking:
             delivery.checks()  # parsed now: a malformed --expect fails before any work

@@ -10,16 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from lrsched_cli.errors import RateError
+from lrsched_cli.errors import LrschedError, RateError
 from lrsched_cli.output.series import Series, chunks
 from lrsched_cli.output.text import write_blog, write_csv, write_json, write_jsonl, write_table
 
 if TYPE_CHECKING:
     from lrsched_cli.output.figure import Curves, Look
 
-__all__ = ["FIGURES", "FILE_ONLY", "WRITERS", "Format", "RateError", "Series", "chunks", "write_figure"]
+__all__ = [
+    "FIGURES",
+    "FILE_ONLY",
+    "SUFFIXES",
+    "WRITERS",
+    "Format",
+    "RateError",
+    "Series",
+    "chunks",
+    "format_for",
+    "write_figure",
+]
 
 
 class Format(StrEnum):
@@ -31,6 +43,34 @@ class Format(StrEnum):
     plot = "plot"
     png = "png"
     svg = "svg"
+
+
+SUFFIXES: dict[str, tuple[Format, ...]] = {
+    ".csv": (Format.csv,),
+    ".json": (Format.json,),
+    ".jsonl": (Format.jsonl,),
+    ".png": (Format.png,),
+    ".svg": (Format.svg,),
+    ".txt": (Format.blog, Format.table, Format.plot),
+}
+"""The formats a file name's extension stands for; without --format, the file gets the first
+(for ``.txt``, the command's own default text format)."""
+
+
+def format_for(given: Format | None, output: Path | None, default: Format) -> Format:
+    """The format to write: --format, else the one --output's known extension names, else the
+    command's default. A --format the extension contradicts is an `LrschedError`."""
+    suffix = output.suffix.lower() if output is not None else ""
+    named = SUFFIXES.get(suffix)
+    if named is None:
+        return default if given is None else given
+    if given is None:
+        return default if default in named else named[0]
+    if given not in named:
+        shown = " or ".join(f"--format {fmt}" for fmt in named)
+        message = f"--format {given} contradicts --output {str(output)!r}, a {suffix} file ({shown})"
+        raise LrschedError("format", message + "; give one of them, or make them agree")
+    return given
 
 
 WRITERS: dict[Format, Callable[[TextIO, Series, int], None]] = {

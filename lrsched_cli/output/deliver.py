@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from lrsched_cli.errors import LrschedError
-from lrsched_cli.output import FIGURES, FILE_ONLY, WRITERS, Format, Series, chunks, write_figure
+from lrsched_cli.output import FIGURES, FILE_ONLY, WRITERS, Format, Series, chunks, format_for, write_figure
 from lrsched_cli.output.destination import destination, is_stdout
 from lrsched_cli.output.series import labels
 
@@ -28,7 +28,8 @@ class Delivery(NamedTuple):
     a dataclass costs about 0.6 ms at each start, a NamedTuple about 0.1 ms.
     """
 
-    format: Format = Format.blog
+    format: Format | None = None
+    """None: from --output's extension (`SUFFIXES`), else blog."""
     precision: int = 6
     expect: list[str] | None = None
     check: str | None = None
@@ -74,7 +75,7 @@ def deliver(series: Series, delivery: Delivery) -> str:
 
 def write(series: Series, delivery: Delivery) -> None:
     """Write through the format's writer, or draw its figure; to stdout or the ``output`` file."""
-    fmt, precision = delivery.format, delivery.precision
+    fmt, precision = format_for(delivery.format, delivery.output, Format.blog), delivery.precision
     check_output_options(fmt, log_y=delivery.log_y, output=delivery.output)
     with destination(delivery.output) as stream:
         if fmt in FIGURES:

@@ -4,9 +4,9 @@
 writer has finished (`os.replace`, atomic on POSIX and Windows within one file system). An
 exception, a rate overflow mid-stream, Ctrl-C, SIGTERM or SIGHUP removes the temporary file, so
 PATH is either what it was before or the whole new output, never a truncated mix. (A SIGKILL can
-leave a hidden ``.PATH.*.tmp`` behind, but still never touches PATH.) A PATH that exists and is
-not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written directly: renaming over it
-would replace the device or pipe itself.
+leave a hidden ``.PATH.*.tmp`` behind, PATH's name cut to fit, but still never touches PATH.) A
+PATH that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is
+written directly: renaming over it would replace the device or pipe itself.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Iterator
@@ -36,9 +37,15 @@ def destination(path: Path | None, option: str | None = "output") -> Iterator[Te
         with _stdout(option) as stdout:
             yield stdout
         return
-    if path.is_dir():
+    try:
+        kind = path.stat().st_mode
+    except FileNotFoundError:
+        kind = None
+    except OSError as error:  # a name too long for the file system, a loop of links, ...
+        raise LrschedError("output", f"cannot write {str(path)!r}: {error.strerror}") from None
+    if kind is not None and stat.S_ISDIR(kind):
         raise LrschedError("output", f"is a folder, not a file: {str(path)!r}")
-    if path.exists() and not path.is_file():  # /dev/null, /dev/stdout, a FIFO: nothing to replace
+    if kind is not None and not stat.S_ISREG(kind):  # /dev/null, /dev/stdout, a FIFO: nothing to replace
         try:
             with open(path, "w", encoding="utf-8", newline="\n") as special:
                 yield special
@@ -52,7 +59,7 @@ def destination(path: Path | None, option: str | None = "output") -> Iterator[Te
     try:
         import tempfile  # only for a file: a plain run to stdout does not load it
 
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=".tmp")
     except OSError as error:
         raise LrschedError("output", f"cannot write {str(shown)!r}: {error.strerror}") from None
     try:
@@ -127,6 +134,18 @@ def _silence_stdout() -> None:
     with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+NAME_MAX = 255
+"""Bytes in one file name on the common file systems (ext4, XFS, APFS, NTFS in UTF-16 units)."""
+TEMPORARY_EXTRA = len(".") + len(".") + 8 + len(".tmp")
+"""What mkstemp adds around PATH's name: the dots, 8 random characters and the suffix."""
+
+
+def _temporary_prefix(path: Path) -> str:
+    """``.NAME.``, NAME cut to fit: a PATH of 242 to 255 bytes is a valid name, and its
+    temporary file's name must be one too."""
+    return "." + os.fsdecode(os.fsencode(path.name)[: NAME_MAX - TEMPORARY_EXTRA]) + "."
 
 
 def is_stdout(path: Path | None) -> bool:

@@ -1,6 +1,7 @@
 """Image files (``--format png|svg --output PATH``), drawn with matplotlib's Agg backend.
 
-matplotlib is the optional extra ``image`` (``pip install "lrsched-cli[image]"``): it is imported
+matplotlib is the optional extra ``image`` (``pip install "lrsched-cli[image]"``, or
+``pip install ".[image]"`` in a source checkout): it is imported
 here only, and only when an image is asked for; without it the user gets a usage error that says
 how to install it. No pyplot, so no GUI backend and no global figure state.
 """
@@ -14,7 +15,8 @@ from lrsched_cli.errors import LrschedError
 from lrsched_cli.output.figure import Curves, Look, sample_all
 from lrsched_cli.output.series import unit_of
 
-INSTALL = 'pip install "lrsched-cli[image]"'
+INSTALL = 'pip install "lrsched-cli[image]" (from a source checkout: pip install ".[image]")'
+"""How to get the extra, installed from the package index or from the source tree."""
 SIZE = (8.0, 4.5)
 """Inches; at 100 dpi, an 800 x 450 PNG."""
 DPI = 100

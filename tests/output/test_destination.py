@@ -149,3 +149,88 @@ def test_a_named_pipe_is_written_not_replaced(tmp_path: Path) -> None:
     assert fifo.is_fifo()
     assert received == ["epoch,lr\n1,0.1\n2,0.0505\n"]
     assert [p.name for p in tmp_path.iterdir()] == ["rates.fifo"]
+
+
+@pytest.mark.parametrize(
+    "name", ["r" * 241, "r" * 242, "r" * 255, "é" * 127], ids=["241", "242", "255", "254 bytes of UTF-8"]
+)
+def test_every_valid_file_name_can_be_written_and_leaves_no_temporary(name: str, tmp_path: Path) -> None:
+    """The temporary file's name is PATH's, cut to fit: at 242 bytes and more it outgrew 255."""
+    result = lrsched(*CASE, "-f", "csv", "-o", str(tmp_path / name))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert os.listdir(tmp_path) == [name]
+    assert (tmp_path / name).read_text().startswith("epoch,lr\n")
+
+
+def test_a_file_name_too_long_is_a_usage_error(tmp_path: Path) -> None:
+    result = lrsched(*CASE, "-o", str(tmp_path / ("r" * 256)))
+    assert_usage_error(result, "'--output'", "File name too long")
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["existing folder", "new folder"])
+def test_a_name_ending_in_a_slash_names_a_folder_and_is_a_usage_error(existing: bool, tmp_path: Path) -> None:
+    """``-o out/`` wrote a file named ``out``: the slash says a folder is meant."""
+    if existing:
+        (tmp_path / "out").mkdir()
+    result = lrsched(*CASE, "-o", f"{tmp_path / 'out'}/")
+    assert_usage_error(result, "'--output'", "must name a file, not a folder", f"{tmp_path / 'out'}/")
+    assert (tmp_path / "out").is_dir() == existing
+    assert os.listdir(tmp_path) == (["out"] if existing else [])
+    if existing:
+        assert os.listdir(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [
+        ("rates.csv", "epoch,lr\n1,0.1\n"),
+        ("rates.json", '{"schedule": "cosine", "params": {'),
+        ("rates.jsonl", '{"epoch": 1, "lr": 0.1}\n'),
+        ("rates.txt", "Epoch 1, Learning Rate: 0.100000\n"),
+        ("rates.CSV", "epoch,lr\n1,0.1\n"),
+        ("rates.out", "Epoch 1, Learning Rate: 0.100000\n"),  # an unknown extension: the default
+        ("rates", "Epoch 1, Learning Rate: 0.100000\n"),
+    ],
+)
+def test_without_format_a_known_extension_chooses_it(name: str, starts: str, tmp_path: Path) -> None:
+    result = lrsched(*CASE, "-o", str(tmp_path / name))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (tmp_path / name).read_text().startswith(starts)
+
+
+def test_an_image_extension_writes_the_image(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")  # the test extra installs it; test_image covers its absence
+    assert lrsched(*CASE, "-o", str(tmp_path / "r.png")).exit_code == 0
+    assert (tmp_path / "r.png").read_bytes().startswith(b"\x89PNG\r\n")
+    assert lrsched(*CASE, "-o", str(tmp_path / "r.svg")).exit_code == 0
+    assert b"<svg" in (tmp_path / "r.svg").read_bytes()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("table", "rates.txt"), ("plot", "rates.txt"), ("csv", "r.csv")])
+def test_a_format_the_extension_allows_is_written(fmt: str, name: str, tmp_path: Path) -> None:
+    assert lrsched(*CASE, "-f", fmt, "-o", str(tmp_path / name)).exit_code == 0
+    assert (tmp_path / name).read_text() == lrsched(*CASE, "-f", fmt).stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("csv", "rates.json"), ("blog", "rates.csv"), ("json", "rates.txt")]
+)
+def test_a_format_the_extension_contradicts_is_a_usage_error_naming_both(
+    fmt: str, name: str, tmp_path: Path
+) -> None:
+    result = lrsched(*CASE, "-f", fmt, "-o", str(tmp_path / name))
+    assert_usage_error(result, "'--format'", f"--format {fmt} contradicts --output", name)
+    assert os.listdir(tmp_path) == []
+
+
+def test_compare_infers_the_format_too_with_table_for_text(tmp_path: Path) -> None:
+    specs = ["step --lr 0.1 --step-size 2", "cosine --lr 0.1"]
+    assert lrsched("compare", *specs, "-n", "2", "-o", str(tmp_path / "c.csv")).exit_code == 0
+    assert (
+        tmp_path / "c.csv"
+    ).read_text() == "epoch,step --lr 0.1 --step-size 2,cosine --lr 0.1\n1,0.1,0.1\n2,0.1,0.05\n"
+    assert lrsched("compare", *specs, "-n", "2", "-o", str(tmp_path / "c.txt")).exit_code == 0
+    assert (tmp_path / "c.txt").read_text() == lrsched("compare", *specs, "-n", "2").stdout
+    result = lrsched("compare", *specs, "-f", "json", "-o", str(tmp_path / "c.jsonl"))
+    assert_usage_error(result, "'--format'", "--format json contradicts --output")

@@ -102,7 +102,11 @@ def test_without_matplotlib_an_image_is_a_usage_error_saying_how_to_install_it(
     path.write_text("the old image")
     result = lrsched(*CASE, "-f", fmt, "-o", str(path))
     assert_usage_error(
-        result, "'--format'", f"{fmt} images need matplotlib", 'pip install "lrsched-cli[image]"'
+        result,
+        "'--format'",
+        f"{fmt} images need matplotlib",
+        'pip install "lrsched-cli[image]"',
+        'from a source checkout: pip install ".[image]"',  # the way README's install section installs
     )
     assert path.read_text() == "the old image"
     assert [p.name for p in tmp_path.iterdir()] == [path.name]

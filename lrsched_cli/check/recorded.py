@@ -18,6 +18,9 @@ from typing import Any, TextIO
 
 from lrsched_cli.errors import InputError
 
+QUOTED = 80
+"""Characters of a bad value a message quotes: a 10 MB line is not echoed whole."""
+
 COLUMNS = (["epoch", "lr"], ["step", "lr"], ["epoch", "step", "lr"])
 """The CSV headers lrsched writes: rows per epoch, per optimizer step, per step with its epoch."""
 
@@ -78,7 +81,7 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
     if stripped.startswith("{"):
         try:
             whole = json.loads(stripped)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # the JSON document's reader says where and why
             whole = None
         if isinstance(whole, dict) and "rows" not in whole and ({"epoch", "step", "lr"} & whole.keys()):
             lines = _lines(file, name, first)
@@ -95,6 +98,21 @@ def _malformed(name: str, why: str) -> InputError:
     return InputError(None, f"{name!r} is not a file lrsched wrote: {why}")
 
 
+def _shown(value: object) -> str:
+    """A value from the file as a message quotes it: its repr, cut to ``QUOTED`` characters."""
+    text = repr(value)
+    return text if len(text) <= QUOTED else f"{text[:QUOTED]}... ({len(text)} characters)"
+
+
+def _undecodable(error: ValueError | RecursionError) -> str:
+    """Why the JSON decoder refused a value: broken, nested too deeply, or a too-long integer."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"broken ({error.msg})"
+    if isinstance(error, RecursionError):
+        return "nested too deeply to read"
+    return "a number too long to read (an integer of over 4,300 digits)"  # int()'s own limit
+
+
 def _lines(file: TextIO, name: str, first: str | None = None, start: int = 1) -> Iterator[str]:
     """The file's lines to its end (the first numbered ``start``); a last line without its
     newline is a file cut short."""
@@ -109,40 +127,54 @@ def _lines(file: TextIO, name: str, first: str | None = None, start: int = 1) ->
 
 def _row(name: str, where: int, label: object, rate: object) -> tuple[int, float]:
     """One row's label and rate, checked: row ``where`` must be labelled ``where``."""
-    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate):
-        raise _malformed(name, f"row {where} has rate {rate!r}, not a finite number")
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(_float(rate)):
+        raise _malformed(name, f"row {where} has rate {_shown(rate)}, not a finite number")
     if label != where or isinstance(label, bool):
-        raise _malformed(name, f"row {where} is labelled {label!r}")
+        raise _malformed(name, f"row {where} is labelled {_shown(label)}")
     return where, float(rate)
 
 
+def _float(number: float) -> float:
+    """An int past float's range (a JSON rate of 400 digits) is as infinite as 1e400."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf
+
+
 def _csv_rows(file: TextIO, name: str, columns: list[str]) -> Iterator[tuple[int, float]]:
-    for where, fields in enumerate(csv.reader(_lines(file, name, start=2)), start=1):
-        if len(fields) != len(columns):
-            raise _malformed(name, f"row {where} has {len(fields)} fields, not {len(columns)}")
-        try:
-            label, rate = int(fields[-2]), float(fields[-1])
-        except ValueError:
-            raise _malformed(name, f"row {where} is {','.join(fields)!r}") from None
-        yield _row(name, where, label, rate)
+    rows = csv.reader(_lines(file, name, start=2))
+    where = 0
+    try:
+        for where, fields in enumerate(rows, start=1):
+            if len(fields) != len(columns):
+                raise _malformed(name, f"row {where} has {len(fields)} fields, not {len(columns)}")
+            try:
+                label, rate = int(fields[-2]), float(fields[-1])
+            except ValueError:  # not a number, or an integer over int()'s 4,300 digits
+                raise _malformed(name, f"row {where} is {_shown(','.join(fields))}") from None
+            yield _row(name, where, label, rate)
+    except csv.Error as error:  # a field over the csv module's 128 KiB, a stray quote
+        place = f"row {where + 1} (line {rows.line_num + 1})"
+        raise _malformed(name, f"{place} cannot be read: {error}") from None
 
 
 def _jsonl_rows(lines: Iterator[str], name: str) -> Iterator[tuple[int, float]]:
     where = 0
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         where += 1
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise _malformed(name, f"line {where} is not JSON ({error.msg})") from None
+        except (ValueError, RecursionError) as error:
+            raise _malformed(name, f"line {number} is not JSON it can read: {_undecodable(error)}") from None
         yield _labelled(name, where, obj)
 
 
 def _labelled(name: str, where: int, obj: object) -> tuple[int, float]:
     if not isinstance(obj, dict) or "lr" not in obj or not ("epoch" in obj or "step" in obj):
-        raise _malformed(name, f"row {where} is {obj!r}, not an object with epoch (or step) and lr")
+        raise _malformed(name, f"row {where} is {_shown(obj)}, not an object with epoch (or step) and lr")
     return _row(name, where, obj["step"] if "step" in obj else obj["epoch"], obj["lr"])
 
 
@@ -171,28 +203,43 @@ def _json_rows(stream: _JsonStream, recorded: Recorded) -> Iterator[tuple[int, f
         if stream.peek() == ",":
             stream.take(",")
     stream.take("}")
+    stream.end()
     if not rows_seen:
         raise _malformed(recorded.name, "its JSON has no rows")
 
 
 class _JsonStream:
-    """Decodes one JSON value at a time from a file, holding only a buffer of text."""
+    """Decodes one JSON value at a time from a file, holding only a buffer of text.
+
+    Reads grow with the value being decoded (a value cut by the buffer's end is decoded again
+    once more is read), so a long value costs linear time; ``where`` names a place by line and
+    column for messages.
+    """
 
     def __init__(self, file: TextIO, name: str, start: str) -> None:
         self.file, self.name = file, name
         self.text, self.at, self.eof = start, 0, False
+        self.lines_before = 0
+        """Lines in the text already dropped from the buffer."""
         self.decoder = json.JSONDecoder()
 
     def _more(self) -> bool:
         if self.eof:
             return False
         try:
-            more = self.file.read(1 << 16)
+            more = self.file.read(max(1 << 16, len(self.text) - self.at))
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(None, f"cannot read {self.name!r}: {error}") from None
+        self.lines_before += self.text.count("\n", 0, self.at)
         self.text, self.at = self.text[self.at :] + more, 0
         self.eof = not more
         return bool(more)
+
+    def where(self, at: int | None = None) -> str:
+        """``line 3, column 14`` of the file, for the buffer's position ``at`` (default: here)."""
+        at = self.at if at is None else at
+        line = self.lines_before + self.text.count("\n", 0, at) + 1
+        return f"line {line}, column {at - self.text.rfind(chr(10), 0, at)}"
 
     def peek(self) -> str:
         while True:
@@ -203,9 +250,14 @@ class _JsonStream:
 
     def take(self, char: str) -> None:
         if self.peek() != char:
-            found = self.peek() or "the end of the file"
-            raise _malformed(self.name, f"its JSON has {found!r} where {char!r} belongs")
+            found = _shown(self.peek()) if self.peek() else "the end of the file"
+            raise _malformed(self.name, f"its JSON has {found} where {char!r} belongs, at {self.where()}")
         self.at += 1
+
+    def end(self) -> None:
+        """The document is over: only white space may follow it."""
+        if self.peek():
+            raise _malformed(self.name, f"text follows its JSON document, at {self.where()}")
 
     def value(self) -> Any:
         self.peek()
@@ -215,7 +267,12 @@ class _JsonStream:
             except json.JSONDecodeError as error:
                 if self._more():
                     continue
-                raise _malformed(self.name, f"its JSON is broken ({error.msg})") from None
+                raise self._refused(error, error.pos) from None
+            except (ValueError, RecursionError) as error:  # too long, too deep: more text won't help
+                raise self._refused(error, self.at) from None
             if end < len(self.text) or not self._more():  # a number may go on in the next read
                 self.at = end
                 return value
+
+    def _refused(self, error: ValueError | RecursionError, at: int) -> InputError:
+        return _malformed(self.name, f"its JSON is {_undecodable(error)}, at {self.where(at)}")

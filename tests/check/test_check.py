@@ -367,6 +367,62 @@ def test_an_unreadable_file_is_a_usage_error(
     assert_usage_error(lrsched(*COSINE, "--check", str(path)), "'--check'", *fragments)
 
 
+DEEP = "[" * 100_000 + "]" * 100_000
+DIGITS = "1" * 5000
+
+
+@pytest.mark.parametrize(
+    ("content", "fragments"),
+    [
+        ("epoch,lr\n1," + "1" * 200_000 + "\n", ("row 1 (line 2) cannot be read", "field larger")),
+        (f"epoch,lr\n{DIGITS},0.1\n", ("row 1 is '11111", "(5006 characters)")),
+        (f'{{"epoch": 1, "lr": 0.1}}\n{{"epoch": {DIGITS}, "lr": 0.1}}\n', ("line 2", "over 4,300 digits")),
+        (
+            f'{{"epoch": 1, "lr": 0.1}}\n{{"epoch": 2, "lr": 0.1, "x": {DEEP}}}\n',
+            ("line 2", "nested too deeply"),
+        ),
+        (f'{{"epoch": {DIGITS}, "lr": 0.1}}\n', ("over 4,300 digits), at line 1, column 11",)),
+        (f'{{"schedule": "cosine", "rows": [{{"epoch": {DIGITS}, "lr": 0.1}}]}}', ("at line 1, column 33",)),
+        (
+            f'{{"schedule": "cosine", "params": {DEEP}, "rows": []}}',
+            ("nested too deeply", "line 1, column 34"),
+        ),
+        (
+            '{"rows": [\n  {"epoch": 1, "lr": 1' + "0" * 400 + "}\n]}\n",
+            ("row 1 has rate 1000", "(401 characters)"),
+        ),
+        (
+            '{"rows": [{"epoch": 1, "lr": 0.1}]}\n\n garbage\n',
+            ("text follows its JSON", "at line 3, column 2"),
+        ),
+        (
+            '{"rows": [{"epoch": 1, "lr": 0.1}]}{"rows": []}',
+            ("text follows its JSON", "at line 1, column 36"),
+        ),
+    ],
+    ids=[
+        "csv-field",
+        "csv-digits",
+        "jsonl-digits",
+        "jsonl-deep",
+        "jsonl-first",
+        "json-digits",
+        "json-deep",
+        "json-overflow",
+        "json-trailing",
+        "json-twice",
+    ],
+)
+def test_what_the_readers_cannot_hold_is_a_usage_error_naming_the_place(
+    tmp_path: Path, content: str, fragments: tuple[str, ...]
+) -> None:
+    path = tmp_path / "bad"
+    path.write_text(content, encoding="utf-8")
+    result = lrsched("cosine", "--lr", "0.1", "-n", "1", "--check", str(path))
+    assert_usage_error(result, "'--check'", f"{str(path)!r} is not a file lrsched wrote", *fragments)
+    assert len(result.stderr) < 1000  # a 200 KiB field is not echoed whole
+
+
 def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     missing = str(tmp_path / "missing.csv")
     assert_usage_error(

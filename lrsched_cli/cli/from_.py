@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 from collections.abc import Iterator
 from itertools import islice
 from typing import Annotated, Any
@@ -44,6 +45,9 @@ Lr = Annotated[
     float | None,
     typer.Option("--lr", callback=finite_option, help="The optimizer's learning rate.", show_default=False),
 ]
+MAX_ROWS = sys.maxsize
+"""The most rows `from` shows: what a row counter (and ``itertools.islice``) holds."""
+
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no notes on stderr.")]
 
 
@@ -57,8 +61,16 @@ def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, *
         delivery.checks()  # parsed now: a malformed --expect fails before any work
     if lr is not None and lr < 0:
         raise LrschedError("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
+    if epochs is not None and epochs > MAX_ROWS:
+        raise LrschedError("epochs", f"must be at most {MAX_ROWS} (rows lrsched can count), got {epochs}")
     reproduction = reproduce(expr, lr=lr)
     rows = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
+    if rows > MAX_ROWS:
+        raise DialectError(
+            None,
+            f"{reproduction.scheduler} runs for {rows} steps, more rows than lrsched can count "
+            f"(at most {MAX_ROWS}): give --epochs",
+        )
     _dry_run(reproduction.rates(lr), rows)
     params = {
         "framework": reproduction.framework,

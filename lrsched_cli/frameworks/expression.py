@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias, cast
@@ -93,7 +94,7 @@ def parse(expression: str) -> Call:
         tree = ast.parse(expression.strip(), mode="eval")
         if not isinstance(tree.body, ast.Call):
             raise DialectError(None, f"expected {ALLOWED}, got {_shown(expression)}")
-        return _call(tree.body, expression.strip())
+        return _call(tree.body, Source(expression.strip()))
     except SyntaxError as exc:
         reason = exc.msg
         if "integer string conversion" in reason:
@@ -111,6 +112,33 @@ def parse(expression: str) -> Call:
         ) from None
 
 
+class Source:
+    """The text a tree was parsed from, to quote what the user wrote for any node of it.
+
+    ``ast.get_source_segment`` splits the whole text into lines on every call, so quoting each
+    call of a 2,000-scheduler ChainedScheduler took seconds; this splits and encodes it once.
+    """
+
+    def __init__(self, text: str) -> None:
+        # the lines as Python's tokenizer counts them (\n, \r\n, \r), in UTF-8: ast's columns
+        # are byte offsets
+        self._lines = [line.encode() for line in _LINES.findall(text)]
+
+    def segment(self, node: ast.AST) -> str:
+        """What the user wrote for ``node`` (its unparsed form if ast gave no position)."""
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if first is None or last is None or start is None or end is None:
+            return ast.unparse(node)
+        if first == last:
+            return self._lines[first - 1][start:end].decode()
+        parts = [self._lines[first - 1][start:], *self._lines[first : last - 1], self._lines[last - 1][:end]]
+        return b"".join(parts).decode()
+
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def _shown(expression: str, limit: int = 200) -> str:
     """The expression as an error message echoes it: repr, cut short when long."""
     if len(expression) <= limit:
@@ -118,7 +146,7 @@ def _shown(expression: str, limit: int = 200) -> str:
     return f"{expression[:limit]!r}... ({len(expression)} characters)"
 
 
-def _call(node: ast.Call, source: str) -> Call:
+def _call(node: ast.Call, source: Source) -> Call:
     name = _dotted(node.func)
     if name is None:
         raise _refuse(node.func, source, "a scheduler name")
@@ -134,7 +162,7 @@ def _call(node: ast.Call, source: str) -> Call:
         if keyword.arg in kwargs:  # Python's compiler refuses it; `ast.parse` does not
             raise DialectError(keyword.arg, f"keyword argument repeated: {keyword.arg}")
         kwargs[keyword.arg] = _value(keyword.value, source)
-    return Call(name, tuple(args), kwargs, ast.get_source_segment(source, node) or name)
+    return Call(name, tuple(args), kwargs, source.segment(node))
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -146,9 +174,28 @@ def _dotted(node: ast.expr) -> str | None:
     return None
 
 
-def _value(node: ast.expr, source: str) -> Value:
+MAX_INTEGER = 2**63 - 1
+"""The largest integer an expression may hold (and -MAX_INTEGER the smallest): a 64-bit step
+counter's range, past which no framework counts and lrsched cannot show rows."""
+
+
+def _in_range(value: Value, node: ast.AST, source: Source) -> Value:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        raise DialectError(
+            None,
+            f"`{_cut(source.segment(node))}` is out of range: integers must be within "
+            f"-{MAX_INTEGER} to {MAX_INTEGER} (a 64-bit step count)",
+        )
+    return value
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def _value(node: ast.expr, source: Source) -> Value:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool)):
-        return node.value
+        return _in_range(node.value, node, source)
     if isinstance(node, ast.Constant) and node.value is None:
         return None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -158,7 +205,8 @@ def _value(node: ast.expr, source: str) -> Value:
             and isinstance(operand.value, (int, float))
             and not isinstance(operand.value, bool)
         ):
-            return -operand.value if isinstance(node.op, ast.USub) else +operand.value
+            signed = -operand.value if isinstance(node.op, ast.USub) else +operand.value
+            return _in_range(signed, node, source)
     if isinstance(node, ast.Name):
         return Name(node.id)
     if isinstance(node, ast.List):
@@ -182,8 +230,8 @@ def _value(node: ast.expr, source: str) -> Value:
     raise _refuse(node, source, "a value")
 
 
-def _refuse(node: ast.AST, source: str, role: str, what: str | None = None) -> DialectError:
-    text = what or ast.get_source_segment(source, node) or ast.unparse(node)
+def _refuse(node: ast.AST, source: Source, role: str, what: str | None = None) -> DialectError:
+    text = what or source.segment(node)
     kind = {
         ast.Attribute: "attribute access",
         ast.BinOp: "arithmetic (write the number itself; arithmetic is allowed only in a lambda)",
@@ -255,7 +303,7 @@ _MIN_NDIGITS = -25_000
 within `_MAX_BITS`, without computing ``10 ** -n``."""
 
 
-def _lambda(node: ast.Lambda, source: str) -> Lambda:
+def _lambda(node: ast.Lambda, source: Source) -> Lambda:
     arguments = node.args
     if (
         len(arguments.args) != 1
@@ -268,12 +316,12 @@ def _lambda(node: ast.Lambda, source: str) -> Lambda:
         raise DialectError(None, f"a lambda takes exactly one parameter (the epoch); {_LAMBDA_ALLOWED}")
     parameter = arguments.args[0].arg
     _check(node.body, parameter, source)
-    return Lambda(parameter, node.body, ast.get_source_segment(source, node) or ast.unparse(node))
+    return Lambda(parameter, node.body, source.segment(node))
 
 
-def _check(node: ast.expr, parameter: str, source: str) -> None:
+def _check(node: ast.expr, parameter: str, source: Source) -> None:
     def refuse() -> DialectError:
-        text = ast.get_source_segment(source, node) or ast.unparse(node)
+        text = source.segment(node)
         return DialectError(None, f"`{text}` is not allowed in a lambda; {_LAMBDA_ALLOWED}")
 
     if isinstance(node, ast.Constant):

@@ -140,6 +140,20 @@ def test_default_rows_without_a_natural_length() -> None:
         (["StepLR(optimizer, 3, gamma=1e300)", "--lr", "0.1", "-n", "20001"], ["'EXPR'", "row 7 is inf"]),
         (["StepLR(optimizer, step_size=1, step_size=2)", "--lr", "0.1"], ["keyword argument repeated"]),
         (["LambdaLR(optimizer, lambda e: (10 ** 4000) ** 4000)", "--lr", "0.1"], ["failed at e=0"]),
+        # Counts past 64 bits: a range, not a traceback from islice.
+        (
+            ["StepLR(optimizer, 3)", "--lr", "0.1", "-n", "9223372036854775808"],
+            ["'--epochs'", "at most 9223372036854775807", "got 9223372036854775808"],
+        ),
+        (
+            ["CosineAnnealingLR(optimizer, 9223372036854775807)", "--lr", "0.1"],
+            ["'EXPR'", "9223372036854775808 steps", "give --epochs"],
+        ),
+        (
+            ["CosineAnnealingLR(optimizer, 9223372036854775808)", "--lr", "0.1"],
+            ["`9223372036854775808` is out of range", "within -9223372036854775807 to 9223372036854775807"],
+        ),
+        (["StepLR(optimizer, -1" + "0" * 400 + ")", "--lr", "0.1"], ["out of range", "(402 characters)"]),
     ],
 )
 def test_errors_are_usage_errors(args: list[str], fragments: list[str]) -> None:

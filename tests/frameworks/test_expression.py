@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Callable
+from types import FrameType
 
 import pytest
 
@@ -169,3 +172,33 @@ def test_supported_lists_every_framework_module() -> None:
     assert "CosineAnnealingLR" in names["torch"]
     assert "get_scheduler" in names["hf"]
     assert names["torch"] == sorted(names["torch"])
+
+
+def _lines_run(expression: str) -> int:
+    """How many lines of Python `reproduce` runs for ``expression``: work, counted, not timed."""
+    executed = 0
+
+    def trace(frame: FrameType, event: str, arg: object) -> Callable[..., object]:
+        nonlocal executed
+        if event == "line":
+            executed += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        reproduce(expression, lr=0.1)
+    finally:
+        sys.settrace(None)
+    return executed
+
+
+def _chained(children: int) -> str:
+    return "ChainedScheduler([" + ", ".join(["LambdaLR(optimizer, lambda e: 0.9 ** e)"] * children) + "])"
+
+
+def test_reading_a_call_is_linear_in_its_size() -> None:
+    reproduce(_chained(1), lr=0.1)  # the frameworks' modules load once, outside the count
+    small, large = _lines_run(_chained(50)), _lines_run(_chained(200))
+    # linear work grows 4x for 4x the children; quadratic (quoting each call by re-splitting the
+    # whole text, as ast.get_source_segment does) grew 16x
+    assert large < 5 * small, (small, large)

@@ -122,12 +122,14 @@ class Source:
     def __init__(self, text: str) -> None:
         # the lines as Python's tokenizer counts them (\n, \r\n, \r), in UTF-8: ast's columns
         # are byte offsets
-        self._lines = [line.encode() for line in _LINES.findall(text)]
+        self._lines: list[bytes] = [line.encode() for line in _LINES.findall(text)]
 
     def segment(self, node: ast.AST) -> str:
         """What the user wrote for ``node`` (its unparsed form if ast gave no position)."""
-        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
-        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        first: int | None = getattr(node, "lineno", None)
+        last: int | None = getattr(node, "end_lineno", None)
+        start: int | None = getattr(node, "col_offset", None)
+        end: int | None = getattr(node, "end_col_offset", None)
         if first is None or last is None or start is None or end is None:
             return ast.unparse(node)
         if first == last:

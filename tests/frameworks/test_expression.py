@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from _typeshed import TraceFunction
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.dispatch import reproduce, supported
@@ -178,7 +181,7 @@ def _lines_run(expression: str) -> int:
     """How many lines of Python `reproduce` runs for ``expression``: work, counted, not timed."""
     executed = 0
 
-    def trace(frame: FrameType, event: str, arg: object) -> Callable[..., object]:
+    def trace(frame: FrameType, event: str, arg: object) -> TraceFunction:
         nonlocal executed
         if event == "line":
             executed += 1

@@ -17,7 +17,7 @@ from types import ModuleType
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks import FRAMEWORKS
-from lrsched_cli.frameworks.expression import Call, Lambda, Name, Value, parse
+from lrsched_cli.frameworks.expression import Call, Lambda, Name, Unbound, Value, parse
 from lrsched_cli.frameworks.reproduction import Reproduction
 
 __all__ = ["Reproduction", "reproduce", "supported"]
@@ -35,13 +35,22 @@ def _load(framework: str) -> ModuleType | None:
         raise
 
 
+def _modules() -> dict[str, ModuleType]:
+    loaded = {framework: _load(framework) for framework in FRAMEWORKS}
+    return {framework: module for framework, module in loaded.items() if module is not None}
+
+
 def _registry() -> dict[str, dict[str, Scheduler]]:
-    registry: dict[str, dict[str, Scheduler]] = {}
-    for framework in FRAMEWORKS:
-        module = _load(framework)
-        if module is not None:
-            registry[framework] = dict(module.SCHEDULERS)
-    return registry
+    return {framework: dict(module.SCHEDULERS) for framework, module in _modules().items()}
+
+
+def _constants() -> dict[str, Value]:
+    """Every framework's named constants (``SchedulerType.COSINE``), as its ``CONSTANTS`` declare."""
+    return {
+        name: value
+        for module in _modules().values()
+        for name, value in getattr(module, "CONSTANTS", {}).items()
+    }
 
 
 def supported() -> dict[str, list[str]]:
@@ -49,14 +58,24 @@ def supported() -> dict[str, list[str]]:
     return {framework: sorted(names) for framework, names in _registry().items()}
 
 
-def reproduce(expression: str, *, lr: float | None) -> Reproduction:
+def reproduce(expression: str, *, lr: float | None, names: Mapping[str, Value] | None = None) -> Reproduction:
     """The framework scheduler ``expression`` constructs, ready to compute its rates.
 
-    Raises `DialectError` for anything lrsched cannot or the framework would not accept,
-    including a missing ``lr`` when the rates scale the optimizer's learning rate.
+    ``names`` are the values ``--let`` gives. Raises `DialectError` for anything lrsched cannot
+    or the framework would not accept, including names without a value (all of them at once)
+    and a missing ``lr`` when the rates scale the optimizer's learning rate.
     """
-    call = parse(expression)
-    reproduction = _construct(call, _registry())
+    call = parse(expression, names, _constants())
+    registry = _registry()
+    unbound = _unbound(call, registry)
+    if unbound:
+        example = unbound[0]
+        raise DialectError(
+            None,
+            f"{'a name has' if len(unbound) == 1 else 'names have'} no value: {', '.join(unbound)}; "
+            f"give each with --let NAME=VALUE (--let {example}=...)",
+        )
+    reproduction = _construct(call, registry)
     if reproduction.needs_lr and lr is None:
         raise DialectError(
             "--lr",
@@ -99,6 +118,41 @@ def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> R
         arguments={key: _json(value) for key, value in bound.arguments.items()},
         expression=call.source,
     )
+
+
+OPTIMIZER = "optimizer"
+"""The parameter every framework names the optimizer by: the one place a name without a value
+stands for something (the optimizer's value is never needed)."""
+
+
+def _unbound(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> list[str]:
+    """The names without a value anywhere in ``call``, in order, each once: in arithmetic, in a
+    lambda, or standing for an argument other than the optimizer."""
+    found: dict[str, None] = {}
+    pending: list[tuple[object, bool]] = [(call, False)]
+    while pending:
+        value, optimizer = pending.pop()
+        if isinstance(value, Unbound):
+            found.update(dict.fromkeys(value.names))
+        elif isinstance(value, Name) and not optimizer:
+            found[value.id] = None
+        elif isinstance(value, Call):
+            pending += reversed(_arguments(value, registry))
+        elif isinstance(value, (list, tuple)):
+            pending += [(item, False) for item in reversed(value)]
+        elif isinstance(value, dict):
+            pending += [(item, False) for pair in reversed(value.items()) for item in reversed(pair)]
+    return list(found)
+
+
+def _arguments(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> list[tuple[object, bool]]:
+    """``call``'s arguments, each with whether it is the optimizer (where a bare name belongs)."""
+    try:
+        _, function = _resolve(call.name, registry)
+        bound = inspect.signature(function).bind(*call.args, **call.kwargs).arguments
+    except (DialectError, TypeError):  # reported when the call is constructed
+        return [(value, isinstance(value, Name)) for value in (*call.args, *call.kwargs.values())]
+    return [(value, name == OPTIMIZER) for name, value in bound.items()]
 
 
 def _signature(name: str, function: Scheduler) -> str:

@@ -115,6 +115,18 @@ def test_json_params_record_the_call() -> None:
     }
 
 
+def test_a_line_pasted_from_training_code_with_its_names() -> None:
+    pasted = (
+        "self.scheduler = get_scheduler(SchedulerType.COSINE, self.optimizer, "
+        "num_warmup_steps=math.ceil(0.1 * args.steps), num_training_steps=args.steps,)"
+    )
+    got = rates(pasted, "--lr", "3e-4", "--let", "args.steps=1000", "-n", "1000")
+    assert got[100] == pytest.approx(HF_COSINE[100], rel=1e-9)
+    assert got[550] == pytest.approx(HF_COSINE[550], rel=1e-9)
+    result = lrsched("from", pasted, "--lr", "3e-4", "--let", "args.steps=1000", "-n", "2", "-f", "json")
+    assert json.loads(result.stdout)["params"]["arguments"]["num_warmup_steps"] == 100
+
+
 def test_default_rows_without_a_natural_length() -> None:
     assert len(rates("StepLR(optimizer, 2)", "--lr", "0.5")) == 30
 
@@ -125,7 +137,11 @@ def test_default_rows_without_a_natural_length() -> None:
         (["StepLR(optimizer, 10)"], ["'--lr'", "give it with --lr"]),
         ([COSINE, "--lr", "-0.1"], ["'--lr'", "at least 0"]),
         ([COSINE, "--lr", "nan"], ["finite"]),
-        (["StepLR(optimizer, 10 * 2)", "--lr", "0.1"], ["'EXPR'", "arithmetic"]),
+        (["StepLR(optimizer, EPOCHS // 3, G)", "--lr", "0.1"], ["'EXPR'", "names have no value: EPOCHS, G"]),
+        (
+            ["StepLR(optimizer, 3)", "--lr", "0.1", "--let", "x"],
+            ["'--let'", "expected NAME=VALUE", "got 'x'"],
+        ),
         (["CosineAnealingLR(optimizer, T_max=10)", "--lr", "0.1"], ["did you mean CosineAnnealingLR"]),
         (["StepLR(optimizer, step_size='ten')", "--lr", "0.1"], ["step_size: expected a number, got 'ten'"]),
         (["LinearLR(optimizer, start_factor=0)", "--lr", "0.1"], ["start_factor", "got 0"]),

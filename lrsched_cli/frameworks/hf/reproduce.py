@@ -58,6 +58,25 @@ TYPE_TO_SCHEDULER_FUNCTION: Mapping[str, Callable[..., Reproduction]] = {
 }
 """transformers' ``SchedulerType`` value -> function, as in ``optimization.py``."""
 
+SCHEDULER_TYPES: Mapping[str, str] = {
+    "LINEAR": "linear",
+    "COSINE": "cosine",
+    "COSINE_WITH_RESTARTS": "cosine_with_restarts",
+    "POLYNOMIAL": "polynomial",
+    "CONSTANT": "constant",
+    "CONSTANT_WITH_WARMUP": "constant_with_warmup",
+    "INVERSE_SQRT": "inverse_sqrt",
+    "REDUCE_ON_PLATEAU": "reduce_lr_on_plateau",
+    "COSINE_WITH_MIN_LR": "cosine_with_min_lr",
+    "COSINE_WARMUP_WITH_MIN_LR": "cosine_warmup_with_min_lr",
+    "WARMUP_STABLE_DECAY": "warmup_stable_decay",
+    "GREEDY": "greedy",
+}
+"""``transformers.SchedulerType``'s members and their values (trainer_utils.py)."""
+
+CONSTANTS: Mapping[str, str] = {f"SchedulerType.{member}": value for member, value in SCHEDULER_TYPES.items()}
+"""The names `lrsched from` reads as these values: ``get_scheduler(SchedulerType.COSINE, ...)``."""
+
 
 def get_scheduler(
     name: str,

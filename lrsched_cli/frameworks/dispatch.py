@@ -44,6 +44,11 @@ def _registry() -> dict[str, dict[str, Scheduler]]:
     return {framework: dict(module.SCHEDULERS) for framework, module in _modules().items()}
 
 
+def _refused() -> dict[str, dict[str, str]]:
+    """Framework -> the names it can never reproduce, each with why (its ``REFUSED``)."""
+    return {framework: dict(getattr(module, "REFUSED", {})) for framework, module in _modules().items()}
+
+
 def _constants() -> dict[str, Value]:
     """Every framework's named constants (``SchedulerType.COSINE``), as its ``CONSTANTS`` declare."""
     return {
@@ -211,17 +216,27 @@ def _resolve(dotted: str, registry: Mapping[str, Mapping[str, Scheduler]]) -> tu
     if found:
         options = " or ".join(f"{FRAMEWORKS[framework].prefixes[0]}.{name}" for framework, _ in found)
         raise DialectError(None, f"`{name}` exists in several frameworks: write {options}")
-    raise DialectError(None, _unknown(name, {f: registry[f] for f in frameworks}))
+    refused = _refused()
+    for framework in frameworks:
+        if name in refused.get(framework, {}):
+            raise DialectError(None, refused[framework][name])
+    raise DialectError(None, _unknown(name, {f: registry[f] for f in frameworks}, refused))
 
 
 def _is_tail(module: str, prefix: str) -> bool:
     return prefix == module or prefix.endswith(f".{module}")
 
 
-def _unknown(name: str, registry: Mapping[str, Mapping[str, Scheduler]]) -> str:
+def _unknown(
+    name: str, registry: Mapping[str, Mapping[str, Scheduler]], refused: Mapping[str, Mapping[str, str]]
+) -> str:
     names = {known.lower(): known for schedulers in registry.values() for known in schedulers}
     close = [names[n] for n in difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.6)]
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    metric = {known.lower(): known for names in refused.values() for known in names}
+    near = [metric[n] for n in difflib.get_close_matches(name.lower(), metric, n=1, cutoff=0.8)]
+    if near and not close:
+        hint = f" ({near[0]} follows a metric: use `lrsched plateau`)"
     listing = "; ".join(
         f"{framework}: {', '.join(sorted(schedulers))}" for framework, schedulers in registry.items()
     )

@@ -310,6 +310,34 @@ def test_supported_lists_every_framework_module() -> None:
     assert names["torch"] == sorted(names["torch"])
 
 
+METRIC_DRIVEN = [
+    ("torch", "ReduceLROnPlateau(optimizer, mode='min', patience=3)"),
+    ("torch", "torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer)"),
+    ("timm", "timm.scheduler.PlateauLRScheduler(optimizer, decay_rate=0.5)"),
+    ("hf", "get_reduce_on_plateau_schedule(optimizer)"),
+    ("hf", "get_greedy_schedule(optimizer)"),
+]
+
+
+@pytest.mark.parametrize(("framework", "expression"), METRIC_DRIVEN)
+def test_metric_driven_schedulers_point_to_plateau_and_are_never_listed(
+    framework: str, expression: str
+) -> None:
+    with pytest.raises(DialectError) as caught:
+        reproduce(expression, lr=0.1)
+    assert "use `lrsched plateau --lr LR --metrics FILE`" in str(caught.value)
+    assert "did you mean" not in str(caught.value)
+    name = expression.partition("(")[0].rpartition(".")[2]
+    assert name not in supported()[framework]
+
+
+def test_a_misspelt_metric_driven_name_points_to_plateau_not_to_a_similar_function() -> None:
+    with pytest.raises(DialectError) as caught:
+        reproduce("ReduceLROnPlatau(optimizer)", lr=0.1)
+    assert "(ReduceLROnPlateau follows a metric: use `lrsched plateau`)" in str(caught.value)
+    assert "get_reduce_on_plateau_schedule" not in str(caught.value)
+
+
 def _lines_run(expression: str) -> int:
     """How many lines of Python `reproduce` runs for ``expression``: work, counted, not timed."""
     executed = 0

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import count
 
 from lrsched_cli.errors import DialectError
-from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, number
+from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, metric_driven, number
 
 FRAMEWORK = "timm"
 
@@ -383,3 +383,5 @@ SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
     "StepLRScheduler": step_lr_scheduler,
     "MultiStepLRScheduler": multistep_lr_scheduler,
 }
+
+REFUSED: dict[str, str] = {"PlateauLRScheduler": metric_driven("PlateauLRScheduler")}

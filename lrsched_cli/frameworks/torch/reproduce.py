@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from lrsched_cli.errors import DialectError
-from lrsched_cli.frameworks.reproduction import Reproduction, describe, number
+from lrsched_cli.frameworks.reproduction import Reproduction, describe, metric_driven, number
 from lrsched_cli.frameworks.torch.composite import (
     ChainedScheduler,
     CyclicLR,
@@ -357,3 +357,5 @@ SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
         ChainedScheduler,
     )
 }
+
+REFUSED: dict[str, str] = {"ReduceLROnPlateau": metric_driven("ReduceLROnPlateau")}

@@ -18,7 +18,7 @@ from types import ModuleType
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks import FRAMEWORKS
 from lrsched_cli.frameworks.expression import Call, Lambda, Name, Unbound, Value, parse
-from lrsched_cli.frameworks.reproduction import Reproduction
+from lrsched_cli.frameworks.reproduction import Reproduction, describe
 
 __all__ = ["Reproduction", "reproduce", "supported"]
 
@@ -80,7 +80,10 @@ def reproduce(expression: str, *, lr: float | None, names: Mapping[str, Value] |
             f"{'a name has' if len(unbound) == 1 else 'names have'} no value: {', '.join(unbound)}; "
             f"give each with --let NAME=VALUE (--let {example}=...)",
         )
-    reproduction = _construct(call, registry)
+    notes: list[str] = []
+    reproduction = _construct(call, registry, notes)
+    for note in reversed(notes):
+        reproduction = _with_note(reproduction, note)
     if reproduction.needs_lr and lr is None:
         raise DialectError(
             "--lr",
@@ -101,16 +104,22 @@ def _with_note(reproduction: Reproduction, note: str) -> Reproduction:
     return dataclasses.replace(reproduction, notes=lambda rows: [note, *notes(rows)])
 
 
-def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> Reproduction:
+def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]], notes: list[str]) -> Reproduction:
+    """The reproduction ``call`` builds, nested calls first; notes on what was written go to ``notes``."""
     framework, function = _resolve(call.name, registry)
     scheduler = call.name.rpartition(".")[2]
-    args = [_evaluate(arg, registry) for arg in call.args]
-    kwargs = {key: _evaluate(value, registry) for key, value in call.kwargs.items()}
+    args = [_evaluate(arg, registry, notes) for arg in call.args]
+    kwargs = {key: _evaluate(value, registry, notes) for key, value in call.kwargs.items()}
     try:
         bound = inspect.signature(function).bind(*args, **kwargs)
     except TypeError as exc:
         signature = _signature(scheduler, function)
         raise DialectError(None, f"{scheduler}(): {exc}; its signature is {signature}") from None
+    counts: frozenset[str] = getattr(_modules()[framework], "STEP_COUNTS", frozenset())
+    notes += [
+        _ratio_note(scheduler, name, value) for name, value in bound.arguments.items() if name in counts
+    ]
+    notes[:] = [note for note in notes if note]
     bound.apply_defaults()
     try:
         reproduction = function(*bound.args, **bound.kwargs)
@@ -167,16 +176,23 @@ def _signature(name: str, function: Scheduler) -> str:
     return f"{name}({', '.join(shown)})"
 
 
-def _evaluate(value: Value, registry: Mapping[str, Mapping[str, Scheduler]]) -> object:
+def _ratio_note(scheduler: str, name: str, value: object) -> str:
+    """A note when a step count is a float between 0 and 1, as a warmup ratio (0.1) would be."""
+    if isinstance(value, float) and 0 < value < 1:
+        return f"{scheduler}: {name}={describe(value)} counts steps: a ratio given where steps are expected?"
+    return ""
+
+
+def _evaluate(value: Value, registry: Mapping[str, Mapping[str, Scheduler]], notes: list[str]) -> object:
     """Arguments as the framework function receives them: nested calls constructed first."""
     if isinstance(value, Call):
-        return _construct(value, registry)
+        return _construct(value, registry, notes)
     if isinstance(value, list):
-        return [_evaluate(item, registry) for item in value]
+        return [_evaluate(item, registry, notes) for item in value]
     if isinstance(value, tuple):
-        return tuple(_evaluate(item, registry) for item in value)
+        return tuple(_evaluate(item, registry, notes) for item in value)
     if isinstance(value, dict):
-        return {key: _evaluate(item, registry) for key, item in value.items()}
+        return {key: _evaluate(item, registry, notes) for key, item in value.items()}
     return value
 
 

@@ -127,6 +127,49 @@ def test_a_line_pasted_from_training_code_with_its_names() -> None:
     assert json.loads(result.stdout)["params"]["arguments"]["num_warmup_steps"] == 100
 
 
+@pytest.mark.parametrize(
+    ("expression", "notes"),
+    [
+        (
+            "get_linear_schedule_with_warmup(optimizer, num_warmup_steps=0.1, num_training_steps=3000)",
+            ["get_linear_schedule_with_warmup: num_warmup_steps=0.1 counts steps"],
+        ),
+        (
+            "get_scheduler('linear', optimizer, 0.06, 3000)",
+            ["get_scheduler: num_warmup_steps=0.06 counts steps"],
+        ),
+        (
+            "SequentialLR(optimizer, [LinearLR(optimizer, total_iters=0.5), StepLR(optimizer, 0.25)], [5])",
+            ["LinearLR: total_iters=0.5 counts steps", "StepLR: step_size=0.25 counts steps"],
+        ),
+        (
+            "optax.warmup_cosine_decay_schedule(0.0, 0.1, 0.05, 100)",
+            ["warmup_cosine_decay_schedule: warmup_steps=0.05 counts steps"],
+        ),
+        ("CosineLRScheduler(optimizer, 100, warmup_t=0.1)", ["CosineLRScheduler: warmup_t=0.1 counts steps"]),
+        ("keras.optimizers.schedules.CosineDecay(0.1, 0.9)", ["CosineDecay: decay_steps=0.9 counts steps"]),
+    ],
+)
+def test_a_float_below_one_where_steps_are_counted_gets_a_note(expression: str, notes: list[str]) -> None:
+    result = lrsched("from", expression, "--lr", "0.1", "-n", "2")
+    assert result.exit_code == 0, result.stderr
+    for note in notes:
+        assert f"note: {note}: a ratio given where steps are expected?\n" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "get_linear_schedule_with_warmup(optimizer, 300, 3000)",
+        "get_linear_schedule_with_warmup(optimizer, 0.0, 3000)",
+        "get_linear_schedule_with_warmup(optimizer, 1.5, 3000)",
+        "StepLR(optimizer, 3, gamma=0.5)",
+    ],
+)
+def test_whole_step_counts_get_no_ratio_note(expression: str) -> None:
+    assert "ratio" not in lrsched("from", expression, "--lr", "0.1", "-n", "2").stderr
+
+
 def test_default_rows_without_a_natural_length() -> None:
     assert len(rates("StepLR(optimizer, 2)", "--lr", "0.5")) == 30
 

@@ -130,3 +130,8 @@ def _bound(
 SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
     function.__name__: function for function in (get_scheduler, *TYPE_TO_SCHEDULER_FUNCTION.values())
 }
+
+STEP_COUNTS = frozenset(
+    {"num_warmup_steps", "num_training_steps", "num_decay_steps", "num_stable_steps", "timescale"}
+)
+"""The arguments that count steps: a float below 1 gets a note (a warmup ratio where steps go)."""

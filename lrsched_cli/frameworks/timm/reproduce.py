@@ -385,3 +385,6 @@ SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
 }
 
 REFUSED: dict[str, str] = {"PlateauLRScheduler": metric_driven("PlateauLRScheduler")}
+
+STEP_COUNTS = frozenset({"t_initial", "warmup_t", "decay_t"})
+"""The arguments that count steps (epochs with t_in_epochs): a float below 1 gets a note."""

@@ -359,3 +359,18 @@ SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
 }
 
 REFUSED: dict[str, str] = {"ReduceLROnPlateau": metric_driven("ReduceLROnPlateau")}
+
+STEP_COUNTS = frozenset(
+    {
+        "step_size",
+        "T_max",
+        "T_0",
+        "total_iters",
+        "total_steps",
+        "step_size_up",
+        "step_size_down",
+        "epochs",
+        "steps_per_epoch",
+    }
+)
+"""The arguments that count steps (epochs when stepped per epoch): a float below 1 gets a note."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 from collections.abc import Iterator
 from itertools import islice
 from typing import Annotated, Any
@@ -18,16 +19,19 @@ from lrsched_cli.cli.boundary import Runner
 from lrsched_cli.cli.options import DELIVERY, Epochs, finite_option
 from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import reproduce, supported
+from lrsched_cli.frameworks.expression import bindings
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
 from lrsched_cli.plan import DEFAULT_ROWS
 
 HELP = """Reproduce a framework's scheduler from the line that constructs it.
 
-Paste the call from your training code; lrsched parses it (never evaluates it) and computes
-the rates that framework will use, step by step: PyTorch, Keras, optax, Hugging Face
-transformers and timm. A bare name (optimizer, opt) stands for the optimizer; --lr is its
-learning rate, needed by schedulers that scale it (PyTorch, Hugging Face, timm).
+Paste the line from your training code (`scheduler = ...` too); lrsched parses it (never
+evaluates it) and computes the rates that framework will use, step by step: PyTorch, Keras,
+optax, Hugging Face transformers and timm. The optimizer is any name (optimizer,
+self.optimizer); --lr is its learning rate, needed by schedulers that scale it (PyTorch,
+Hugging Face, timm). Arguments may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers
+and on names given with --let (--let EPOCHS=90 --let args.warmup=5).
 """
 
 EPILOG = """\b
@@ -35,6 +39,7 @@ Examples:
   lrsched from "CosineAnnealingLR(optimizer, T_max=100, eta_min=1e-5)" --lr 0.1
   lrsched from "get_cosine_schedule_with_warmup(optimizer, 100, 1000)" --lr 3e-4
   lrsched from "optax.warmup_cosine_decay_schedule(0.0, 0.1, 100, 1000)" -f csv
+  lrsched from "self.scheduler = StepLR(self.optimizer, EPOCHS // 3)" --lr 0.1 --let EPOCHS=90
 """
 
 Expression = Annotated[
@@ -44,21 +49,47 @@ Lr = Annotated[
     float | None,
     typer.Option("--lr", callback=finite_option, help="The optimizer's learning rate.", show_default=False),
 ]
+MAX_ROWS = sys.maxsize
+"""The most rows `from` shows: what a row counter (and ``itertools.islice``) holds."""
+
+Let = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--let",
+        metavar="NAME=VALUE",
+        help="Give a name in EXPR its value: --let EPOCHS=90, --let args.lr=3e-4, "
+        "--let \"args.lr_scheduler_type='cosine'\" (a number, arithmetic on earlier names, or a "
+        "quoted string; repeatable).",
+        show_default=False,
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no notes on stderr.")]
 
 
-def from_options(expr: Expression, lr: Lr = None, epochs: Epochs = None, quiet: Quiet = False) -> None:
+def from_options(
+    expr: Expression, lr: Lr = None, let: Let = None, epochs: Epochs = None, quiet: Quiet = False
+) -> None:
     """Never called: its signature declares the options of `from` besides the delivery ones."""
 
 
-def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, **options: Any) -> Rows:
+def from_command(
+    expr: str, lr: float | None, let: list[str] | None, epochs: int | None, quiet: bool, **options: Any
+) -> Rows:
     delivery = Delivery(**options)
     if delivery.checking:
         delivery.checks()  # parsed now: a malformed --expect fails before any work
     if lr is not None and lr < 0:
         raise LrschedError("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
-    reproduction = reproduce(expr, lr=lr)
+    if epochs is not None and epochs > MAX_ROWS:
+        raise LrschedError("epochs", f"must be at most {MAX_ROWS} (rows lrsched can count), got {epochs}")
+    reproduction = reproduce(expr, lr=lr, names=bindings(let or []))
     rows = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
+    if rows > MAX_ROWS:
+        raise DialectError(
+            None,
+            f"{reproduction.scheduler} runs for {rows} steps, more rows than lrsched can count "
+            f"(at most {MAX_ROWS}): give --epochs",
+        )
     _dry_run(reproduction.rates(lr), rows)
     params = {
         "framework": reproduction.framework,

@@ -17,8 +17,8 @@ from types import ModuleType
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks import FRAMEWORKS
-from lrsched_cli.frameworks.expression import Call, Lambda, Name, Value, parse
-from lrsched_cli.frameworks.reproduction import Reproduction
+from lrsched_cli.frameworks.expression import Call, Lambda, Name, Unbound, Value, parse
+from lrsched_cli.frameworks.reproduction import Reproduction, describe
 
 __all__ = ["Reproduction", "reproduce", "supported"]
 
@@ -35,13 +35,27 @@ def _load(framework: str) -> ModuleType | None:
         raise
 
 
+def _modules() -> dict[str, ModuleType]:
+    loaded = {framework: _load(framework) for framework in FRAMEWORKS}
+    return {framework: module for framework, module in loaded.items() if module is not None}
+
+
 def _registry() -> dict[str, dict[str, Scheduler]]:
-    registry: dict[str, dict[str, Scheduler]] = {}
-    for framework in FRAMEWORKS:
-        module = _load(framework)
-        if module is not None:
-            registry[framework] = dict(module.SCHEDULERS)
-    return registry
+    return {framework: dict(module.SCHEDULERS) for framework, module in _modules().items()}
+
+
+def _refused() -> dict[str, dict[str, str]]:
+    """Framework -> the names it can never reproduce, each with why (its ``REFUSED``)."""
+    return {framework: dict(getattr(module, "REFUSED", {})) for framework, module in _modules().items()}
+
+
+def _constants() -> dict[str, Value]:
+    """Every framework's named constants (``SchedulerType.COSINE``), as its ``CONSTANTS`` declare."""
+    return {
+        name: value
+        for module in _modules().values()
+        for name, value in getattr(module, "CONSTANTS", {}).items()
+    }
 
 
 def supported() -> dict[str, list[str]]:
@@ -49,14 +63,27 @@ def supported() -> dict[str, list[str]]:
     return {framework: sorted(names) for framework, names in _registry().items()}
 
 
-def reproduce(expression: str, *, lr: float | None) -> Reproduction:
+def reproduce(expression: str, *, lr: float | None, names: Mapping[str, Value] | None = None) -> Reproduction:
     """The framework scheduler ``expression`` constructs, ready to compute its rates.
 
-    Raises `DialectError` for anything lrsched cannot or the framework would not accept,
-    including a missing ``lr`` when the rates scale the optimizer's learning rate.
+    ``names`` are the values ``--let`` gives. Raises `DialectError` for anything lrsched cannot
+    or the framework would not accept, including names without a value (all of them at once)
+    and a missing ``lr`` when the rates scale the optimizer's learning rate.
     """
-    call = parse(expression)
-    reproduction = _construct(call, _registry())
+    call = parse(expression, names, _constants())
+    registry = _registry()
+    unbound = _unbound(call, registry)
+    if unbound:
+        example = unbound[0]
+        raise DialectError(
+            None,
+            f"{'a name has' if len(unbound) == 1 else 'names have'} no value: {', '.join(unbound)}; "
+            f"give each with --let NAME=VALUE (--let {example}=...)",
+        )
+    notes: list[str] = []
+    reproduction = _construct(call, registry, notes)
+    for note in reversed(notes):
+        reproduction = _with_note(reproduction, note)
     if reproduction.needs_lr and lr is None:
         raise DialectError(
             "--lr",
@@ -77,16 +104,22 @@ def _with_note(reproduction: Reproduction, note: str) -> Reproduction:
     return dataclasses.replace(reproduction, notes=lambda rows: [note, *notes(rows)])
 
 
-def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> Reproduction:
+def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]], notes: list[str]) -> Reproduction:
+    """The reproduction ``call`` builds, nested calls first; notes on what was written go to ``notes``."""
     framework, function = _resolve(call.name, registry)
     scheduler = call.name.rpartition(".")[2]
-    args = [_evaluate(arg, registry) for arg in call.args]
-    kwargs = {key: _evaluate(value, registry) for key, value in call.kwargs.items()}
+    args = [_evaluate(arg, registry, notes) for arg in call.args]
+    kwargs = {key: _evaluate(value, registry, notes) for key, value in call.kwargs.items()}
     try:
         bound = inspect.signature(function).bind(*args, **kwargs)
     except TypeError as exc:
         signature = _signature(scheduler, function)
         raise DialectError(None, f"{scheduler}(): {exc}; its signature is {signature}") from None
+    counts: frozenset[str] = getattr(_modules()[framework], "STEP_COUNTS", frozenset())
+    notes += [
+        _ratio_note(scheduler, name, value) for name, value in bound.arguments.items() if name in counts
+    ]
+    notes[:] = [note for note in notes if note]
     bound.apply_defaults()
     try:
         reproduction = function(*bound.args, **bound.kwargs)
@@ -102,6 +135,41 @@ def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> R
     )
 
 
+OPTIMIZER = "optimizer"
+"""The parameter every framework names the optimizer by: the one place a name without a value
+stands for something (the optimizer's value is never needed)."""
+
+
+def _unbound(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> list[str]:
+    """The names without a value anywhere in ``call``, in order, each once: in arithmetic, in a
+    lambda, or standing for an argument other than the optimizer."""
+    found: dict[str, None] = {}
+    pending: list[tuple[object, bool]] = [(call, False)]
+    while pending:
+        value, optimizer = pending.pop()
+        if isinstance(value, Unbound):
+            found.update(dict.fromkeys(value.names))
+        elif isinstance(value, Name) and not optimizer:
+            found[value.id] = None
+        elif isinstance(value, Call):
+            pending += reversed(_arguments(value, registry))
+        elif isinstance(value, (list, tuple)):
+            pending += [(item, False) for item in reversed(value)]
+        elif isinstance(value, dict):
+            pending += [(item, False) for pair in reversed(value.items()) for item in reversed(pair)]
+    return list(found)
+
+
+def _arguments(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> list[tuple[object, bool]]:
+    """``call``'s arguments, each with whether it is the optimizer (where a bare name belongs)."""
+    try:
+        _, function = _resolve(call.name, registry)
+        bound = inspect.signature(function).bind(*call.args, **call.kwargs).arguments
+    except (DialectError, TypeError):  # reported when the call is constructed
+        return [(value, isinstance(value, Name)) for value in (*call.args, *call.kwargs.values())]
+    return [(value, name == OPTIMIZER) for name, value in bound.items()]
+
+
 def _signature(name: str, function: Scheduler) -> str:
     """``StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)``: as the framework documents it."""
     parameters = inspect.signature(function).parameters.values()
@@ -109,16 +177,23 @@ def _signature(name: str, function: Scheduler) -> str:
     return f"{name}({', '.join(shown)})"
 
 
-def _evaluate(value: Value, registry: Mapping[str, Mapping[str, Scheduler]]) -> object:
+def _ratio_note(scheduler: str, name: str, value: object) -> str:
+    """A note when a step count is a float between 0 and 1, as a warmup ratio (0.1) would be."""
+    if isinstance(value, float) and 0 < value < 1:
+        return f"{scheduler}: {name}={describe(value)} counts steps: a ratio given where steps are expected?"
+    return ""
+
+
+def _evaluate(value: Value, registry: Mapping[str, Mapping[str, Scheduler]], notes: list[str]) -> object:
     """Arguments as the framework function receives them: nested calls constructed first."""
     if isinstance(value, Call):
-        return _construct(value, registry)
+        return _construct(value, registry, notes)
     if isinstance(value, list):
-        return [_evaluate(item, registry) for item in value]
+        return [_evaluate(item, registry, notes) for item in value]
     if isinstance(value, tuple):
-        return tuple(_evaluate(item, registry) for item in value)
+        return tuple(_evaluate(item, registry, notes) for item in value)
     if isinstance(value, dict):
-        return {key: _evaluate(item, registry) for key, item in value.items()}
+        return {key: _evaluate(item, registry, notes) for key, item in value.items()}
     return value
 
 
@@ -158,17 +233,27 @@ def _resolve(dotted: str, registry: Mapping[str, Mapping[str, Scheduler]]) -> tu
     if found:
         options = " or ".join(f"{FRAMEWORKS[framework].prefixes[0]}.{name}" for framework, _ in found)
         raise DialectError(None, f"`{name}` exists in several frameworks: write {options}")
-    raise DialectError(None, _unknown(name, {f: registry[f] for f in frameworks}))
+    refused = _refused()
+    for framework in frameworks:
+        if name in refused.get(framework, {}):
+            raise DialectError(None, refused[framework][name])
+    raise DialectError(None, _unknown(name, {f: registry[f] for f in frameworks}, refused))
 
 
 def _is_tail(module: str, prefix: str) -> bool:
     return prefix == module or prefix.endswith(f".{module}")
 
 
-def _unknown(name: str, registry: Mapping[str, Mapping[str, Scheduler]]) -> str:
+def _unknown(
+    name: str, registry: Mapping[str, Mapping[str, Scheduler]], refused: Mapping[str, Mapping[str, str]]
+) -> str:
     names = {known.lower(): known for schedulers in registry.values() for known in schedulers}
     close = [names[n] for n in difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.6)]
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    metric = {known.lower(): known for names in refused.values() for known in names}
+    near = [metric[n] for n in difflib.get_close_matches(name.lower(), metric, n=1, cutoff=0.8)]
+    if near and not close:
+        hint = f" ({near[0]} follows a metric: use `lrsched plateau`)"
     listing = "; ".join(
         f"{framework}: {', '.join(sorted(schedulers))}" for framework, schedulers in registry.items()
     )

@@ -3,9 +3,12 @@
 A framework module (``pytorch``, ``keras``, ``optax``, ``hf``, ``timm``) declares each scheduler
 it reproduces as a Python function with *the framework's own signature* (same parameter names,
 positional order and defaults), registered in its module-level ``SCHEDULERS`` dict under the
-framework's name for it. The dispatcher binds the parsed call to that signature exactly as
-Python would, so positional and keyword arguments, defaults and "unexpected argument" errors
-behave like the framework. The function checks the arguments the way the framework does,
+framework's name for it. Names it can never reproduce (metric-driven schedulers) go in an
+optional ``REFUSED`` dict, name -> why and what to use instead: never listed as supported.
+Named constants the framework's calls use (``SchedulerType.COSINE``) go in ``CONSTANTS``.
+The dispatcher binds the parsed call to that signature exactly as Python would, so positional
+and keyword arguments, defaults and "unexpected argument" errors behave like the framework. The
+function checks the arguments the way the framework does,
 raising `DialectError` (`lrsched_cli.errors`) naming the argument, and returns a `Reproduction`.
 
 Pure: no I/O, no framework imports, standard library only.
@@ -111,6 +114,15 @@ def boolean(argument: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise DialectError(argument, f"expected True or False, got {describe(value)}")
     return value
+
+
+def metric_driven(scheduler: str) -> str:
+    """Why ``scheduler`` cannot be reproduced from its call, and what does reproduce it: the
+    message for every framework's ``REFUSED`` table."""
+    return (
+        f"{scheduler} changes the rate from a metric (validation loss), not from the step: "
+        "use `lrsched plateau --lr LR --metrics FILE` with your metric, one value per epoch"
+    )
 
 
 def past_end(end: int, rows: int, what: str) -> list[str]:

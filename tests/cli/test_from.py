@@ -115,6 +115,61 @@ def test_json_params_record_the_call() -> None:
     }
 
 
+def test_a_line_pasted_from_training_code_with_its_names() -> None:
+    pasted = (
+        "self.scheduler = get_scheduler(SchedulerType.COSINE, self.optimizer, "
+        "num_warmup_steps=math.ceil(0.1 * args.steps), num_training_steps=args.steps,)"
+    )
+    got = rates(pasted, "--lr", "3e-4", "--let", "args.steps=1000", "-n", "1000")
+    assert got[100] == pytest.approx(HF_COSINE[100], rel=1e-9)
+    assert got[550] == pytest.approx(HF_COSINE[550], rel=1e-9)
+    result = lrsched("from", pasted, "--lr", "3e-4", "--let", "args.steps=1000", "-n", "2", "-f", "json")
+    assert json.loads(result.stdout)["params"]["arguments"]["num_warmup_steps"] == 100
+
+
+@pytest.mark.parametrize(
+    ("expression", "notes"),
+    [
+        (
+            "get_linear_schedule_with_warmup(optimizer, num_warmup_steps=0.1, num_training_steps=3000)",
+            ["get_linear_schedule_with_warmup: num_warmup_steps=0.1 counts steps"],
+        ),
+        (
+            "get_scheduler('linear', optimizer, 0.06, 3000)",
+            ["get_scheduler: num_warmup_steps=0.06 counts steps"],
+        ),
+        (
+            "SequentialLR(optimizer, [LinearLR(optimizer, total_iters=0.5), StepLR(optimizer, 0.25)], [5])",
+            ["LinearLR: total_iters=0.5 counts steps", "StepLR: step_size=0.25 counts steps"],
+        ),
+        (
+            "optax.warmup_cosine_decay_schedule(0.0, 0.1, 0.05, 100)",
+            ["warmup_cosine_decay_schedule: warmup_steps=0.05 counts steps"],
+        ),
+        ("CosineLRScheduler(optimizer, 100, warmup_t=0.1)", ["CosineLRScheduler: warmup_t=0.1 counts steps"]),
+        ("keras.optimizers.schedules.CosineDecay(0.1, 0.9)", ["CosineDecay: decay_steps=0.9 counts steps"]),
+    ],
+)
+def test_a_float_below_one_where_steps_are_counted_gets_a_note(expression: str, notes: list[str]) -> None:
+    result = lrsched("from", expression, "--lr", "0.1", "-n", "2")
+    assert result.exit_code == 0, result.stderr
+    for note in notes:
+        assert f"note: {note}: a ratio given where steps are expected?\n" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "get_linear_schedule_with_warmup(optimizer, 300, 3000)",
+        "get_linear_schedule_with_warmup(optimizer, 0.0, 3000)",
+        "get_linear_schedule_with_warmup(optimizer, 1.5, 3000)",
+        "StepLR(optimizer, 3, gamma=0.5)",
+    ],
+)
+def test_whole_step_counts_get_no_ratio_note(expression: str) -> None:
+    assert "ratio" not in lrsched("from", expression, "--lr", "0.1", "-n", "2").stderr
+
+
 def test_default_rows_without_a_natural_length() -> None:
     assert len(rates("StepLR(optimizer, 2)", "--lr", "0.5")) == 30
 
@@ -125,7 +180,11 @@ def test_default_rows_without_a_natural_length() -> None:
         (["StepLR(optimizer, 10)"], ["'--lr'", "give it with --lr"]),
         ([COSINE, "--lr", "-0.1"], ["'--lr'", "at least 0"]),
         ([COSINE, "--lr", "nan"], ["finite"]),
-        (["StepLR(optimizer, 10 * 2)", "--lr", "0.1"], ["'EXPR'", "arithmetic"]),
+        (["StepLR(optimizer, EPOCHS // 3, G)", "--lr", "0.1"], ["'EXPR'", "names have no value: EPOCHS, G"]),
+        (
+            ["StepLR(optimizer, 3)", "--lr", "0.1", "--let", "x"],
+            ["'--let'", "expected NAME=VALUE", "got 'x'"],
+        ),
         (["CosineAnealingLR(optimizer, T_max=10)", "--lr", "0.1"], ["did you mean CosineAnnealingLR"]),
         (["StepLR(optimizer, step_size='ten')", "--lr", "0.1"], ["step_size: expected a number, got 'ten'"]),
         (["LinearLR(optimizer, start_factor=0)", "--lr", "0.1"], ["start_factor", "got 0"]),
@@ -140,6 +199,20 @@ def test_default_rows_without_a_natural_length() -> None:
         (["StepLR(optimizer, 3, gamma=1e300)", "--lr", "0.1", "-n", "20001"], ["'EXPR'", "row 7 is inf"]),
         (["StepLR(optimizer, step_size=1, step_size=2)", "--lr", "0.1"], ["keyword argument repeated"]),
         (["LambdaLR(optimizer, lambda e: (10 ** 4000) ** 4000)", "--lr", "0.1"], ["failed at e=0"]),
+        # Counts past 64 bits: a range, not a traceback from islice.
+        (
+            ["StepLR(optimizer, 3)", "--lr", "0.1", "-n", "9223372036854775808"],
+            ["'--epochs'", "at most 9223372036854775807", "got 9223372036854775808"],
+        ),
+        (
+            ["CosineAnnealingLR(optimizer, 9223372036854775807)", "--lr", "0.1"],
+            ["'EXPR'", "9223372036854775808 steps", "give --epochs"],
+        ),
+        (
+            ["CosineAnnealingLR(optimizer, 9223372036854775808)", "--lr", "0.1"],
+            ["`9223372036854775808` is out of range", "within -9223372036854775807 to 9223372036854775807"],
+        ),
+        (["StepLR(optimizer, -1" + "0" * 400 + ")", "--lr", "0.1"], ["out of range", "(402 characters)"]),
     ],
 )
 def test_errors_are_usage_errors(args: list[str], fragments: list[str]) -> None:

@@ -69,8 +69,9 @@ def test_get_scheduler_records_its_own_arguments() -> None:
         ),
         ("get_scheduler('linear', optimizer)", 0.1, "num_warmup_steps", "requires `num_warmup_steps`"),
         ("get_scheduler('cosin', optimizer, 1, 10)", 0.1, "name", "did you mean 'cosine'"),
-        ("get_scheduler('reduce_lr_on_plateau', optimizer)", 0.1, None, "lrsched plateau"),
-        ("get_scheduler('greedy', optimizer)", 0.1, None, "lrsched plateau"),
+        ("get_scheduler('reduce_lr_on_plateau', optimizer)", 0.1, "name", "lrsched plateau"),
+        ("get_scheduler(SchedulerType.REDUCE_ON_PLATEAU, optimizer)", 0.1, "name", "lrsched plateau"),
+        ("get_scheduler('greedy', optimizer)", 0.1, "name", "lrsched plateau"),
         ("get_reduce_on_plateau_schedule(optimizer, patience=3)", 0.1, None, "lrsched plateau"),
         (
             "get_scheduler('cosine', optimizer, 1, 10, {'num_cycle': 2})",

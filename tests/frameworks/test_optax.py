@@ -34,6 +34,11 @@ def test_sgdr_restarts_after_each_decay_steps() -> None:
     assert reproduction.length == 51
     sgdr = parity("suites")["vectors"]["test_optax:sgdr"]
     assert rates_at(expression, sgdr["steps"]) == sgdr["rates"]
+    with_dict = (
+        "optax.sgdr_schedule([dict(init_value=0.0, peak_value=0.1, warmup_steps=5, decay_steps=20), "
+        "dict(init_value=0.0, peak_value=0.05, warmup_steps=5, decay_steps=30)])"
+    )
+    assert rates_at(with_dict, sgdr["steps"]) == sgdr["rates"]
 
 
 @pytest.mark.parametrize(

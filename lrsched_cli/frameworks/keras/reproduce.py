@@ -249,3 +249,6 @@ SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
     "CosineDecay": cosine_decay,
     "CosineDecayRestarts": cosine_decay_restarts,
 }
+
+STEP_COUNTS = frozenset({"decay_steps", "first_decay_steps", "warmup_steps"})
+"""The arguments that count steps: a float below 1 gets a note."""

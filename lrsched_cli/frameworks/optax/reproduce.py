@@ -336,3 +336,6 @@ SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
         sgdr_schedule,
     )
 }
+
+STEP_COUNTS = frozenset({"transition_steps", "warmup_steps", "decay_steps", "transition_begin"})
+"""The arguments that count steps: a float below 1 gets a note."""

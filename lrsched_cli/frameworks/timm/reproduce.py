@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import count
 
 from lrsched_cli.errors import DialectError
-from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, number
+from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, metric_driven, number
 
 FRAMEWORK = "timm"
 
@@ -392,3 +392,8 @@ SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
     "StepLRScheduler": step_lr_scheduler,
     "MultiStepLRScheduler": multistep_lr_scheduler,
 }
+
+REFUSED: dict[str, str] = {"PlateauLRScheduler": metric_driven("PlateauLRScheduler")}
+
+STEP_COUNTS = frozenset({"t_initial", "warmup_t", "decay_t"})
+"""The arguments that count steps (epochs with t_in_epochs): a float below 1 gets a note."""

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from lrsched_cli.errors import DialectError
-from lrsched_cli.frameworks.reproduction import Reproduction, describe, number
+from lrsched_cli.frameworks.reproduction import Reproduction, describe, metric_driven, number
 from lrsched_cli.frameworks.torch.composite import (
     ChainedScheduler,
     CyclicLR,
@@ -357,3 +357,20 @@ SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
         ChainedScheduler,
     )
 }
+
+REFUSED: dict[str, str] = {"ReduceLROnPlateau": metric_driven("ReduceLROnPlateau")}
+
+STEP_COUNTS = frozenset(
+    {
+        "step_size",
+        "T_max",
+        "T_0",
+        "total_iters",
+        "total_steps",
+        "step_size_up",
+        "step_size_down",
+        "epochs",
+        "steps_per_epoch",
+    }
+)
+"""The arguments that count steps (epochs when stepped per epoch): a float below 1 gets a note."""

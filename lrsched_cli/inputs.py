@@ -11,6 +11,16 @@ from collections.abc import Iterable, Iterator
 
 from lrsched_cli.errors import InputError
 
+QUOTED = 40
+"""The most characters of a user's text a message quotes: a 10 MB line is not echoed whole."""
+
+
+def excerpt(text: str) -> str:
+    """``text`` as a message quotes it: its repr, cut to its first `QUOTED` characters."""
+    if len(text) <= QUOTED:
+        return repr(text)
+    return f"{text[:QUOTED]!r}... ({len(text)} characters)"
+
 
 def read_numbers(lines: Iterable[str], source: str, *, column: str | None = None) -> tuple[float, ...]:
     """The numbers in ``lines``: one per line, or those in ``column`` of a CSV with a header line.

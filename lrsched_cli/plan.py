@@ -11,7 +11,7 @@ from typing import Any, Literal, NamedTuple
 
 from lrsched_cli import schedules
 from lrsched_cli.errors import BeyondEnd, ScheduleError
-from lrsched_cli.registry import PARAMS, Entry
+from lrsched_cli.registry import LARGEST, PARAMS, Entry
 from lrsched_cli.schedules import Schedule
 
 Unit = Literal["epoch", "step"]
@@ -69,6 +69,9 @@ def plan(
     k = steps_per_epoch or 1
     clock = 1 if entry.per_epoch else k
     on_steps = {name: in_steps(name, value, clock) for name, value in resolved.items()}
+    for name, value in on_steps.items():
+        _in_range(name, value, k if clock != 1 else 1)
+    _in_range("warmup", warmup * k, k)
     own = entry.factory(**on_steps)
     if clock != k:
         own = _held(own, k)
@@ -78,9 +81,19 @@ def plan(
             epochs = warmup + resolved[entry.length]
         else:
             epochs = warmup + entry.natural(resolved) if entry.natural else DEFAULT_ROWS
+    _in_range("epochs", epochs * k, k)
     _check_end(schedule, epochs, k, warmup=warmup, per_step=k // clock)
     resolved.update(warmup=warmup, warmup_start_lr=warmup_start_lr, steps_per_epoch=steps_per_epoch)
     return Plan(schedule, epochs * k, resolved)
+
+
+def _in_range(name: str, value: Any, steps_per_epoch: int) -> None:
+    """Refuse an integer the step clock cannot use exactly: past `LARGEST`, once in steps."""
+    for number in value if isinstance(value, tuple) else (value,):
+        if isinstance(number, int) and not isinstance(number, bool) and abs(number) > LARGEST:
+            given = number // steps_per_epoch
+            per = f" times --steps-per-epoch {steps_per_epoch}" if steps_per_epoch != 1 else ""
+            raise ScheduleError(name, f"must be at most {LARGEST} in steps, got {given}{per}")
 
 
 def _held(schedule: Schedule, steps_per_epoch: int) -> Schedule:

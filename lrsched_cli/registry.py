@@ -16,6 +16,10 @@ from lrsched_cli import schedules
 from lrsched_cli.inputs import read_numbers
 from lrsched_cli.schedules import Schedule
 
+LARGEST = 2**53
+"""The largest value of any integer option, and of a duration or row count on the step clock:
+every integer up to it is exact as a float, so no formula meets an integer it cannot convert."""
+
 
 class Param(NamedTuple):
     help: str

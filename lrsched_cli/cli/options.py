@@ -20,6 +20,7 @@ import typer
 from lrsched_cli.frameworks import EmitTarget
 from lrsched_cli.output import SUFFIXES, Format
 from lrsched_cli.output.deliver import Delivery
+from lrsched_cli.registry import LARGEST
 
 
 def flag(name: str) -> str:
@@ -34,6 +35,15 @@ def finite_option(value: float | None) -> float | None:
     return zero_unsigned(value)
 
 
+def count_option(value: int | None) -> int | None:
+    """An integer option's upper bound: beyond `LARGEST` no float holds it exactly."""
+    if value is not None and abs(value) > LARGEST:
+        digits = str(value)  # 2**1024 has 309 digits: a message quotes the first few
+        shown = digits if len(digits) <= 20 else f"{digits[:12]}... ({len(digits)} digits)"
+        raise typer.BadParameter(f"must be at most {LARGEST}, got {shown}")
+    return value
+
+
 def zero_unsigned(value: float | None) -> float | None:
     """-0.0 as 0.0: a typed ``-0`` is zero, and would otherwise print as ``-0.000000``."""
     return 0.0 if value == 0 else value
@@ -45,6 +55,7 @@ Epochs = Annotated[
         "--epochs",
         "-n",
         min=0,
+        callback=count_option,
         help="Rows to show [default: the schedule's natural length, else 30].",
         show_default=False,
     ),
@@ -66,7 +77,10 @@ Precision = Annotated[
     int,
     typer.Option(min=0, max=17, help="Decimals in blog and table output; significant digits in captions."),
 ]
-Warmup = Annotated[int, typer.Option(min=0, help="Epochs of linear warmup before the schedule starts.")]
+Warmup = Annotated[
+    int,
+    typer.Option(min=0, callback=count_option, help="Epochs of linear warmup before the schedule starts."),
+]
 WarmupStartLr = Annotated[
     float,
     typer.Option(
@@ -75,7 +89,11 @@ WarmupStartLr = Annotated[
 ]
 StepsPerEpoch = Annotated[
     int | None,
-    typer.Option(min=1, help="Show one row per optimizer step, K per epoch; durations stay in epochs."),
+    typer.Option(
+        min=1,
+        callback=count_option,
+        help="Show one row per optimizer step, K per epoch; durations stay in epochs.",
+    ),
 ]
 Expect = Annotated[
     list[str] | None,

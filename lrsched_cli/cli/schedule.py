@@ -18,13 +18,14 @@ from typing import Annotated, Any
 import typer
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY, SHAPING, finite_option, flag, zero_unsigned
+from lrsched_cli.cli.options import DELIVERY, SHAPING, count_option, finite_option, flag, zero_unsigned
 from lrsched_cli.errors import EmitError, InputError, LrschedError
+from lrsched_cli.inputs import excerpt
 from lrsched_cli.output import Format, Series
 from lrsched_cli.output.deliver import Delivery, Rows
 from lrsched_cli.output.destination import destination
 from lrsched_cli.plan import Plan, plan
-from lrsched_cli.registry import PARAMS, SCHEDULES, Entry, loader_options
+from lrsched_cli.registry import LARGEST, PARAMS, SCHEDULES, Entry, loader_options
 
 if typing.TYPE_CHECKING:
     from lrsched_cli.frameworks import EmitTarget
@@ -44,6 +45,8 @@ def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Para
     extra: dict[str, Any] = {}
     if base is float:
         extra["callback"] = finite_option
+    elif base is int:
+        extra["callback"] = count_option
     cli_type: Any = annotation
     if typing.get_origin(base) is tuple:  # typed as the comma list the user writes
         cli_type = str
@@ -102,9 +105,11 @@ def parse_list(param: str, text: str, item: Callable[[str], Any]) -> tuple[Any, 
         values = tuple(item(part) for part in text.split(",")) if text.strip() else ()
     except ValueError:
         kind = "integers" if item is int else "numbers"
-        raise LrschedError(param, f"must be a comma-separated list of {kind}, got {text!r}") from None
+        raise LrschedError(param, f"must be a comma-separated list of {kind}, got {excerpt(text)}") from None
     if any(isinstance(v, float) and not math.isfinite(v) for v in values):
-        raise LrschedError(param, f"must hold finite numbers only, got {text!r}")
+        raise LrschedError(param, f"must hold finite numbers only, got {excerpt(text)}")
+    if any(isinstance(v, int) and abs(v) > LARGEST for v in values):
+        raise LrschedError(param, f"must hold integers of at most {LARGEST}, got {excerpt(text)}")
     return tuple(zero_unsigned(v) if isinstance(v, float) else v for v in values)
 
 

@@ -141,3 +141,69 @@ def test_a_negative_zero_is_zero_never_a_minus_sign(argv: list[str], rates: list
     assert csv.stdout == "epoch,lr\n" + "".join(f"{row},{rate}\n" for row, rate in enumerate(rates, 1))
     assert "-0.0" not in lrsched(*argv, "-f", "json", input=metrics).stdout  # rows and params
     assert lrsched(*argv, input=metrics).stdout.endswith(f"Epoch {len(rates)}, Learning Rate: 0.000000\n")
+
+
+HUGE = str(2**1024)
+"""An integer no float holds: 309 digits."""
+MINIMAL = {
+    "step": ["--lr", "0.1", "--step-size", "3"],
+    "exponential": ["--lr", "0.1", "--gamma", "0.9"],
+    "cosine": ["--lr", "0.1"],
+    "cosine-restarts": ["--lr", "0.1", "--t-0", "5"],
+    "multistep": ["--lr", "0.1"],
+    "constant": ["--lr", "0.1"],
+    "linear": ["--lr", "0.1"],
+    "polynomial": ["--lr", "0.1"],
+    "piecewise": [],
+    "inverse-time": ["--lr", "0.1", "--decay-rate", "0.5"],
+    "onecycle": ["--max-lr", "0.1"],
+    "cyclic": ["--base-lr", "0.001", "--max-lr", "0.1"],
+    "inverse-sqrt": ["--lr", "0.1"],
+    "wsd": ["--lr", "0.1", "--stable-steps", "3", "--decay-steps", "3"],
+    "plateau": ["--lr", "0.1", "--metrics", str(EXAMPLES / "val_loss.txt")],
+}
+"""A command line that runs, per schedule, to add one bad option to."""
+
+
+def _integer_options() -> list[tuple[str, str]]:
+    from lrsched_cli.cli.options import SHAPING
+
+    found = []
+    for name, entry in SCHEDULES.items():
+        for parameter in entry.parameters() + entry.loader_options() + SHAPING:
+            text = str(parameter.annotation)
+            if "int" in text.split("[")[-1] or "tuple[int" in text:
+                found.append((name, flag(parameter.name)))
+    return found
+
+
+def test_every_schedule_has_a_runnable_minimal_command_line() -> None:
+    assert set(MINIMAL) == set(SCHEDULES)
+    for name, argv in MINIMAL.items():
+        assert lrsched(name, *argv, "-n", "1").exit_code == 0, name
+
+
+@pytest.mark.parametrize(("name", "option"), _integer_options())
+def test_a_huge_integer_is_a_usage_error_naming_the_option(name: str, option: str) -> None:
+    value = HUGE if option not in ("--milestones", "--boundaries") else f"1,{HUGE}"
+    argv = [*MINIMAL[name], option, value]
+    if option == "--boundaries":
+        argv += ["--values", "0.1,0.01,0.001"]
+    result = lrsched(name, *argv)
+    assert_usage_error(result, f"'{option}'", "at most 9007199254740992")
+    assert len(result.stderr) < 400  # the 309 digits are not echoed whole
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        ([*STEP, "--steps-per-epoch", str(2**40), "-n", str(2**20)], "'--epochs'"),
+        (
+            ["step", "--lr", "0.1", "--step-size", str(2**40), "--steps-per-epoch", str(2**20)],
+            "'--step-size'",
+        ),
+        ([*STEP, "--warmup", str(2**40), "--steps-per-epoch", str(2**20)], "'--warmup'"),
+    ],
+)
+def test_a_duration_too_long_in_steps_is_a_usage_error(argv: list[str], option: str) -> None:
+    assert_usage_error(lrsched(*argv), option, "at most 9007199254740992 in steps")

@@ -145,7 +145,13 @@ def trainer_command(
         "lr": derivation.lr,
     }
     if not quiet:
-        notes = [*derivation.notes, *reproduction.notes(derivation.total_updates)]
+        used = derivation.scheduler_rows or derivation.total_updates
+        notes = [*derivation.notes, *reproduction.notes(used)]
+        if not reproduction.needs_lr:
+            notes.append(
+                f"the optimizer's learning rate ({derivation.lr:g}) is not used: "
+                f"{reproduction.scheduler} sets the rates itself"
+            )
         for text in derivation.lines:
             typer.echo(text, err=True)
         for note in notes:
@@ -179,10 +185,18 @@ def _reproduce(derivation: Derivation) -> Reproduction:
     """The framework scheduler the trainer builds: an error in it is one on the config key its
     argument came from."""
     try:
-        return reproduce(derivation.scheduler, lr=derivation.lr)
+        try:
+            return reproduce(derivation.scheduler, lr=None)
+        except DialectError as error:
+            if error.argument != "--lr":
+                raise
+        return reproduce(derivation.scheduler, lr=derivation.lr)  # it scales the optimizer's rate
     except DialectError as error:
         key = derivation.argument_key(error.argument)
-        message = error.message.removeprefix(f"{error.argument}: ") if error.argument else error.message
+        whole = derivation.argument_key(None)
+        message = error.message
+        if error.argument and key != whole:  # the key names the argument: the message need not
+            message = message.removeprefix(f"{error.argument}: ")
         raise ConfigError(key, f"{message} (the trainer calls {derivation.scheduler})") from None
 
 
@@ -190,20 +204,21 @@ def _rates(reproduction: Reproduction, derivation: Derivation) -> Any:
     """The rate of each optimizer update, update 1 first: the scheduler's rate at the step count
     ``t`` it has reached by then."""
     total = derivation.total_updates
+    lr = derivation.lr if reproduction.needs_lr else None
 
     def once_per_update() -> Iterator[float]:
-        return islice(reproduction.rates(derivation.lr), total)
+        return islice(reproduction.rates(lr), total)
 
     def following() -> Iterator[float]:
         assert derivation.steps is not None
-        rates = reproduction.rates(derivation.lr)
+        rates = reproduction.rates(lr)
         t, current = -1, math.nan
         for update, wanted in enumerate(islice(derivation.steps(), total), start=1):
             while t < wanted:
                 rate = next(rates, None)
                 if rate is None:
                     raise ConfigError(
-                        None,
+                        derivation.argument_key(None),
                         f"{derivation.scheduler} stops at step {t + 1} (the framework raises there), "
                         f"before update {update} of {total}",
                     )
@@ -219,10 +234,10 @@ def _dry_run(rates: Iterator[float], derivation: Derivation) -> None:
     rows = 0
     for rows, rate in enumerate(rates, start=1):
         if not math.isfinite(rate):
-            raise ConfigError(None, RateError(rows, rate).message)
+            raise ConfigError(derivation.argument_key(None), RateError(rows, rate).message)
     if rows < derivation.total_updates:
         raise ConfigError(
-            None,
+            derivation.argument_key(None),
             f"{derivation.scheduler} stops at step {rows} (the framework raises there), before "
             f"the {derivation.total_updates} updates of training",
         )

@@ -11,13 +11,14 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
-from lrsched_cli.trainers import hf
+from lrsched_cli.trainers import hf, lightning
 from lrsched_cli.trainers.base import Derivation, Run, Trainer
 
 TRAINERS: Mapping[str, Trainer] = {
     record.key: record
     for record in [
         hf.TRAINER,
+        lightning.TRAINER,
     ]
 }
 

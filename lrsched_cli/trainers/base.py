@@ -77,6 +77,9 @@ class Derivation(NamedTuple):
     """The config key a scheduler argument in ``scheduler`` comes from (for its errors)."""
     steps: Steps | None = None
     """None when the scheduler steps once per update (t = update - 1)."""
+    scheduler_rows: int | None = None
+    """How many of the scheduler's rates the run uses (its step count at the last update, plus
+    one); None: ``total_updates``."""
 
 
 class ConfigError(LrschedError):

@@ -146,7 +146,10 @@ def trainer_command(
     }
     if not quiet:
         used = derivation.scheduler_rows or derivation.total_updates
-        notes = [*derivation.notes, *reproduction.notes(used)]
+        framework = [
+            note for note in reproduction.notes(used) if not note.startswith(derivation.moot or "\0")
+        ]
+        notes = [*derivation.notes, *framework]
         if not reproduction.needs_lr:
             notes.append(
                 f"the optimizer's learning rate ({derivation.lr:g}) is not used: "

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
-from lrsched_cli.trainers import hf, lightning
+from lrsched_cli.trainers import hf, lightning, timm
 from lrsched_cli.trainers.base import Derivation, Run, Trainer
 
 TRAINERS: Mapping[str, Trainer] = {
@@ -19,6 +19,7 @@ TRAINERS: Mapping[str, Trainer] = {
     for record in [
         hf.TRAINER,
         lightning.TRAINER,
+        timm.TRAINER,
     ]
 }
 

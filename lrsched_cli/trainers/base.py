@@ -77,6 +77,8 @@ class Derivation(NamedTuple):
     """The config key a scheduler argument in ``scheduler`` comes from (for its errors)."""
     steps: Steps | None = None
     """None when the scheduler steps once per update (t = update - 1)."""
+    moot: tuple[str, ...] = ()
+    """The beginnings of framework notes that do not apply to the trainer's rows."""
     scheduler_rows: int | None = None
     """How many of the scheduler's rates the run uses (its step count at the last update, plus
     one); None: ``total_updates``."""

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
-from lrsched_cli.trainers import hf, lightning, timm
+from lrsched_cli.trainers import hf, lightning, timm, torchtune
 from lrsched_cli.trainers.base import Derivation, Run, Trainer
 
 TRAINERS: Mapping[str, Trainer] = {
@@ -20,6 +20,7 @@ TRAINERS: Mapping[str, Trainer] = {
         hf.TRAINER,
         lightning.TRAINER,
         timm.TRAINER,
+        torchtune.TRAINER,
     ]
 }
 

@@ -108,10 +108,17 @@ def add_compare(app: typer.Typer, run: Runner) -> None:
     add_compare(app, spec_command)
 
 
+def add_trainer(app: typer.Typer, run: Runner) -> None:
+    from lrsched_cli.cli.trainer import add_trainer  # the trainers load only for `lrsched trainer`
+
+    add_trainer(app, run)
+
+
 EXTRA_COMMANDS: dict[str, Callable[[typer.Typer, Runner], None]] = {
     "list": add_list,
     "from": add_from,
     "compare": add_compare,
+    "trainer": add_trainer,
 }
 """Commands that are not schedules, by name, each with the function that adds it to an app."""
 

@@ -1,0 +1,260 @@
+"""``lrsched trainer NAME [CONFIG]``: the schedule a trainer will run, from its config and your data.
+
+A thin client of `lrsched_cli.trainers` and `lrsched_cli.frameworks`: the trainer derives its
+step counts and the scheduler call it makes with them; the framework's own schedule function,
+reproduced as for ``lrsched from``, gives the rates. One row per optimizer update, delivered as
+every command's rows are; the derivation and the trap notes go to stderr first.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import sys
+from collections.abc import Iterator
+from itertools import islice
+from typing import Annotated, Any
+
+import typer
+
+from lrsched_cli.cli.boundary import Runner
+from lrsched_cli.cli.options import DELIVERY
+from lrsched_cli.errors import DialectError, LrschedError, RateError
+from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
+from lrsched_cli.output import Series
+from lrsched_cli.output.deliver import Delivery, Rows, check_output_options
+from lrsched_cli.trainers import TRAINERS, Derivation, Run, derive
+from lrsched_cli.trainers.base import ConfigError
+from lrsched_cli.trainers.config import hint, override, parse
+
+HELP = """Show the schedule a trainer will really run, from its config and your data.
+
+Give the trainer's config (JSON or YAML, '-' for stdin), the dataset's length and the number of
+processes; lrsched follows the trainer's own arithmetic (batches per process, gradient
+accumulation, epochs or max steps, warmup) and prints one row per optimizer update: the rate
+that update applies. The derivation and the trainer's traps go to stderr first (--quiet: not).
+Nothing in the config is executed.
+"""
+
+
+def _trainers_help() -> str:
+    parts = []
+    for record in TRAINERS.values():
+        versions = "; ".join(f"{version}: {what}" for version, what in record.versions.items())
+        parts.append(
+            f"{record.key} ({record.name}): CONFIG is {record.config}. Versions that differ: {versions}."
+        )
+    return "\n\n".join(parts)
+
+
+EPILOG = """\b
+Examples:
+  lrsched trainer hf args.yaml --samples 1000 --world-size 3
+  lrsched trainer hf --set num_train_epochs=3 --set warmup_steps=0.1 --samples 1000 -f csv
+  lrsched trainer hf args.json --samples 1000 --version 4.48 --quiet
+"""
+
+Name = Annotated[str, typer.Argument(metavar="NAME", help="The trainer: " + ", ".join(TRAINERS) + ".")]
+ConfigFile = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="CONFIG", help="The trainer's config, JSON or YAML ('-': stdin).", show_default=False
+    ),
+]
+Sets = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Set one config key (dotted for nesting), VALUE read as YAML reads a scalar or a flow "
+        "list; overrides CONFIG (repeatable).",
+        show_default=False,
+    ),
+]
+Samples = Annotated[
+    int | None,
+    typer.Option(min=1, help="The number of training samples: len(train_dataset).", show_default=False),
+]
+WorldSize = Annotated[int, typer.Option(min=1, help="Data-parallel processes (GPUs across nodes).")]
+BatchSize = Annotated[
+    int | None,
+    typer.Option(min=1, help="The dataloader's batch size, where the config has none.", show_default=False),
+]
+Version = Annotated[
+    str | None,
+    typer.Option(
+        "--version",
+        help="Follow this release's arithmetic where it changed [default: the newest known].",
+        show_default=False,
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print neither the derivation nor the notes.")]
+
+
+def trainer_options(
+    name: Name,
+    config: ConfigFile = None,
+    sets: Sets = None,
+    samples: Samples = None,
+    world_size: WorldSize = 1,
+    batch_size: BatchSize = None,
+    version: Version = None,
+    quiet: Quiet = False,
+) -> None:
+    """Never called: its signature declares the options of `trainer` besides the delivery ones."""
+
+
+def trainer_command(
+    name: str,
+    config: str | None,
+    sets: list[str] | None,
+    samples: int | None,
+    world_size: int,
+    batch_size: int | None,
+    version: str | None,
+    quiet: bool,
+    **options: Any,
+) -> Rows:
+    delivery = Delivery(**options)
+    if delivery.checking:
+        delivery.checks()  # parsed now: a malformed --expect fails before any work
+    check_output_options(delivery.format, log_y=delivery.log_y, output=delivery.output)
+    if name not in TRAINERS:
+        raise LrschedError(
+            "name", f"unknown trainer {name!r}{hint(name, TRAINERS)}; known: {', '.join(TRAINERS)}"
+        )
+    values, from_set = override(_read(config), sets or [])
+    run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version)
+    try:
+        derivation = derive(name, values, run)
+        reproduction = _reproduce(derivation)
+        rates = _rates(reproduction, derivation)
+        _dry_run(rates(), derivation)
+    except ConfigError as error:
+        if error.key is not None and any(
+            error.key == key or error.key.startswith(key + ".") for key in from_set
+        ):
+            raise LrschedError("sets", error.message) from None
+        raise
+    params = {
+        "trainer": name,
+        "version": derivation.version,
+        "config": derivation.config,
+        "derived": derivation.derived,
+        "scheduler": derivation.scheduler,
+        "lr": derivation.lr,
+    }
+    if not quiet:
+        used = derivation.scheduler_rows or derivation.total_updates
+        framework = [
+            note for note in reproduction.notes(used) if not note.startswith(derivation.moot or "\0")
+        ]
+        notes = [*derivation.notes, *framework]
+        if not reproduction.needs_lr:
+            notes.append(
+                f"the optimizer's learning rate ({derivation.lr:g}) is not used: "
+                f"{reproduction.scheduler} sets the rates itself"
+            )
+        for text in derivation.lines:
+            typer.echo(text, err=True)
+        for note in notes:
+            typer.echo(f"note: {note}", err=True)
+    series = Series("trainer", params, rates(), steps_per_epoch=derivation.updates_per_epoch)
+    return Rows(series, delivery)
+
+
+def _read(path: str | None) -> dict[str, Any]:
+    """The config file's mapping ('-': stdin; none: an empty config)."""
+    if path is None:
+        return {}
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+            source = "<stdin>"
+        else:
+            with open(path, "rb") as file:
+                data = file.read()
+            source = path
+    except OSError as error:
+        raise LrschedError("config", f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LrschedError("config", f"{source}: not UTF-8 text (a binary file?)") from None
+    return parse(text, source)
+
+
+def _reproduce(derivation: Derivation) -> Reproduction:
+    """The framework scheduler the trainer builds: an error in it is one on the config key its
+    argument came from."""
+    try:
+        try:
+            return reproduce(derivation.scheduler, lr=None)
+        except DialectError as error:
+            if error.argument != "--lr":
+                raise
+        return reproduce(derivation.scheduler, lr=derivation.lr)  # it scales the optimizer's rate
+    except DialectError as error:
+        key = derivation.argument_key(error.argument)
+        whole = derivation.argument_key(None)
+        message = error.message
+        if error.argument and key != whole:  # the key names the argument: the message need not
+            message = message.removeprefix(f"{error.argument}: ")
+        raise ConfigError(key, f"{message} (the trainer calls {derivation.scheduler})") from None
+
+
+def _rates(reproduction: Reproduction, derivation: Derivation) -> Any:
+    """The rate of each optimizer update, update 1 first: the scheduler's rate at the step count
+    ``t`` it has reached by then."""
+    total = derivation.total_updates
+    lr = derivation.lr if reproduction.needs_lr else None
+
+    def once_per_update() -> Iterator[float]:
+        return islice(reproduction.rates(lr), total)
+
+    def following() -> Iterator[float]:
+        assert derivation.steps is not None
+        rates = reproduction.rates(lr)
+        t, current = -1, math.nan
+        for update, wanted in enumerate(islice(derivation.steps(), total), start=1):
+            while t < wanted:
+                rate = next(rates, None)
+                if rate is None:
+                    raise ConfigError(
+                        derivation.argument_key(None),
+                        f"{derivation.scheduler} stops at step {t + 1} (the framework raises there), "
+                        f"before update {update} of {total}",
+                    )
+                t, current = t + 1, rate
+            yield current
+
+    return once_per_update if derivation.steps is None else following
+
+
+def _dry_run(rates: Iterator[float], derivation: Derivation) -> None:
+    """Compute every row once before writing any: a rate that overflows, or a scheduler that
+    ends before training does, is a usage error with stdout still empty."""
+    rows = 0
+    for rows, rate in enumerate(rates, start=1):
+        if not math.isfinite(rate):
+            raise ConfigError(derivation.argument_key(None), RateError(rows, rate).message)
+    if rows < derivation.total_updates:
+        raise ConfigError(
+            derivation.argument_key(None),
+            f"{derivation.scheduler} stops at step {rows} (the framework raises there), before "
+            f"the {derivation.total_updates} updates of training",
+        )
+
+
+trainer_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [*inspect.signature(trainer_options, eval_str=True).parameters.values(), *DELIVERY]
+)
+
+
+def add_trainer(app: typer.Typer, run: Runner) -> None:
+    app.command(
+        "trainer",
+        help=HELP + "\n\n" + _trainers_help(),
+        short_help="The schedule a trainer (hf, ...) runs, from its config and your data.",
+        epilog=EPILOG,
+    )(run(trainer_command, {"name": "NAME", "config": "CONFIG", "sets": "--set"}))

@@ -1,0 +1,118 @@
+"""`lrsched trainer lightning` against the real Lightning Trainer, and its notes and errors.
+
+Expected rates, epochs and step counts come from real ``lightning.Trainer.fit`` runs on CPU
+(lightning 2.6.6, torch 2.13.0): tests/parity/trainer_lightning.json, written by
+scripts/trainer_lightning_goldens.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from helpers import assert_usage_error, lrsched, parity
+
+GOLDEN = parity("trainer_lightning")
+
+ISSUE = """\
+trainer: {max_epochs: 3, accumulate_grad_batches: 4, devices: 3}
+optimizer: {lr: 0.1}
+lr_scheduler:
+  scheduler: "OneCycleLR(optimizer, max_lr=0.1, total_steps=estimated_stepping_batches)"
+"""
+
+
+def run(config: str, *args: str) -> Any:
+    result = lrsched("trainer", "lightning", "-", *args, input=config)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("case", GOLDEN["cases"], ids=[c["id"] for c in GOLDEN["cases"]])
+def test_rates_and_counts_are_the_real_trainers(case: dict[str, Any]) -> None:
+    result = run(
+        json.dumps(case["config"]),
+        *("--samples", str(case["samples"]), "--batch-size", str(case["batch_size"])),
+        *("--world-size", str(case["world_size"]), "-f", "json"),
+    )
+    document = json.loads(result.stdout)
+    derived = document["params"]["derived"]
+    assert derived["batches_per_epoch"] == case["batches_per_epoch"]
+    assert derived["estimated_stepping_batches"] == case["estimated_stepping_batches"]
+    assert derived["total_updates"] == case["global_step"]
+    rows = document["rows"]
+    assert len(rows) == len(case["rates"])
+    for row, want in zip(rows, case["rates"], strict=True):
+        assert math.isclose(row["lr"], want, rel_tol=1e-9, abs_tol=1e-15), (row, want)
+    assert [row["epoch"] for row in rows] == case["epochs"]
+
+
+def test_the_issues_example_derives_33_updates_and_notes_the_epoch_interval() -> None:
+    result = run(ISSUE, "--samples", "1000", "--batch-size", "8")
+    lines = result.stderr.splitlines()
+    assert lines[:4] == [
+        "samples per process = ceil(1000 / 3) = 334",
+        "batches per process per epoch = ceil(334 / 8) = 42",
+        "updates per epoch = ceil(42 / 4) = 11",
+        "total updates = 11 x 3 = 33",
+    ]
+    assert any("lr_scheduler.interval (Lightning's default) is epoch" in line for line in lines)
+    assert any("optimizer's learning rate (0.1) is not used" in line for line in lines)
+    assert len(result.stdout.splitlines()) == 33
+
+
+def test_frequency_under_accumulation_is_noted() -> None:
+    case = next(c for c in GOLDEN["cases"] if c["id"] == "frequency-3-counts-micro-batches")
+    result = run(json.dumps(case["config"]), "--samples", "45", "--batch-size", "4")
+    assert "lr_scheduler.frequency: 3 counts micro-batches" in result.stderr
+
+
+def test_max_epochs_unset_is_1000_epochs() -> None:
+    config = 'optimizer: {lr: 0.1}\nlr_scheduler: {scheduler: "StepLR(optimizer, step_size=100)"}\n'
+    result = run(config, "--samples", "8", "--batch-size", "4", "-f", "csv", "--quiet")
+    assert len(result.stdout.splitlines()) == 1 + 2000
+    noted = run(config, "--samples", "8", "--batch-size", "4", "-f", "csv")
+    assert "max_epochs is not set: Lightning trains 1000 epochs" in noted.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "fragments"),
+    [
+        (
+            ["--batch-size", "4"],
+            "trainer: {max_epoch: 3}\n",
+            ["trainer.max_epoch", "did you mean 'max_epochs'"],
+        ),
+        (["--batch-size", "4"], "trainr: {}\n", ["trainr", "'trainer'"]),
+        ([], ISSUE, ["--batch-size"]),
+        (
+            ["--batch-size", "4"],
+            ISSUE.replace("devices: 3", "devices: 3, max_steps: x"),
+            ["trainer.max_steps"],
+        ),
+        (["--batch-size", "4", "--world-size", "2"], ISSUE, ["--world-size", "3"]),
+        (["--batch-size", "4"], ISSUE.replace("optimizer: {lr: 0.1}\n", ""), ["optimizer.lr"]),
+        (
+            ["--batch-size", "4", "--set", "lr_scheduler.interval=batch"],
+            ISSUE,
+            ["--set", "lr_scheduler.interval", "'step'"],
+        ),
+        (
+            ["--batch-size", "4"],
+            ISSUE.replace("OneCycleLR", "OneCycle"),
+            ["lr_scheduler.scheduler", "OneCycleLR"],
+        ),
+        (
+            ["--batch-size", "4", "--set", "lr_scheduler.interval=step"],
+            ISSUE.replace("total_steps=estimated_stepping_batches", "total_steps=10"),
+            ["lr_scheduler.scheduler", "stops"],
+        ),
+    ],
+)
+def test_bad_input_is_a_usage_error_naming_the_key(
+    args: list[str], config: str, fragments: list[str]
+) -> None:
+    result = lrsched("trainer", "lightning", "-", "--samples", "1000", *args, input=config)
+    assert_usage_error(result, *fragments)

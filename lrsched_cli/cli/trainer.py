@@ -21,7 +21,7 @@ from lrsched_cli.cli.boundary import Runner
 from lrsched_cli.cli.options import DELIVERY
 from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
-from lrsched_cli.output import Series
+from lrsched_cli.output import Format, Series, format_for
 from lrsched_cli.output.deliver import Delivery, Rows, check_output_options
 from lrsched_cli.trainers import TRAINERS, Derivation, Run, derive
 from lrsched_cli.trainers.base import ConfigError
@@ -118,7 +118,8 @@ def trainer_command(
     delivery = Delivery(**options)
     if delivery.checking:
         delivery.checks()  # parsed now: a malformed --expect fails before any work
-    check_output_options(delivery.format, log_y=delivery.log_y, output=delivery.output)
+    fmt = format_for(delivery.format, delivery.output, Format.blog)
+    check_output_options(fmt, log_y=delivery.log_y, output=delivery.output)
     if name not in TRAINERS:
         raise LrschedError(
             "name", f"unknown trainer {name!r}{hint(name, TRAINERS)}; known: {', '.join(TRAINERS)}"

@@ -15,8 +15,8 @@ from itertools import zip_longest
 from typing import TextIO
 
 from lrsched_cli.output import Format
-from lrsched_cli.output.series import Series, chunks
-from lrsched_cli.output.text import json_document, json_lines
+from lrsched_cli.output.series import ROW_LABEL, Series, chunks
+from lrsched_cli.output.text import json_document, json_lines, table
 
 Cells = list[tuple[float | None, ...]]
 """Rows of one chunk, each with one rate per series, None past a series' end."""
@@ -44,7 +44,7 @@ class Aligned:
 def write_csv(out: TextIO, aligned: Aligned, precision: int) -> None:
     """Header ``epoch,<label>,...`` (quoted where a label needs it); an empty cell past an end."""
     header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(["epoch", *aligned.labels])
+    csv.writer(header, lineterminator="\n").writerow([ROW_LABEL, *aligned.labels])
     out.write(header.getvalue())
     for rows, cells in aligned.rows():
         out.write(
@@ -58,9 +58,10 @@ def _cell(lr: float | None, blank: str) -> str:
 
 def _row_objects(aligned: Aligned) -> Iterator[list[str]]:
     keys = [json.dumps(label) for label in aligned.labels]
+    row_key = json.dumps(ROW_LABEL)
     for rows, cells in aligned.rows():
         yield [
-            f'{{"epoch": {row}, '
+            f"{{{row_key}: {row}, "
             + ", ".join(f"{key}: {_cell(lr, 'null')}" for key, lr in zip(keys, rates))
             + "}"
             for row, rates in zip(rows, cells)
@@ -82,30 +83,14 @@ def write_json(out: TextIO, aligned: Aligned, precision: int) -> None:
 
 
 def write_table(out: TextIO, aligned: Aligned, precision: int) -> None:
-    """A Rich table, one column per schedule, streamed a chunk at a time as one table."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    from lrsched_cli.output.terminal import colour
-
-    console = Console(file=out, highlight=False, force_terminal=colour(out))
-    headers = ["Epoch", *aligned.labels]
-    widths: list[int] = []
-    for rows, cells in aligned.rows():
-        text = [[str(row), *(_fixed(lr, precision) for lr in rates)] for row, rates in zip(rows, cells)]
-        if not widths:  # the first chunk's widths for every chunk, so they read as one table
-            widths = [max(len(cell) + 2 for cell in column) for column in zip(*text)]
-        table = Table(box=box.SIMPLE_HEAD, show_header=rows.start == 1, show_edge=False, pad_edge=False)
-        for header, width in zip(headers, widths):
-            table.add_column(header, justify="right", min_width=width, header_style="bold", overflow="fold")
-        for cell_row in text:
-            table.add_row(*cell_row)
-        console.print(table)
-
-
-def _fixed(lr: float | None, precision: int) -> str:
-    return "" if lr is None else f"{lr:.{precision}f}"
+    """The table writer one schedule's table uses, one column per schedule; a blank cell past a
+    schedule's end."""
+    fixed = f"{{:.{precision}f}}".format
+    cells = (
+        [[str(row), *["" if lr is None else fixed(lr) for lr in rates]] for row, rates in zip(rows, cells)]
+        for rows, cells in aligned.rows()
+    )
+    table(out, [ROW_LABEL.capitalize(), *aligned.labels], cells)
 
 
 WRITERS: dict[Format, Callable[[TextIO, Aligned, int], None]] = {

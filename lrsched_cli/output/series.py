@@ -45,6 +45,10 @@ def epoch_of(series: Series) -> Callable[[int], int]:
     return (lambda row: row) if k is None else (lambda row: (row - 1) // k + 1)
 
 
+ROW_LABEL = "epoch"
+"""The name of the row label's column, in every format (capitalized in tables)."""
+
+
 def columns(series: Series) -> list[str]:
     """Machine-format column names: ``epoch`` (and ``step`` per step), then ``lr``."""
-    return ["epoch", "lr"] if series.steps_per_epoch is None else ["epoch", "step", "lr"]
+    return [ROW_LABEL, "lr"] if series.steps_per_epoch is None else [ROW_LABEL, "step", "lr"]

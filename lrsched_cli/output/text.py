@@ -82,12 +82,28 @@ def json_document(out: TextIO, head: Mapping[str, Any], objects: Iterable[list[s
 
 
 def write_table(out: TextIO, series: Series, precision: int) -> None:
-    """A table for people; a bold header only where `terminal.colour` allows (a terminal, no NO_COLOR).
+    """A table for people: the row labels (``Epoch``, and ``Step`` per step), then the rate."""
+    headers = [name.capitalize() for name in columns(series)[:-1]] + ["Learning rate"]
+    epoch = epoch_of(series)
+    if series.steps_per_epoch is None:
+        labels: Callable[[int], list[str]] = lambda row: [str(row)]  # noqa: E731
+    else:
+        labels = lambda row: [str(epoch(row)), str(row)]  # noqa: E731
+    rate = f"{{:.{precision}f}}".format
+    cells = ([[*labels(row), rate(lr)] for row, lr in zip(rows, rates)] for rows, rates in chunks(series))
+    table(out, headers, cells)
 
-    Rich draws the header and its rule; the rows below are plain right-aligned text in the same
-    columns, written a chunk at a time like every format, so a long table streams at the speed
-    of CSV. Column widths come from the first chunk; a wider cell later widens its own row only,
-    and nothing is ever cropped: a rate with digits cut off would be a wrong number.
+
+def table(out: TextIO, headers: list[str], cells: Iterable[list[list[str]]]) -> None:
+    """The one table writer (one schedule's table, and compare's): ``cells`` are its rows' text,
+    a chunk at a time, every row one cell per header.
+
+    Rich draws the header and its rule (ASCII where the stream's encoding needs it; bold only
+    where `terminal.colour` allows); the rows below are plain right-aligned text in the same
+    columns, so a long table streams at the speed of CSV. Column widths come from the first
+    chunk, and never narrow a header: a header never wraps, a cell is never cut and a column
+    never dropped. A wider cell later widens its own row only. A table wider than the terminal
+    is printed wider: a rate with digits cut off would be a wrong number.
     """
     from rich import box
     from rich.console import Console
@@ -95,22 +111,16 @@ def write_table(out: TextIO, series: Series, precision: int) -> None:
 
     from lrsched_cli.output.terminal import colour
 
-    headers = [name.capitalize() for name in columns(series)[:-1]] + ["Learning rate"]
-    epoch = epoch_of(series)
-    if series.steps_per_epoch is None:
-        labels: Callable[[int], list[str]] = lambda row: [str(row)]  # noqa: E731
-    else:
-        labels = lambda row: [str(epoch(row)), str(row)]  # noqa: E731
     gap = "   "  # Rich's cell padding, the box's space divider, the next cell's padding
     widths: list[int] = []
-    for rows, rates in chunks(series):
-        cells = [[*labels(row), f"{lr:.{precision}f}"] for row, lr in zip(rows, rates)]
+    for chunk in cells:
         if not widths:
-            widths = [max(len(header), len(cell) + 2) for header, cell in zip(headers, cells[-1])]
+            widths = [max(len(header), *(len(cell) + 2 for cell in column)) for header, column in
+                      zip(headers, zip(*chunk))]  # fmt: skip
             header = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
             for name, width in zip(headers, widths):
-                header.add_column(name, justify="right", min_width=width, header_style="bold")
+                header.add_column(name, justify="right", min_width=width, header_style="bold", no_wrap=True)
             console = Console(file=out, highlight=False, force_terminal=colour(out))
             console.width = max(console.width, sum(widths) + len(gap) * (len(widths) - 1))
             console.print(header)
-        out.write("".join([gap.join(map(str.rjust, row, widths)) + "\n" for row in cells]))
+        out.write("".join([gap.join(map(str.rjust, row, widths)) + "\n" for row in chunk]))

@@ -150,3 +150,50 @@ def test_a_table_wider_than_the_terminal_keeps_every_digit(
 def test_zero_epochs_with_any_warmup_prints_nothing() -> None:
     result = lrsched("cosine", "--lr", "0.1", "-n", "0", "--warmup", "40")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+NARROW = [
+    "step --lr 0.1 --step-size 10 --gamma 0.04",
+    "cosine --lr 0.1 --min-lr 0.001",
+    "exponential --lr 0.1 --gamma 0.9",
+]
+
+
+@pytest.mark.parametrize("columns", ["40", "30", "200"])
+def test_compares_table_grows_wider_than_the_terminal_and_keeps_every_digit_and_column(
+    columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 40 columns 0.004000 showed as 0.00, at 30 whole columns went, and headers wrapped
+    mid-word: compare's table is the single table's writer, which never narrows a column."""
+    monkeypatch.setenv("COLUMNS", columns)
+    lines = lrsched("compare", *NARROW, "-n", "30").stdout.splitlines()
+    assert lines[0].split("   ") == ["Epoch", *NARROW]  # one header line, labels whole
+    assert set(lines[1]) == {"─"}
+    assert len(lines) == 32
+    rows = [line.split() for line in lines[2:]]
+    assert rows[10][1] == "0.004000" and rows[10][3] == "0.034868"  # 0.1 * 0.04; 0.1 * 0.9^10
+    assert rows[29] == [
+        "30",
+        "0.000160",
+        "0.001271",
+        "0.004710",
+    ]  # 0.1 * 0.04^2; the tutorial's; 0.1 * 0.9^29
+    assert len({len(line) for line in lines}) == 1  # every row in the header's columns
+
+
+def test_compares_table_streams_past_the_first_chunk_in_the_same_columns() -> None:
+    lines = lrsched(
+        "compare", "constant --lr 0.1 --factor 1", "cosine --lr 0.1", "-n", "10000"
+    ).stdout.splitlines()
+    assert len(lines) == 10002
+    assert lines[-1].split() == ["10000", "0.100000", "0.000000"]
+    assert len({len(line) for line in lines[2:]}) == 1
+
+
+def test_a_shorter_schedule_leaves_blank_cells_in_the_table() -> None:
+    lines = lrsched(
+        "compare", "cosine --lr 0.1 --t-max 2", "cosine --lr 0.1 -n 3", "-l", "a", "-l", "b"
+    ).stdout
+    rows = lines.splitlines()
+    assert rows[0].split() == ["Epoch", "a", "b"]
+    assert rows[-1].split() == ["3", "0.025000"]  # a ended at 2 rows; b: 0.1 * (1 + cos(2 pi / 3)) / 2

@@ -15,7 +15,7 @@ from itertools import zip_longest
 from typing import TextIO
 
 from lrsched_cli.output import Format
-from lrsched_cli.output.series import ROW_LABEL, Series, chunks
+from lrsched_cli.output.series import ROW_LABEL, Series, chunks, decimals
 from lrsched_cli.output.text import json_document, json_lines, table
 
 Cells = list[tuple[float | None, ...]]
@@ -41,7 +41,7 @@ class Aligned:
             yield rows, list(zip(*columns))
 
 
-def write_csv(out: TextIO, aligned: Aligned, precision: int) -> None:
+def write_csv(out: TextIO, aligned: Aligned, precision: int | None) -> None:
     """Header ``epoch,<label>,...`` (quoted where a label needs it); an empty cell past an end."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow([ROW_LABEL, *aligned.labels])
@@ -68,12 +68,12 @@ def _row_objects(aligned: Aligned) -> Iterator[list[str]]:
         ]
 
 
-def write_jsonl(out: TextIO, aligned: Aligned, precision: int) -> None:
+def write_jsonl(out: TextIO, aligned: Aligned, precision: int | None) -> None:
     """One ``{"epoch": 1, "<label>": 0.1, ...}`` per line; null past a schedule's end."""
     json_lines(out, _row_objects(aligned))
 
 
-def write_json(out: TextIO, aligned: Aligned, precision: int) -> None:
+def write_json(out: TextIO, aligned: Aligned, precision: int | None) -> None:
     """``{"series": [{"label", "spec", "schedule", "params"}, ...], "rows": [...]}``."""
     about = [
         {"label": label, "spec": spec, "schedule": s.schedule, "params": s.params}
@@ -82,18 +82,22 @@ def write_json(out: TextIO, aligned: Aligned, precision: int) -> None:
     json_document(out, {"series": about}, _row_objects(aligned))
 
 
-def write_table(out: TextIO, aligned: Aligned, precision: int) -> None:
+def write_table(out: TextIO, aligned: Aligned, precision: int | None) -> None:
     """The table writer one schedule's table uses, one column per schedule; a blank cell past a
     schedule's end."""
-    fixed = f"{{:.{precision}f}}".format
-    cells = (
-        [[str(row), *["" if lr is None else fixed(lr) for lr in rates]] for row, rates in zip(rows, cells)]
-        for rows, cells in aligned.rows()
-    )
-    table(out, [ROW_LABEL.capitalize(), *aligned.labels], cells)
+
+    def text() -> Iterator[list[list[str]]]:
+        fixed: Callable[[float], str] | None = None
+        for rows, cells in aligned.rows():
+            if fixed is None:  # decided on the first chunk of every series
+                fixed = f"{{:.{decimals(precision, (lr for rates in cells for lr in rates))}f}}".format
+            yield [[str(row), *["" if lr is None else fixed(lr) for lr in rates]] for row, rates in
+                   zip(rows, cells)]  # fmt: skip
+
+    table(out, [ROW_LABEL.capitalize(), *aligned.labels], text())
 
 
-WRITERS: dict[Format, Callable[[TextIO, Aligned, int], None]] = {
+WRITERS: dict[Format, Callable[[TextIO, Aligned, int | None], None]] = {
     Format.table: write_table,
     Format.csv: write_csv,
     Format.json: write_json,

@@ -45,6 +45,27 @@ def epoch_of(series: Series) -> Callable[[int], int]:
     return (lambda row: row) if k is None else (lambda row: (row - 1) // k + 1)
 
 
+PRECISION = 6
+"""The tutorial's decimals, which blog and table keep while the rates show `SIGNIFICANT` digits."""
+SIGNIFICANT = 3
+
+
+def decimals(precision: int | None, rates: Iterable[float | None]) -> int:
+    """The decimals blog and table print: ``--precision`` when given; else the tutorial's 6, or
+    more where the largest of ``rates`` would show fewer than 3 significant digits.
+
+    Output streams, so ``rates`` is what is known before the first row is written: the first
+    chunk (4096 rows, or every row of a shorter run). ``get_linear_schedule_with_warmup`` at
+    ``--lr 2e-5`` peaks at 2e-5: 7 decimals, ``0.0000200``; any rate of 1e-4 or more keeps 6.
+    """
+    if precision is not None:
+        return precision
+    peak = max((abs(rate) for rate in rates if rate is not None), default=0.0)
+    if peak == 0:
+        return PRECISION
+    return max(PRECISION, SIGNIFICANT - 1 - math.floor(math.log10(peak)))
+
+
 ROW_LABEL = "epoch"
 """The name of the row label's column, in every format (capitalized in tables)."""
 

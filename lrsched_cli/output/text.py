@@ -6,10 +6,10 @@ of rows, so memory stays flat however many rows are asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
-from lrsched_cli.output.series import Series, chunks, columns, epoch_of
+from lrsched_cli.output.series import Series, chunks, columns, decimals, epoch_of
 
 Line = Callable[[int, float], str]
 
@@ -19,17 +19,25 @@ def _write_lines(out: TextIO, series: Series, line: Line) -> None:
         out.write("".join([line(row, lr) for row, lr in zip(rows, rates)]))
 
 
-def write_blog(out: TextIO, series: Series, precision: int) -> None:
-    """``Epoch 1, Learning Rate: 0.100000``: the tutorial's table (``Epoch 1, Step 1, ...`` per step)."""
-    epoch = epoch_of(series)
-    rate = f"Learning Rate: {{:.{precision}f}}\n".format
+def write_blog(out: TextIO, series: Series, precision: int | None) -> None:
+    """``Epoch 1, Learning Rate: 0.100000``: the tutorial's table (``Epoch 1, Step 1, ...`` per step).
+
+    Decimals as `decimals` says, decided on the first chunk."""
+    line: Line | None = None
+    for rows, rates in chunks(series):
+        line = line or _blog_line(series, decimals(precision, rates))
+        out.write("".join([line(row, lr) for row, lr in zip(rows, rates)]))
+
+
+def _blog_line(series: Series, places: int) -> Line:
+    rate = f"Learning Rate: {{:.{places}f}}\n".format
     if series.steps_per_epoch is None:
-        _write_lines(out, series, lambda row, lr: f"Epoch {row}, {rate(lr)}")
-    else:
-        _write_lines(out, series, lambda row, lr: f"Epoch {epoch(row)}, Step {row}, {rate(lr)}")
+        return lambda row, lr: f"Epoch {row}, {rate(lr)}"
+    epoch = epoch_of(series)
+    return lambda row, lr: f"Epoch {epoch(row)}, Step {row}, {rate(lr)}"
 
 
-def write_csv(out: TextIO, series: Series, precision: int) -> None:
+def write_csv(out: TextIO, series: Series, precision: int | None) -> None:
     """Header ``epoch,lr``; rates as the shortest string that reads back to the same float."""
     out.write(",".join(columns(series)) + "\n")
     epoch = epoch_of(series)
@@ -46,12 +54,12 @@ def _json_row(series: Series) -> Line:
     return lambda row, lr: f'{{"epoch": {epoch(row)}, "step": {row}, "lr": {lr!r}}}'
 
 
-def write_jsonl(out: TextIO, series: Series, precision: int) -> None:
+def write_jsonl(out: TextIO, series: Series, precision: int | None) -> None:
     """One ``{"epoch": 1, "lr": 0.1}`` object per line."""
     json_lines(out, _row_objects(series))
 
 
-def write_json(out: TextIO, series: Series, precision: int) -> None:
+def write_json(out: TextIO, series: Series, precision: int | None) -> None:
     """One object: the schedule, every resolved parameter, and the rows."""
     json_document(out, {"schedule": series.schedule, "params": series.params}, _row_objects(series))
 
@@ -81,7 +89,7 @@ def json_document(out: TextIO, head: Mapping[str, Any], objects: Iterable[list[s
     out.write("]}\n" if separator == "\n  " else "\n]}\n")
 
 
-def write_table(out: TextIO, series: Series, precision: int) -> None:
+def write_table(out: TextIO, series: Series, precision: int | None) -> None:
     """A table for people: the row labels (``Epoch``, and ``Step`` per step), then the rate."""
     headers = [name.capitalize() for name in columns(series)[:-1]] + ["Learning rate"]
     epoch = epoch_of(series)
@@ -89,9 +97,14 @@ def write_table(out: TextIO, series: Series, precision: int) -> None:
         labels: Callable[[int], list[str]] = lambda row: [str(row)]  # noqa: E731
     else:
         labels = lambda row: [str(epoch(row)), str(row)]  # noqa: E731
-    rate = f"{{:.{precision}f}}".format
-    cells = ([[*labels(row), rate(lr)] for row, lr in zip(rows, rates)] for rows, rates in chunks(series))
-    table(out, headers, cells)
+
+    def cells() -> Iterator[list[list[str]]]:
+        rate: Callable[[float], str] | None = None
+        for rows, rates in chunks(series):
+            rate = rate or f"{{:.{decimals(precision, rates)}f}}".format  # decided on the first chunk
+            yield [[*labels(row), rate(lr)] for row, lr in zip(rows, rates)]
+
+    table(out, headers, cells())
 
 
 def table(out: TextIO, headers: list[str], cells: Iterable[list[list[str]]]) -> None:

@@ -8,6 +8,7 @@ Typer app. Commands return their rows; the app delivers them. ``compare`` is han
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from typer._click.utils import echo
 from typer._completion_classes import completion_init
 
 from lrsched_cli import __version__
@@ -166,7 +168,28 @@ def _completing() -> bool:
 def main(argv: list[str] | None = None) -> None:
     _stderr_somewhere()
     args = sys.argv[1:] if argv is None else argv
-    app_for(args)(args=args, prog_name="lrsched")
+    try:
+        app_for(args)(args=args, prog_name="lrsched")
+    except OSError as error:
+        # lrsched's own writes become usage errors in `destination`; what reaches here may be
+        # Typer writing help or --version to a stdout that fails (> /dev/full): the same usage
+        # error, when it was raised in Click's echo (anything else stays a traceback: a bug)
+        if not _from_echo(error):
+            raise
+        from lrsched_cli.output.destination import silence_stdout
+
+        silence_stdout()
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"Error: cannot write to stdout: {error.strerror or error}\n")
+        raise SystemExit(2) from None
+
+
+def _from_echo(error: BaseException) -> bool:
+    """Whether the error was raised writing a message through Click's ``echo``."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and frame.tb_frame.f_code is echo.__code__
 
 
 def _stderr_somewhere() -> None:

@@ -28,6 +28,7 @@ from lrsched_cli.output.aligned import WRITERS, Aligned
 from lrsched_cli.output.deliver import Rows, check_output_options
 from lrsched_cli.output.destination import destination
 from lrsched_cli.output.figure import Look
+from lrsched_cli.output.series import decimals
 from lrsched_cli.registry import SCHEDULES
 
 HELP = """Show several schedules side by side, rows aligned by number.
@@ -175,7 +176,7 @@ def compare_command(
             show_default=False,
         ),
     ] = None,
-    precision: Precision = 6,
+    precision: Precision = None,
     log_y: LogY = False,
     output: Output = None,
     *,
@@ -190,7 +191,7 @@ def compare_command(
     with destination(output) as stream:
         if format in FIGURES:
             curves = list(zip(result.labels, result.series))
-            write_figure(stream, format, curves, Look(precision=precision, log_y=log_y))
+            write_figure(stream, format, curves, Look(precision=decimals(precision, ()), log_y=log_y))
         else:
             WRITERS[format](stream, result, precision)
 

@@ -74,8 +74,14 @@ FormatOption = Annotated[
     ),
 ]
 Precision = Annotated[
-    int,
-    typer.Option(min=0, max=17, help="Decimals in blog and table output; significant digits in captions."),
+    int | None,
+    typer.Option(
+        min=0,
+        max=17,
+        help="Decimals in blog and table output [default: 6, or more when the largest rate of the first "
+        "4096 rows would show fewer than 3 significant digits]; significant digits in captions [default: 6].",
+        show_default=False,
+    ),
 ]
 Warmup = Annotated[
     int,

@@ -73,7 +73,7 @@ def format_for(given: Format | None, output: Path | None, default: Format) -> Fo
     return given
 
 
-WRITERS: dict[Format, Callable[[TextIO, Series, int], None]] = {
+WRITERS: dict[Format, Callable[[TextIO, Series, int | None], None]] = {
     Format.blog: write_blog,
     Format.table: write_table,
     Format.csv: write_csv,

@@ -15,8 +15,8 @@ from itertools import zip_longest
 from typing import TextIO
 
 from lrsched_cli.output import Format
-from lrsched_cli.output.series import Series, chunks, unit_of
-from lrsched_cli.output.text import json_document, json_lines
+from lrsched_cli.output.series import Series, chunks, decimals, unit_of
+from lrsched_cli.output.text import json_document, json_lines, table
 
 Cells = list[tuple[float | None, ...]]
 """Rows of one chunk, each with one rate per series, None past a series' end."""
@@ -43,7 +43,7 @@ class Aligned:
             yield rows, list(zip(*columns))
 
 
-def write_csv(out: TextIO, aligned: Aligned, precision: int) -> None:
+def write_csv(out: TextIO, aligned: Aligned, precision: int | None) -> None:
     """Header ``epoch,<label>,...`` (quoted where a label needs it); an empty cell past an end."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow([aligned.unit, *aligned.labels])
@@ -70,12 +70,12 @@ def _row_objects(aligned: Aligned) -> Iterator[list[str]]:
         ]
 
 
-def write_jsonl(out: TextIO, aligned: Aligned, precision: int) -> None:
+def write_jsonl(out: TextIO, aligned: Aligned, precision: int | None) -> None:
     """One ``{"epoch": 1, "<label>": 0.1, ...}`` per line; null past a schedule's end."""
     json_lines(out, _row_objects(aligned))
 
 
-def write_json(out: TextIO, aligned: Aligned, precision: int) -> None:
+def write_json(out: TextIO, aligned: Aligned, precision: int | None) -> None:
     """``{"series": [{"label", "spec", "schedule", "params"}, ...], "rows": [...]}``."""
     about = [
         {"label": label, "spec": spec, "schedule": s.schedule, "params": s.params}
@@ -84,34 +84,22 @@ def write_json(out: TextIO, aligned: Aligned, precision: int) -> None:
     json_document(out, {"series": about}, _row_objects(aligned))
 
 
-def write_table(out: TextIO, aligned: Aligned, precision: int) -> None:
-    """A Rich table, one column per schedule, streamed a chunk at a time as one table."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+def write_table(out: TextIO, aligned: Aligned, precision: int | None) -> None:
+    """The table writer one schedule's table uses, one column per schedule; a blank cell past a
+    schedule's end."""
 
-    from lrsched_cli.output.terminal import colour
+    def text() -> Iterator[list[list[str]]]:
+        fixed: Callable[[float], str] | None = None
+        for rows, cells in aligned.rows():
+            if fixed is None:  # decided on the first chunk of every series
+                fixed = f"{{:.{decimals(precision, (lr for rates in cells for lr in rates))}f}}".format
+            yield [[str(row), *["" if lr is None else fixed(lr) for lr in rates]] for row, rates in
+                   zip(rows, cells)]  # fmt: skip
 
-    console = Console(file=out, highlight=False, force_terminal=colour(out))
-    headers = [aligned.unit.capitalize(), *aligned.labels]
-    widths: list[int] = []
-    for rows, cells in aligned.rows():
-        text = [[str(row), *(_fixed(lr, precision) for lr in rates)] for row, rates in zip(rows, cells)]
-        if not widths:  # the first chunk's widths for every chunk, so they read as one table
-            widths = [max(len(cell) + 2 for cell in column) for column in zip(*text)]
-        table = Table(box=box.SIMPLE_HEAD, show_header=rows.start == 1, show_edge=False, pad_edge=False)
-        for header, width in zip(headers, widths):
-            table.add_column(header, justify="right", min_width=width, header_style="bold", overflow="fold")
-        for cell_row in text:
-            table.add_row(*cell_row)
-        console.print(table)
+    table(out, [aligned.unit.capitalize(), *aligned.labels], text())
 
 
-def _fixed(lr: float | None, precision: int) -> str:
-    return "" if lr is None else f"{lr:.{precision}f}"
-
-
-WRITERS: dict[Format, Callable[[TextIO, Aligned, int], None]] = {
+WRITERS: dict[Format, Callable[[TextIO, Aligned, int | None], None]] = {
     Format.table: write_table,
     Format.csv: write_csv,
     Format.json: write_json,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from lrsched_cli.errors import LrschedError
 from lrsched_cli.output import FIGURES, FILE_ONLY, WRITERS, Format, Series, chunks, format_for, write_figure
 from lrsched_cli.output.destination import destination, is_stdout
-from lrsched_cli.output.series import labels
+from lrsched_cli.output.series import decimals, labels
 
 if TYPE_CHECKING:
     from lrsched_cli.check import Checks
@@ -30,7 +30,8 @@ class Delivery(NamedTuple):
 
     format: Format | None = None
     """None: from --output's extension (`SUFFIXES`), else blog."""
-    precision: int = 6
+    precision: int | None = None
+    """None: 6 decimals, more for small rates (`series.decimals`); 6 significant digits in captions."""
     expect: list[str] | None = None
     check: str | None = None
     tol: float | None = None
@@ -81,7 +82,7 @@ def write(series: Series, delivery: Delivery) -> None:
         if fmt in FIGURES:
             from lrsched_cli.output.figure import Look, title_of  # only figures need it
 
-            look = Look(precision=precision, log_y=delivery.log_y, title=title_of(series))
+            look = Look(precision=decimals(precision, ()), log_y=delivery.log_y, title=title_of(series))
             write_figure(stream, fmt, [(series.schedule, series)], look)
         else:
             WRITERS[fmt](stream, series, precision)

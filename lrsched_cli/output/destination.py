@@ -50,7 +50,7 @@ def destination(path: Path | None, option: str | None = "output") -> Iterator[Te
             with open(path, "w", encoding="utf-8", newline="\n") as special:
                 yield special
         except BrokenPipeError:  # -o /dev/stdout | head: the reader went, as on stdout itself
-            _silence_stdout()
+            silence_stdout()
             raise SystemExit(CLOSED_PIPE) from None
         except OSError as error:
             raise LrschedError("output", f"cannot write {str(path)!r}: {error.strerror}") from None
@@ -88,10 +88,10 @@ def _stdout(option: str | None) -> Iterator[TextIO]:
         yield stdout
         stdout.flush()  # a reader that closed the pipe shows here, not at interpreter exit
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise SystemExit(CLOSED_PIPE) from None
     except OSError as error:
-        _silence_stdout()
+        silence_stdout()
         why = error.strerror or str(error)
         raise LrschedError(option, f"cannot write to stdout: {why}{_elsewhere(option)}") from None
     except UnicodeEncodeError as error:  # a label the terminal's encoding cannot show
@@ -129,7 +129,7 @@ CLOSED_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
 SIGPIPE reports, so that it is neither success nor a failed check (1) under ``set -o pipefail``."""
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's last flush has nowhere to fail."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -71,3 +71,24 @@ def unit_of(several: Iterable[Series]) -> str:
     series count different things."""
     units = {"epoch" if series.steps_per_epoch is not None else series.unit for series in several}
     return units.pop() if len(units) == 1 else "row"
+
+
+PRECISION = 6
+"""The tutorial's decimals, which blog and table keep while the rates show `SIGNIFICANT` digits."""
+SIGNIFICANT = 3
+
+
+def decimals(precision: int | None, rates: Iterable[float | None]) -> int:
+    """The decimals blog and table print: ``--precision`` when given; else the tutorial's 6, or
+    more where the largest of ``rates`` would show fewer than 3 significant digits.
+
+    Output streams, so ``rates`` is what is known before the first row is written: the first
+    chunk (4096 rows, or every row of a shorter run). ``get_linear_schedule_with_warmup`` at
+    ``--lr 2e-5`` peaks at 2e-5: 7 decimals, ``0.0000200``; any rate of 1e-4 or more keeps 6.
+    """
+    if precision is not None:
+        return precision
+    peak = max((abs(rate) for rate in rates if rate is not None), default=0.0)
+    if peak == 0:
+        return PRECISION
+    return max(PRECISION, SIGNIFICANT - 1 - math.floor(math.log10(peak)))

@@ -6,10 +6,10 @@ of rows, so memory stays flat however many rows are asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
-from lrsched_cli.output.series import Series, chunks, columns, epoch_of, labels
+from lrsched_cli.output.series import Series, chunks, columns, decimals, epoch_of, labels
 
 Line = Callable[[int, float], str]
 
@@ -19,19 +19,27 @@ def _write_lines(out: TextIO, series: Series, line: Line) -> None:
         out.write("".join([line(row, lr) for row, lr in zip(rows, rates)]))
 
 
-def write_blog(out: TextIO, series: Series, precision: int) -> None:
+def write_blog(out: TextIO, series: Series, precision: int | None) -> None:
     """``Epoch 1, Learning Rate: 0.100000``: the tutorial's table (``Step 1, ...`` for a framework's
-    optimizer steps, ``Epoch 1, Step 1, ...`` with --steps-per-epoch)."""
-    epoch = epoch_of(series)
-    rate = f"Learning Rate: {{:.{precision}f}}\n".format
+    optimizer steps, ``Epoch 1, Step 1, ...`` with --steps-per-epoch).
+
+    Decimals as `decimals` says, decided on the first chunk."""
+    line: Line | None = None
+    for rows, rates in chunks(series):
+        line = line or _blog_line(series, decimals(precision, rates))
+        out.write("".join([line(row, lr) for row, lr in zip(rows, rates)]))
+
+
+def _blog_line(series: Series, places: int) -> Line:
+    rate = f"Learning Rate: {{:.{places}f}}\n".format
     if series.steps_per_epoch is None:
         label = labels(series)[0].capitalize()  # Step for a framework's optimizer steps
-        _write_lines(out, series, lambda row, lr: f"{label} {row}, {rate(lr)}")
-    else:
-        _write_lines(out, series, lambda row, lr: f"Epoch {epoch(row)}, Step {row}, {rate(lr)}")
+        return lambda row, lr: f"{label} {row}, {rate(lr)}"
+    epoch = epoch_of(series)
+    return lambda row, lr: f"Epoch {epoch(row)}, Step {row}, {rate(lr)}"
 
 
-def write_csv(out: TextIO, series: Series, precision: int) -> None:
+def write_csv(out: TextIO, series: Series, precision: int | None) -> None:
     """Header ``epoch,lr``; rates as the shortest string that reads back to the same float."""
     out.write(",".join(columns(series)) + "\n")
     epoch = epoch_of(series)
@@ -49,12 +57,12 @@ def _json_row(series: Series) -> Line:
     return lambda row, lr: f'{{"epoch": {epoch(row)}, "step": {row}, "lr": {lr!r}}}'
 
 
-def write_jsonl(out: TextIO, series: Series, precision: int) -> None:
+def write_jsonl(out: TextIO, series: Series, precision: int | None) -> None:
     """One ``{"epoch": 1, "lr": 0.1}`` object per line."""
     json_lines(out, _row_objects(series))
 
 
-def write_json(out: TextIO, series: Series, precision: int) -> None:
+def write_json(out: TextIO, series: Series, precision: int | None) -> None:
     """One object: the schedule, every resolved parameter, and the rows."""
     json_document(out, {"schedule": series.schedule, "params": series.params}, _row_objects(series))
 
@@ -84,13 +92,34 @@ def json_document(out: TextIO, head: Mapping[str, Any], objects: Iterable[list[s
     out.write("]}\n" if separator == "\n  " else "\n]}\n")
 
 
-def write_table(out: TextIO, series: Series, precision: int) -> None:
-    """A table for people; a bold header only where `terminal.colour` allows (a terminal, no NO_COLOR).
+def write_table(out: TextIO, series: Series, precision: int | None) -> None:
+    """A table for people: the row labels (``Epoch``, and ``Step`` per step), then the rate."""
+    headers = [name.capitalize() for name in columns(series)[:-1]] + ["Learning rate"]
+    epoch = epoch_of(series)
+    if series.steps_per_epoch is None:
+        labels: Callable[[int], list[str]] = lambda row: [str(row)]  # noqa: E731
+    else:
+        labels = lambda row: [str(epoch(row)), str(row)]  # noqa: E731
 
-    Rich draws the header and its rule; the rows below are plain right-aligned text in the same
-    columns, written a chunk at a time like every format, so a long table streams at the speed
-    of CSV. Column widths come from the first chunk; a wider cell later widens its own row only,
-    and nothing is ever cropped: a rate with digits cut off would be a wrong number.
+    def cells() -> Iterator[list[list[str]]]:
+        rate: Callable[[float], str] | None = None
+        for rows, rates in chunks(series):
+            rate = rate or f"{{:.{decimals(precision, rates)}f}}".format  # decided on the first chunk
+            yield [[*labels(row), rate(lr)] for row, lr in zip(rows, rates)]
+
+    table(out, headers, cells())
+
+
+def table(out: TextIO, headers: list[str], cells: Iterable[list[list[str]]]) -> None:
+    """The one table writer (one schedule's table, and compare's): ``cells`` are its rows' text,
+    a chunk at a time, every row one cell per header.
+
+    Rich draws the header and its rule (ASCII where the stream's encoding needs it; bold only
+    where `terminal.colour` allows); the rows below are plain right-aligned text in the same
+    columns, so a long table streams at the speed of CSV. Column widths come from the first
+    chunk, and never narrow a header: a header never wraps, a cell is never cut and a column
+    never dropped. A wider cell later widens its own row only. A table wider than the terminal
+    is printed wider: a rate with digits cut off would be a wrong number.
     """
     from rich import box
     from rich.console import Console
@@ -98,22 +127,16 @@ def write_table(out: TextIO, series: Series, precision: int) -> None:
 
     from lrsched_cli.output.terminal import colour
 
-    headers = [name.capitalize() for name in columns(series)[:-1]] + ["Learning rate"]
-    epoch = epoch_of(series)
-    if series.steps_per_epoch is None:
-        labels: Callable[[int], list[str]] = lambda row: [str(row)]  # noqa: E731
-    else:
-        labels = lambda row: [str(epoch(row)), str(row)]  # noqa: E731
     gap = "   "  # Rich's cell padding, the box's space divider, the next cell's padding
     widths: list[int] = []
-    for rows, rates in chunks(series):
-        cells = [[*labels(row), f"{lr:.{precision}f}"] for row, lr in zip(rows, rates)]
+    for chunk in cells:
         if not widths:
-            widths = [max(len(header), len(cell) + 2) for header, cell in zip(headers, cells[-1])]
+            widths = [max(len(header), *(len(cell) + 2 for cell in column)) for header, column in
+                      zip(headers, zip(*chunk))]  # fmt: skip
             header = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
             for name, width in zip(headers, widths):
-                header.add_column(name, justify="right", min_width=width, header_style="bold")
+                header.add_column(name, justify="right", min_width=width, header_style="bold", no_wrap=True)
             console = Console(file=out, highlight=False, force_terminal=colour(out))
             console.width = max(console.width, sum(widths) + len(gap) * (len(widths) - 1))
             console.print(header)
-        out.write("".join([gap.join(map(str.rjust, row, widths)) + "\n" for row in cells]))
+        out.write("".join([gap.join(map(str.rjust, row, widths)) + "\n" for row in chunk]))

@@ -237,6 +237,14 @@ def test_a_full_stdout_is_a_usage_error_as_a_full_output_file_is(argv: list[str]
     assert "Exception ignored" not in stderr  # nor at the interpreter's last flush
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["step", "-h"]], ids=str)
+def test_help_and_version_to_a_full_stdout_are_the_same_usage_error(argv: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        done = _run(argv, stdout=full)
+    assert done.returncode == 2
+    assert done.stderr.decode() == "Error: cannot write to stdout: No space left on device\n"
+
+
 @pytest.mark.parametrize("argv", EVERY_COMMAND.values(), ids=EVERY_COMMAND)
 def test_a_closed_stdout_is_a_usage_error_not_a_silent_success(argv: list[str]) -> None:
     done = _run(argv, preexec_fn=lambda: os.close(1))

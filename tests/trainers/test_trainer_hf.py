@@ -83,7 +83,7 @@ def test_the_issues_example_prints_its_derivation_then_the_rows() -> None:
     assert any("first row's rate is 0" in line for line in lines)
     rows = result.stdout.splitlines()
     assert len(rows) == 33
-    assert rows[0] == "Epoch 1, Step 1, Learning Rate: 0.000000"
+    assert rows[0] == "Epoch 1, Step 1, Learning Rate: 0.0000000"  # a 2e-5 peak: 7 decimals
     assert rows[11].startswith("Epoch 2, Step 12, ")
 
 

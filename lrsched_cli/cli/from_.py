@@ -59,7 +59,8 @@ def from_command(expr: str, lr: float | None, epochs: int | None, quiet: bool, *
         raise LrschedError("lr", f"must be at least 0 (optimizers refuse a negative rate), got {lr}")
     reproduction = reproduce(expr, lr=lr)
     rows = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
-    _dry_run(reproduction.rates(lr), rows)
+    if not delivery.checking:  # a check writes nothing, and computes only the rows it needs
+        _dry_run(reproduction.rates(lr), rows)
     params = {
         "framework": reproduction.framework,
         "scheduler": reproduction.scheduler,

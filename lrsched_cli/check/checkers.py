@@ -25,10 +25,9 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice
 from typing import Any
 
 from lrsched_cli.check.recorded import Recorded, open_text, read_recorded
@@ -138,14 +137,24 @@ class Report:
 
 
 class ExpectChecker:
-    """Feeds rows past the expectations; a row that never came is a `LrschedError` at the end."""
+    """Feeds rows past the expectations; a row that does not exist is a `LrschedError`: at once
+    when the run's row count is known, else when the rows end."""
 
-    def __init__(self, expectations: Iterable[Expectation], tolerance: Tolerance) -> None:
+    def __init__(self, expectations: Iterable[Expectation], tolerance: Tolerance, length: int | None) -> None:
         self.pending = sorted(expectations, key=lambda e: e.row)
         self.tolerance = tolerance
         rule = tolerance.describe() if tolerance.given else "half a unit in the last digit written"
         self.report = Report(f"--expect failed ({rule})")
         self.rows = 0
+        if length is not None and self.pending and self.pending[-1].row > length:
+            self.rows = length
+            self.pending = [e for e in self.pending if e.row > length]
+            self.finish()
+
+    @property
+    def last(self) -> int:
+        """The last row an expectation needs: rows after it cannot change the verdict."""
+        return self.pending[-1].row if self.pending else 0
 
     def feed(self, rows: range, rates: list[float]) -> None:
         self.rows = rows.stop - 1
@@ -156,6 +165,10 @@ class ExpectChecker:
             if not expectation.met_by(got, self.tolerance):
                 self.report.add(expectation.row, expectation.text, got)
 
+    @property
+    def done(self) -> bool:
+        return not self.pending
+
     def finish(self) -> Report:
         if self.pending:
             missing = self.pending[0]
@@ -165,7 +178,11 @@ class ExpectChecker:
 
 
 class FileChecker:
-    """Feeds rows past a recorded file's rows, then compares the row count and the header."""
+    """Feeds rows past a recorded file's rows, then compares the row count and the header.
+
+    The file's rates come a block at a time, as the run's do; a block equal to the run's (the
+    usual verdict) is one list comparison, and only a block that differs is compared row by row.
+    """
 
     def __init__(
         self, recorded: Recorded, tolerance: Tolerance, *, schedule: str, params: Mapping[str, Any]
@@ -176,17 +193,38 @@ class FileChecker:
         self.params = json.loads(json.dumps(params))  # as JSON reads back: tuples become lists
         self.report = Report(f"--check {recorded.name} failed ({tolerance.describe()})")
         self.rows = 0
+        self.ahead: list[float] = []
+        """The file's rates read beyond the run's rows so far."""
+        self.exhausted = False
 
     def feed(self, rows: range, rates: list[float]) -> None:
         self.rows = rows.stop - 1
-        for row, got, (_, expected) in zip(rows, rates, islice(self.recorded.rows, len(rates))):
-            self.report.compared += 1
-            if not self.tolerance.allows(expected, got):
-                self.report.add(row, repr(expected), got)
+        while len(self.ahead) < len(rates):
+            block = next(self.recorded.rows, None)
+            if block is None:
+                self.exhausted = True
+                break
+            self.ahead = self.ahead + block if self.ahead else block
+        expected, self.ahead = self.ahead[: len(rates)], self.ahead[len(rates) :]
+        self.report.compared += len(expected)
+        if expected == rates[: len(expected)] and not self.tolerance.given:
+            return
+        allows = self.tolerance.allows
+        for row, want, got in zip(rows, expected, rates):
+            if not allows(want, got):
+                self.report.add(row, repr(want), got)
 
-    def finish(self, per_step: bool) -> Report:
-        recorded_rows = self.report.compared + sum(1 for _ in self.recorded.rows)
+    @property
+    def done(self) -> bool:
+        """Whether the file has no more rows: the rest of the run's cannot change the verdict
+        (when its row count is known, the row count note says they differ)."""
+        return self.exhausted and not self.ahead
+
+    def finish(self, per_step: bool, length: int | None) -> Report:
+        recorded_rows = self.report.compared + len(self.ahead) + sum(map(len, self.recorded.rows))
         notes = self.report.notes
+        if length is not None:
+            self.rows = length
         if recorded_rows != self.rows:
             notes.append(f"row count: the file has {recorded_rows}, this run {self.rows}")
         if self.recorded.per_step is not None and self.recorded.per_step != per_step:
@@ -221,43 +259,57 @@ class Checks:
     tolerance: Tolerance = Tolerance()
 
 
+Chunks = Callable[[int | None], Iterable[tuple[range, list[float]]]]
+"""The run's rows, a chunk at a time, as (row numbers, rates): the first N, or all for None."""
+
+
 def run(
     checks: Checks,
-    chunks: Iterable[tuple[range, list[float]]],
+    chunks: Chunks,
     *,
+    length: int | None,
     schedule: str,
     params: Mapping[str, Any],
     per_step: bool,
 ) -> list[Report]:
-    """Feed the run's rows, a chunk at a time, to every check asked for; return the failed ones."""
+    """Feed the run's rows, a chunk at a time, to every check asked for; return the failed ones.
+
+    ``length`` is the run's row count when known before computing the rows: then no row is
+    computed after the last one a check needs (an ``--expect`` on row 10 of 10**12 rows is
+    instant), and an expectation past the end is refused before any.
+    """
     try:
-        return _run(checks, chunks, schedule=schedule, params=params, per_step=per_step)
+        return _run(checks, chunks, length=length, schedule=schedule, params=params, per_step=per_step)
     except InputError as error:
         raise error.named("check") from None
 
 
 def _run(
     checks: Checks,
-    chunks: Iterable[tuple[range, list[float]]],
+    chunks: Chunks,
     *,
+    length: int | None,
     schedule: str,
     params: Mapping[str, Any],
     per_step: bool,
 ) -> list[Report]:
-    expect = ExpectChecker(checks.expectations, checks.tolerance) if checks.expectations else None
+    expect = ExpectChecker(checks.expectations, checks.tolerance, length) if checks.expectations else None
     source = open_text(checks.file) if checks.file is not None else None
     try:
         against = None
         if source is not None and checks.file is not None:
             recorded = read_recorded(source, checks.file)
             against = FileChecker(recorded, checks.tolerance, schedule=schedule, params=params)
-        for rows, rates in chunks:
+        stop = expect.last if expect and not against and length is not None else None
+        for rows, rates in chunks(stop):
             if expect:
                 expect.feed(rows, rates)
             if against:
                 against.feed(rows, rates)
+            if length is not None and (not expect or expect.done) and (not against or against.done):
+                break
         reports = [expect.finish()] if expect else []
-        reports += [against.finish(per_step)] if against else []
+        reports += [against.finish(per_step, length)] if against else []
         return [report for report in reports if not report.ok]
     finally:
         if source is not None and source is not sys.stdin:

@@ -1,8 +1,9 @@
 """Reading the files lrsched writes (CSV, JSON, JSON Lines) back, streamed, for ``--check``.
 
-The format is detected from the content; rows are yielded one at a time and checked as they
-come (each labelled with its row number, each rate finite), so a file of any size reads in flat
-memory. Anything that is not such a file raises `InputError`.
+The format is detected from the content; rates are yielded a block at a time and checked as
+they come (each row labelled with its number, each rate finite), so a file of any size reads in
+flat memory. Blocks written exactly as lrsched writes them are read at C speed (`blocks`); the
+rest row by row. Anything that is not such a file raises `InputError`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, TextIO
 
+from lrsched_cli.check.blocks import LAYOUTS, Layout, csv_block, json_lines_block, json_rows_block
 from lrsched_cli.errors import InputError
+
+CHUNK = 4096
+"""Rates a block read row by row yields at a time."""
 
 QUOTED = 80
 """Characters of a bad value a message quotes: a 10 MB line is not echoed whole."""
@@ -29,12 +34,13 @@ COLUMNS = (["epoch", "lr"], ["step", "lr"], ["epoch", "step", "lr"])
 class Recorded:
     """A file lrsched wrote, opened: its rows stream, its header fills in as they are read.
 
-    ``rows`` yields (row label, rate); ``header`` holds ``schedule`` and ``params`` for JSON
-    (complete once ``rows`` is exhausted: a reformatted file may put them after the rows).
+    ``rows`` yields the rates a block at a time, rows 1, 2, ... in order; ``header`` holds
+    ``schedule`` and ``params`` for JSON (complete once ``rows`` is exhausted: a reformatted
+    file may put them after the rows).
     """
 
     name: str
-    rows: Iterator[tuple[int, float]]
+    rows: Iterator[list[float]]
     per_step: bool | None
     """True when rows are optimizer steps (a ``step`` label), None if the file does not say."""
     header: dict[str, Any] = field(default_factory=dict)
@@ -84,10 +90,8 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
         except (ValueError, RecursionError):  # the JSON document's reader says where and why
             whole = None
         if isinstance(whole, dict) and "rows" not in whole and ({"epoch", "step", "lr"} & whole.keys()):
-            lines = _lines(file, name, first)
-            recorded = Recorded(name, iter(()), "step" in whole)
-            recorded.rows = _jsonl_rows(lines, name)
-            return recorded
+            layout = LAYOUTS.get(tuple(whole))
+            return Recorded(name, _jsonl_rows(file, name, first, layout), "step" in whole)
         recorded = Recorded(name, iter(()), None)
         recorded.rows = _json_rows(_JsonStream(file, name, first), recorded)
         return recorded
@@ -113,25 +117,33 @@ def _undecodable(error: ValueError | RecursionError) -> str:
     return "a number too long to read (an integer of over 4,300 digits)"  # int()'s own limit
 
 
-def _lines(file: TextIO, name: str, first: str | None = None, start: int = 1) -> Iterator[str]:
-    """The file's lines to its end (the first numbered ``start``); a last line without its
-    newline is a file cut short."""
-    try:
-        for number, line in enumerate(file if first is None else chain([first], file), start):
-            if not line.endswith("\n"):  # only the last line can, and before it is parsed
-                raise _malformed(name, f"line {number} ends without a newline: the file was cut short")
-            yield line
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(None, f"cannot read {name!r}: {error}") from None
+BATCH = 1 << 16
+"""Characters of lines read at a time."""
 
 
-def _row(name: str, where: int, label: object, rate: object) -> tuple[int, float]:
+def _batches(file: TextIO, name: str, start: int) -> Iterator[list[str]]:
+    """The file's lines to its end, a batch at a time (the first numbered ``start``); a last line
+    without its newline is a file cut short."""
+    while True:
+        try:
+            lines = file.readlines(BATCH)
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(None, f"cannot read {name!r}: {error}") from None
+        if not lines:
+            return
+        start += len(lines)
+        if not lines[-1].endswith("\n"):  # only the file's last line can, checked before it is read
+            raise _malformed(name, f"line {start - 1} ends without a newline: the file was cut short")
+        yield lines
+
+
+def _row(name: str, where: int, label: object, rate: object) -> float:
     """One row's label and rate, checked: row ``where`` must be labelled ``where``."""
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(_float(rate)):
         raise _malformed(name, f"row {where} has rate {_shown(rate)}, not a finite number")
     if label != where or isinstance(label, bool):
         raise _malformed(name, f"row {where} is labelled {_shown(label)}")
-    return where, float(rate)
+    return float(rate)
 
 
 def _float(number: float) -> float:
@@ -142,26 +154,65 @@ def _float(number: float) -> float:
         return math.inf
 
 
-def _csv_rows(file: TextIO, name: str, columns: list[str]) -> Iterator[tuple[int, float]]:
-    rows = csv.reader(_lines(file, name, start=2))
-    where = 0
+def _csv_rows(file: TextIO, name: str, columns: list[str]) -> Iterator[list[float]]:
+    where = 0  # rows read
+    batches = _batches(file, name, start=2)
+    for lines in batches:
+        rates = csv_block(lines, where + 1, len(columns))
+        if rates is None:  # read on row by row, from this batch, for the exact error
+            rest = chain(lines, (line for batch in batches for line in batch))
+            yield from _csv_rows_one_by_one(rest, name, columns, where)
+            return
+        where += len(rates)
+        yield rates
+
+
+def _csv_rows_one_by_one(
+    lines: Iterator[str], name: str, columns: list[str], read: int
+) -> Iterator[list[float]]:
+    """Rows after the first ``read``, through the csv module: what `csv_block` did not take."""
+    rows, where = csv.reader(lines), read
+    rates: list[float] = []
     try:
-        for where, fields in enumerate(rows, start=1):
+        for where, fields in enumerate(rows, start=read + 1):
             if len(fields) != len(columns):
                 raise _malformed(name, f"row {where} has {len(fields)} fields, not {len(columns)}")
             try:
                 label, rate = int(fields[-2]), float(fields[-1])
             except ValueError:  # not a number, or an integer over int()'s 4,300 digits
                 raise _malformed(name, f"row {where} is {_shown(','.join(fields))}") from None
-            yield _row(name, where, label, rate)
+            rates.append(_row(name, where, label, rate))
+            if len(rates) == CHUNK:
+                yield rates
+                rates = []
     except csv.Error as error:  # a field over the csv module's 128 KiB, a stray quote
-        place = f"row {where + 1} (line {rows.line_num + 1})"
+        place = f"row {where + 1} (line {read + rows.line_num + 1})"
         raise _malformed(name, f"{place} cannot be read: {error}") from None
+    if rates:
+        yield rates
 
 
-def _jsonl_rows(lines: Iterator[str], name: str) -> Iterator[tuple[int, float]]:
-    where = 0
-    for number, line in enumerate(lines, 1):
+def _jsonl_rows(file: TextIO, name: str, first: str, layout: Layout | None) -> Iterator[list[float]]:
+    """Row objects with the keys of ``layout`` read as blocks, until one is not so (or with no
+    layout, from the start), then line by line."""
+    where, number = 0, 0  # rows and lines read
+    batches = chain([[first]], _batches(file, name, start=2))
+    for lines in batches:
+        rates = None if layout is None else json_lines_block(layout, lines, where + 1)
+        if rates is None:  # read on line by line, from this batch, for the exact error
+            rest = chain(lines, (line for batch in batches for line in batch))
+            yield from _jsonl_rows_one_by_one(rest, name, where, number)
+            return
+        where, number = where + len(rates), number + len(lines)
+        yield rates
+
+
+def _jsonl_rows_one_by_one(
+    lines: Iterator[str], name: str, where: int, lines_read: int
+) -> Iterator[list[float]]:
+    """Lines after the first ``lines_read`` (``where`` rows), each through the json module."""
+    rates: list[float] = []
+    for number, line in enumerate(lines, lines_read + 1):
         if not line.strip():
             continue
         where += 1
@@ -169,17 +220,22 @@ def _jsonl_rows(lines: Iterator[str], name: str) -> Iterator[tuple[int, float]]:
             obj = json.loads(line)
         except (ValueError, RecursionError) as error:
             raise _malformed(name, f"line {number} is not JSON it can read: {_undecodable(error)}") from None
-        yield _labelled(name, where, obj)
+        rates.append(_labelled(name, where, obj))
+        if len(rates) == CHUNK:
+            yield rates
+            rates = []
+    if rates:
+        yield rates
 
 
-def _labelled(name: str, where: int, obj: object) -> tuple[int, float]:
+def _labelled(name: str, where: int, obj: object) -> float:
     if not isinstance(obj, dict) or "lr" not in obj or not ("epoch" in obj or "step" in obj):
         raise _malformed(name, f"row {where} is {_shown(obj)}, not an object with epoch (or step) and lr")
     return _row(name, where, obj["step"] if "step" in obj else obj["epoch"], obj["lr"])
 
 
-def _json_rows(stream: _JsonStream, recorded: Recorded) -> Iterator[tuple[int, float]]:
-    """The rows of lrsched's JSON document, one at a time; the other keys go to the header."""
+def _json_rows(stream: _JsonStream, recorded: Recorded) -> Iterator[list[float]]:
+    """The rates of lrsched's JSON document, a block at a time; the other keys go to the header."""
     stream.take("{")
     rows_seen = False
     while stream.peek() != "}":
@@ -189,12 +245,21 @@ def _json_rows(stream: _JsonStream, recorded: Recorded) -> Iterator[tuple[int, f
             rows_seen = True
             stream.take("[")
             where = 0
-            while stream.peek() != "]":
+            while True:
+                block = stream.rows(where + 1)  # before white space: the layout has its own
+                if block is not None:
+                    if recorded.per_step is None and stream.layout is not None:
+                        recorded.per_step = "step" in stream.layout.keys
+                    where += len(block)
+                    yield block
+                    continue
+                if stream.peek() == "]":
+                    break
                 where += 1
                 obj = stream.value()
                 if recorded.per_step is None and isinstance(obj, dict):
                     recorded.per_step = "step" in obj
-                yield _labelled(recorded.name, where, obj)
+                yield [_labelled(recorded.name, where, obj)]
                 if stream.peek() == ",":
                     stream.take(",")
             stream.take("]")
@@ -221,7 +286,11 @@ class _JsonStream:
         self.text, self.at, self.eof = start, 0, False
         self.lines_before = 0
         """Lines in the text already dropped from the buffer."""
+        self.line_start = 0
+        """Where the buffer's first line starts in it: 0, or below 0 when dropped text holds its start."""
         self.decoder = json.JSONDecoder()
+        self.layout: Layout | None = None
+        """How the rows are laid out, when as lrsched writes them (`rows`)."""
 
     def _more(self) -> bool:
         if self.eof:
@@ -231,6 +300,9 @@ class _JsonStream:
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(None, f"cannot read {self.name!r}: {error}") from None
         self.lines_before += self.text.count("\n", 0, self.at)
+        self.line_start -= self.at  # where the buffer's current line starts, maybe before it
+        if "\n" in self.text[: self.at]:
+            self.line_start = self.text.rfind("\n", 0, self.at) + 1 - self.at
         self.text, self.at = self.text[self.at :] + more, 0
         self.eof = not more
         return bool(more)
@@ -239,7 +311,8 @@ class _JsonStream:
         """``line 3, column 14`` of the file, for the buffer's position ``at`` (default: here)."""
         at = self.at if at is None else at
         line = self.lines_before + self.text.count("\n", 0, at) + 1
-        return f"line {line}, column {at - self.text.rfind(chr(10), 0, at)}"
+        newline = self.text.rfind("\n", 0, at)
+        return f"line {line}, column {at - (newline + 1 if newline >= 0 else self.line_start) + 1}"
 
     def peek(self) -> str:
         while True:
@@ -253,6 +326,21 @@ class _JsonStream:
             found = _shown(self.peek()) if self.peek() else "the end of the file"
             raise _malformed(self.name, f"its JSON has {found} where {char!r} belongs, at {self.where()}")
         self.at += 1
+
+    def rows(self, start: int) -> list[float] | None:
+        """The rates of the row objects from here on written as lrsched writes them, each with
+        its comma (rows start, start + 1, ...); None if the next one is not so. The layout is
+        the first row's; a document whose first row is laid out otherwise goes row by row."""
+        if len(self.text) - self.at < 1024:  # a row cut by the buffer's end: read on first
+            self._more()
+        if start == 1:
+            fitting = (layout for layout in LAYOUTS.values() if layout.in_array.match(self.text, self.at))
+            self.layout = next(fitting, None)
+        block = None if self.layout is None else json_rows_block(self.layout, self.text, self.at, start)
+        if block is None:
+            return None
+        self.at, rates = block
+        return rates
 
     def end(self) -> None:
         """The document is over: only white space may follow it."""

@@ -90,7 +90,8 @@ def from_command(
             f"{reproduction.scheduler} runs for {rows} steps, more rows than lrsched can count "
             f"(at most {MAX_ROWS}): give --epochs",
         )
-    _dry_run(reproduction.rates(lr), rows)
+    if not delivery.checking:  # a check writes nothing, and computes only the rows it needs
+        _dry_run(reproduction.rates(lr), rows)
     params = {
         "framework": reproduction.framework,
         "scheduler": reproduction.scheduler,

@@ -7,7 +7,8 @@ errors at the command line's edge); a failed check is the report `deliver` retur
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -101,6 +102,11 @@ def verify(series: Series, checks: Checks) -> str:
     """Nothing on stdout: the report of the failed checks, "" when every check passes."""
     from lrsched_cli.check import run
 
+    def first(rows: int | None) -> Iterable[tuple[range, list[float]]]:
+        return chunks(series if rows is None else series._replace(rates=islice(series.rates, rows)))
+
     per_step = labels(series)[-1] == "step"  # what a row is: its last label
-    failed = run(checks, chunks(series), schedule=series.schedule, params=series.params, per_step=per_step)
+    failed = run(
+        checks, first, length=series.length, schedule=series.schedule, params=series.params, per_step=per_step
+    )
     return "".join(report.render() for report in failed)

@@ -120,6 +120,51 @@ def test_expect_reaches_rows_past_the_first_chunk() -> None:
     fails(*run, "--expect", "9001=0.000390625")
 
 
+HUGE = str(10**12)
+"""Rows no run could compute: a check must stop at the last row it needs."""
+
+
+def in_a_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """``lrsched ARGS`` as a process, so that a run that never ends fails the test after 60 s."""
+    command = [sys.executable, "-m", "lrsched_cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        ("cosine", "--lr", "0.1", "--t-max", "30", "-n", HUGE),
+        ("from", "StepLR(opt, step_size=10)", "--lr", "0.1", "-n", HUGE),  # from computes no dry run
+    ],
+)
+def test_expect_stops_at_the_last_row_it_needs(run: tuple[str, ...]) -> None:
+    # cosine to 0 over 30: row 16 is 0.05 exactly (cos(pi / 2)), row 31 is 0; StepLR: 0.01 at 11, 0.001 at 21
+    expectations = ("16=0.05", "31=0") if run[0] == "cosine" else ("11=0.01", "21=0.001")
+    done = in_a_process(*run, *(arg for text in expectations for arg in ("--expect", text)))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_an_expectation_past_the_end_is_refused_before_any_row_is_computed() -> None:
+    done = in_a_process("cosine", "--lr", "0.1", "-n", HUGE, "--expect", f"{10**12 + 1}=0.1")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert f"row {10**12 + 1} does not exist: this run has {HUGE} rows" in done.stderr
+
+
+def test_check_stops_where_the_file_ends(tmp_path: Path) -> None:
+    path = written(tmp_path, "c.csv", "cosine", "--lr", "0.1", "--t-max", "30", "-f", "csv")
+    done = in_a_process("cosine", "--lr", "0.1", "--t-max", "30", "-n", HUGE, "--check", path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.endswith(f"  row count: the file has 30, this run {HUGE}\n")
+
+
+def test_rows_after_the_last_expected_cannot_change_the_verdict() -> None:
+    # 2.0 ** e overflows at e = 1024: rows never computed cannot fail the run; the rows do
+    run = ("from", "LambdaLR(opt, lambda e: 2.0 ** e)", "--lr", "0.1", "-n", "2000")
+    passes(*run, "--expect", "2=0.2")
+    assert_usage_error(lrsched(*run), "failed at e=1024")
+    assert_usage_error(lrsched(*run, "--expect", "2000=0.2"), "failed at e=1024")
+
+
 def test_a_report_lists_the_first_ten_and_counts_the_rest() -> None:
     args = [arg for k in range(1, 13) for arg in ("--expect", f"{k}=1.0")]
     report = fails("step", "--lr", "0.1", "--step-size", "10", *args)

@@ -170,6 +170,52 @@ def test_whole_step_counts_get_no_ratio_note(expression: str) -> None:
     assert "ratio" not in lrsched("from", expression, "--lr", "0.1", "-n", "2").stderr
 
 
+@pytest.mark.parametrize(
+    ("expression", "shown"),
+    [
+        # a list of lambdas once showed `Lambda(..., body=<ast.BinOp object at 0x...>)`
+        ("LambdaLR(optimizer, [lambda e: 1, lambda e: 0.5 * e])", "got [`lambda e: 1`, `lambda e: 0.5 * e`]"),
+        ("MultiStepLR(optimizer, [10, optimizer])", "no value: optimizer"),
+        ("ChainedScheduler([StepLR(optimizer, 2), [StepLR(optimizer, 3)]])", "got [a StepLR scheduler]"),
+        # arithmetic as written, with its value
+        ("LinearLR(optimizer, start_factor=1 / 0.9)", "got `1 / 0.9` (= 1.1111111111111112)"),
+        ("StepLR(optimizer, step_size=STEP)", "got 'ten'"),
+        # optax's own message shows decay_steps - warmup_steps, once -15.169999999999998
+        (
+            "optax.warmup_cosine_decay_schedule(0.0, 0.1, 17.83, 2.66)",
+            "got decay_steps=2.66 not above warmup_steps=17.83",
+        ),
+    ],
+)
+def test_errors_show_what_was_written(expression: str, shown: str) -> None:
+    result = lrsched("from", expression, "--lr", "0.1", "--let", "STEP='ten'")
+    assert_usage_error(result, shown)
+    assert "object at 0x" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("expression", "note"),
+    [
+        # float32 noise: Keras holds values[0] as 0.10000000149011612
+        ("keras.optimizers.schedules.PiecewiseConstantDecay([2], [0.1, 0.01])", "step 2 still has 0.1\n"),
+        (
+            "get_wsd_schedule(optimizer, 1.1, 2.07, num_stable_steps=12)",
+            "(num_warmup_steps=1.1 + num_stable_steps=12 + num_decay_steps=2.07)",
+        ),
+        ("get_linear_schedule_with_warmup(optimizer, 2, 3 * 2)", "(num_training_steps=`3 * 2` (= 6))"),
+        (
+            "MultiStepLRScheduler(optimizer, [15.17, 30], 0.5)",
+            "(milestone 15.17 applies from the step before it)",
+        ),
+        ("CosineAnnealingLR(optimizer, T_max=EPOCHS)", "after T_max=`EPOCHS` (= 4) the rate climbs back"),
+    ],
+)
+def test_notes_show_what_was_written(expression: str, note: str) -> None:
+    result = lrsched("from", expression, "--lr", "0.1", "-n", "40", "--let", "EPOCHS=4")
+    assert result.exit_code == 0, result.stderr
+    assert note in result.stderr
+
+
 def test_default_rows_without_a_natural_length() -> None:
     assert len(rates("StepLR(optimizer, 2)", "--lr", "0.5")) == 30
 

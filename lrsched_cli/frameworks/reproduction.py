@@ -55,6 +55,10 @@ class Reproduction:
     """Short warnings for a run of ``rows`` rows: climbing back past T_max, rows past the end, ..."""
     expression: str = ""
     """The call as the user wrote it (normalised); filled in by the dispatcher."""
+    per_epoch: bool = False
+    """True when the framework steps it once per epoch (PyTorch's schedulers, timm's with
+    ``t_in_epochs=True``): ``--steps-per-epoch K`` then holds each of its rates for K rows. False
+    when it steps per optimizer update (Hugging Face, Keras, optax): its rows are steps already."""
 
 
 def stateless(

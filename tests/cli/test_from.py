@@ -36,6 +36,8 @@ def golden(framework: str, case_id: str) -> dict[int, float]:
 TORCH_COSINE = golden("torch", "issue-cosine")  # COSINE at --lr 0.1
 TORCH_ONE_CYCLE = golden("torch", "issue-onecycle")  # ONE_CYCLE
 TORCH_SEQUENTIAL = golden("torch", "issue-sequential")  # SEQUENTIAL at --lr 0.1
+TIMM_COSINE = golden("timm", "issue-cosine-warmup")  # TIMM at --lr 0.1
+TIMM = "CosineLRScheduler(optimizer, t_initial=300, lr_min=1e-5, warmup_t=5, warmup_lr_init=1e-6)"
 HF_COSINE = golden("hf", "issue-get-scheduler-cosine")  # HF_BY_NAME at --lr 3e-4
 HF_COSINE_T1 = parity("suites")["vectors"]["test_from:hf-cosine-t1"]["rates"][0]  # not among HF_COSINE's t
 
@@ -110,6 +112,7 @@ def test_json_params_record_the_call() -> None:
             "expression": "StepLR(optimizer, 2)",
             "arguments": {"optimizer": "optimizer", "step_size": 2, "gamma": 0.1, "last_epoch": -1},
             "lr": 0.5,
+            "steps_per_epoch": None,
         },
         "rows": [{"epoch": 1, "lr": 0.5}, {"epoch": 2, "lr": 0.5}, {"epoch": 3, "lr": 0.05}],
     }
@@ -214,6 +217,49 @@ def test_notes_show_what_was_written(expression: str, note: str) -> None:
     result = lrsched("from", expression, "--lr", "0.1", "-n", "40", "--let", "EPOCHS=4")
     assert result.exit_code == 0, result.stderr
     assert note in result.stderr
+
+
+def test_steps_per_epoch_holds_each_epochs_rate_for_its_steps() -> None:
+    result = lrsched("from", COSINE, "--lr", "0.1", "--steps-per-epoch", "3", "-n", "60", "-f", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 180
+    assert rows[:4] == [
+        {"epoch": 1, "step": 1, "lr": 0.1},
+        {"epoch": 1, "step": 2, "lr": 0.1},
+        {"epoch": 1, "step": 3, "lr": 0.1},
+        {"epoch": 2, "step": 4, "lr": rows[3]["lr"]},
+    ]
+    assert rows[3]["lr"] == pytest.approx(TORCH_COSINE[1], rel=1e-9)
+    assert [row["lr"] for row in rows[150:153]] == pytest.approx([TORCH_COSINE[50]] * 3, rel=1e-9)
+    # by default the natural length in epochs, T_max + 1, each of K steps
+    assert len(rates(COSINE, "--lr", "0.1", "--steps-per-epoch", "2")) == 202
+
+
+def test_steps_per_epoch_for_timm_stepped_per_epoch() -> None:
+    got = rates(TIMM, "--lr", "0.1", "--steps-per-epoch", "4", "-n", "10")
+    assert len(got) == 40
+    assert got[:5] == pytest.approx([TIMM_COSINE[0]] * 4 + [TIMM_COSINE[1]], rel=1e-9)
+    assert got[36:] == pytest.approx([TIMM_COSINE[9]] * 4, rel=1e-9)
+    result = lrsched("from", TIMM, "--lr", "0.1", "--steps-per-epoch", "4", "-n", "1", "-f", "json")
+    assert json.loads(result.stdout)["params"]["steps_per_epoch"] == 4
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        HF_FUNCTION,
+        HF_BY_NAME,
+        "CosineLRScheduler(optimizer, t_initial=300, t_in_epochs=False)",
+        "keras.optimizers.schedules.CosineDecay(0.1, 100)",
+        "optax.cosine_decay_schedule(0.1, 100)",
+    ],
+)
+def test_steps_per_epoch_is_refused_where_the_framework_steps_per_update(expression: str) -> None:
+    result = lrsched("from", expression, "--lr", "0.1", "--steps-per-epoch", "10")
+    assert_usage_error(
+        result, "'--steps-per-epoch'", "stepped once per optimizer update", "rows are steps already"
+    )
 
 
 def test_default_rows_without_a_natural_length() -> None:

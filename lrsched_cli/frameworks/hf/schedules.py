@@ -53,7 +53,8 @@ def _schedule(
         return found
 
     length = int(total) if total is not None and total == int(total) and total > 0 else None
-    return reproduction(name, optimizer, last_epoch, build, length=length, notes=notes)
+    # transformers' Trainer steps the scheduler after every optimizer update
+    return reproduction(name, optimizer, last_epoch, build, length=length, notes=notes, per_epoch=False)
 
 
 def _warmup(step: int, num_warmup_steps: float) -> float:

@@ -171,7 +171,9 @@ def _reproduction(
                 found.append(f"timm raises ValueError (math domain error in log) at t={_step(end)}")
         return found + extra_notes(rows)
 
-    return Reproduction(FRAMEWORK, scheduler, {}, rates, needs_lr=True, length=length, notes=notes)
+    return Reproduction(
+        FRAMEWORK, scheduler, {}, rates, needs_lr=True, length=length, notes=notes, per_epoch=epochs
+    )
 
 
 def _cycled(

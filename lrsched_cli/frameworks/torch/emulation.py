@@ -109,6 +109,7 @@ def reproduction(
     needs_lr: bool = True,
     length: int | None = None,
     notes: Callable[[int], list[str]] = lambda rows: [],
+    per_epoch: bool = True,
 ) -> TorchReproduction:
     return TorchReproduction(
         framework="torch",
@@ -118,6 +119,7 @@ def reproduction(
         needs_lr=needs_lr,
         length=length,
         notes=notes,
+        per_epoch=per_epoch,
         optimizer=_optimizer(optimizer, last_epoch),
         build=build,
     )

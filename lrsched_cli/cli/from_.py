@@ -9,8 +9,9 @@ from __future__ import annotations
 import inspect
 import math
 import sys
+from array import array
 from collections.abc import Iterable, Iterator
-from itertools import chain, islice, repeat
+from itertools import chain, count, islice, repeat
 from typing import Annotated, Any
 
 import typer
@@ -22,6 +23,7 @@ from lrsched_cli.frameworks.dispatch import reproduce, supported
 from lrsched_cli.frameworks.expression import bindings
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
+from lrsched_cli.output.series import CHUNK
 from lrsched_cli.plan import DEFAULT_ROWS
 
 HELP = """Reproduce a framework's scheduler from the line that constructs it.
@@ -113,7 +115,7 @@ def from_command(
             + (f" of {k} rows each" if k > 1 else "")
             + f", more rows than lrsched can count (at most {MAX_ROWS}): give --epochs",
         )
-    _dry_run(reproduction.rates(lr), steps)
+    computed = _compute(reproduction.rates(lr), steps)
     params = {
         "framework": reproduction.framework,
         "scheduler": reproduction.scheduler,
@@ -122,20 +124,40 @@ def from_command(
         "lr": lr,
         "steps_per_epoch": steps_per_epoch,
     }
-    # the rates are the same each time: after the dry run, writing them cannot fail part-way
-    rates: Iterable[float] = islice(reproduction.rates(lr), steps)
+    # the rates are the same each time: once all were computed, writing them cannot fail part-way
+    rates: Iterable[float] = computed if computed is not None else islice(reproduction.rates(lr), steps)
     if steps_per_epoch is not None:  # each epoch's rate holds for its steps, as the generic commands'
         rates = chain.from_iterable(repeat(rate, steps_per_epoch) for rate in rates)
     series = Series("from", params, rates, steps_per_epoch)
     return Rows(series, delivery, notes=() if quiet else reproduction.notes(steps))
 
 
-def _dry_run(rates: Iterator[float], rows: int) -> None:
-    """Compute every row once before writing any: where the framework fails part-way (a lambda
-    dividing by zero at step 50000) or a rate overflows, the usage error leaves stdout empty."""
-    for row, rate in enumerate(islice(rates, rows), start=1):
-        if not math.isfinite(rate):
-            raise DialectError(None, RateError(row, rate).message)
+HELD_ROWS = 1 << 20
+"""The most rates `from` holds between computing and writing them (8 MiB): a longer run computes
+its rates twice, to keep memory flat in the row count."""
+
+
+def _compute(rates: Iterator[float], rows: int) -> array[float] | None:
+    """Compute every row before writing any: where the framework fails part-way (a lambda
+    dividing by zero at step 50000) or a rate overflows, the usage error leaves stdout empty.
+
+    Returns the rates when there are at most `HELD_ROWS`, so that they are computed once; else
+    None, and the caller computes them again as it writes.
+    """
+    held: array[float] | None = array("d")
+    computing = islice(rates, rows)
+    for start in count(1, CHUNK):
+        chunk = list(islice(computing, CHUNK))
+        if not chunk:
+            return held
+        if not all(map(math.isfinite, chunk)):
+            bad = next(i for i, rate in enumerate(chunk) if not math.isfinite(rate))
+            raise DialectError(None, RateError(start + bad, chunk[bad]).message)
+        if held is not None:
+            held.extend(chunk)
+            if len(held) > HELD_ROWS:
+                held = None
+    raise AssertionError("count() never ends")
 
 
 from_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

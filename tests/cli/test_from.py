@@ -8,6 +8,8 @@ those cases do not sample, in tests/parity/suites.json).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from helpers import assert_usage_error, lrsched, parity
@@ -260,6 +262,48 @@ def test_steps_per_epoch_is_refused_where_the_framework_steps_per_update(express
     assert_usage_error(
         result, "'--steps-per-epoch'", "stepped once per optimizer update", "rows are steps already"
     )
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make `from` count the rates its reproduction computes (one number per run of rates)."""
+    import dataclasses
+
+    from lrsched_cli.cli import from_
+
+    counted: list[int] = []
+    real = from_.reproduce  # type: ignore[attr-defined]
+
+    def reproduce(*args: Any, **kwargs: Any) -> Any:
+        reproduction = real(*args, **kwargs)
+
+        def rates(lr: float | None) -> Iterator[float]:
+            counted.append(0)
+            for rate in reproduction.rates(lr):
+                counted[-1] += 1
+                yield rate
+
+        return dataclasses.replace(reproduction, rates=rates)
+
+    monkeypatch.setattr(from_, "reproduce", reproduce)
+    return counted
+
+
+def test_rows_are_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = _counting(monkeypatch)
+    result = lrsched("from", COSINE, "--lr", "0.1", "-n", "20000", "-f", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.count("\n") == 20001
+    assert sum(counted) == 20000
+
+
+def test_rows_past_what_is_held_are_computed_again_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lrsched_cli.cli import from_
+
+    monkeypatch.setattr(from_, "HELD_ROWS", 5000)  # memory stays flat: rates past it are not kept
+    counted = _counting(monkeypatch)
+    result = lrsched("from", COSINE, "--lr", "0.1", "-n", "20000", "-f", "csv")
+    assert result.stdout.count("\n") == 20001
+    assert counted == [20000, 20000]
 
 
 def test_default_rows_without_a_natural_length() -> None:

@@ -9,19 +9,21 @@ from __future__ import annotations
 import inspect
 import math
 import sys
-from collections.abc import Iterator
-from itertools import islice
+from array import array
+from collections.abc import Iterable, Iterator
+from itertools import chain, count, islice, repeat
 from typing import Annotated, Any
 
 import typer
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY, Epochs, finite_option
+from lrsched_cli.cli.options import DELIVERY, Epochs, StepsPerEpoch, finite_option
 from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import reproduce, supported
 from lrsched_cli.frameworks.expression import bindings
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
+from lrsched_cli.output.series import CHUNK
 from lrsched_cli.plan import DEFAULT_ROWS
 
 HELP = """Reproduce a framework's scheduler from the line that constructs it.
@@ -31,7 +33,10 @@ evaluates it) and computes the rates that framework will use, step by step: PyTo
 optax, Hugging Face transformers and timm. The optimizer is any name (optimizer,
 self.optimizer); --lr is its learning rate, needed by schedulers that scale it (PyTorch,
 Hugging Face, timm). Arguments may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers
-and on names given with --let (--let EPOCHS=90 --let args.warmup=5).
+and on names given with --let (--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K
+gives a scheduler stepped once per epoch (PyTorch, timm with t_in_epochs=True) a row per
+optimizer step; where the framework steps per update (Hugging Face, Keras, optax), rows are
+steps already.
 """
 
 EPILOG = """\b
@@ -67,13 +72,24 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no notes on st
 
 
 def from_options(
-    expr: Expression, lr: Lr = None, let: Let = None, epochs: Epochs = None, quiet: Quiet = False
+    expr: Expression,
+    lr: Lr = None,
+    let: Let = None,
+    epochs: Epochs = None,
+    steps_per_epoch: StepsPerEpoch = None,
+    quiet: Quiet = False,
 ) -> None:
     """Never called: its signature declares the options of `from` besides the delivery ones."""
 
 
 def from_command(
-    expr: str, lr: float | None, let: list[str] | None, epochs: int | None, quiet: bool, **options: Any
+    expr: str,
+    lr: float | None,
+    let: list[str] | None,
+    epochs: int | None,
+    steps_per_epoch: int | None,
+    quiet: bool,
+    **options: Any,
 ) -> Rows:
     delivery = Delivery(**options)
     if delivery.checking:
@@ -83,34 +99,67 @@ def from_command(
     if epochs is not None and epochs > MAX_ROWS:
         raise LrschedError("epochs", f"must be at most {MAX_ROWS} (rows lrsched can count), got {epochs}")
     reproduction = reproduce(expr, lr=lr, names=bindings(let or []))
-    rows = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
-    if rows > MAX_ROWS:
+    if steps_per_epoch is not None and reproduction.unit != "epoch":
+        raise LrschedError(
+            "steps_per_epoch",
+            f"{reproduction.scheduler} is stepped once per optimizer update, so its rows are steps "
+            "already; --steps-per-epoch spreads schedulers stepped once per epoch (PyTorch's, timm's "
+            f"with t_in_epochs=True) over their steps, got {steps_per_epoch}",
+        )
+    k = steps_per_epoch or 1
+    steps = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
+    if steps * k > MAX_ROWS:
         raise DialectError(
             None,
-            f"{reproduction.scheduler} runs for {rows} steps, more rows than lrsched can count "
-            f"(at most {MAX_ROWS}): give --epochs",
+            f"{reproduction.scheduler} runs for {steps} steps"
+            + (f" of {k} rows each" if k > 1 else "")
+            + f", more rows than lrsched can count (at most {MAX_ROWS}): give --epochs",
         )
-    if not delivery.checking:  # a check writes nothing, and computes only the rows it needs
-        _dry_run(reproduction.rates(lr), rows)
+    # a check writes nothing, and computes only the rows it needs
+    computed = None if delivery.checking else _compute(reproduction.rates(lr), steps)
     params = {
         "framework": reproduction.framework,
         "scheduler": reproduction.scheduler,
         "expression": reproduction.expression,
         "arguments": dict(reproduction.arguments),
         "lr": lr,
+        "steps_per_epoch": steps_per_epoch,
     }
-    # the rates are the same each time: after the dry run, writing them cannot fail part-way
+    # the rates are the same each time: once all were computed, writing them cannot fail part-way
+    rates: Iterable[float] = computed if computed is not None else islice(reproduction.rates(lr), steps)
+    if steps_per_epoch is not None:  # each epoch's rate holds for its steps, as the generic commands'
+        rates = chain.from_iterable(repeat(rate, steps_per_epoch) for rate in rates)
     unit = reproduction.unit or "epoch"  # the dispatcher always fills it in
-    series = Series("from", params, islice(reproduction.rates(lr), rows), unit=unit, length=rows)
-    return Rows(series, delivery, notes=() if quiet else reproduction.notes(rows))
+    series = Series("from", params, rates, steps_per_epoch, unit=unit, length=steps * k)
+    return Rows(series, delivery, notes=() if quiet else reproduction.notes(steps))
 
 
-def _dry_run(rates: Iterator[float], rows: int) -> None:
-    """Compute every row once before writing any: where the framework fails part-way (a lambda
-    dividing by zero at step 50000) or a rate overflows, the usage error leaves stdout empty."""
-    for row, rate in enumerate(islice(rates, rows), start=1):
-        if not math.isfinite(rate):
-            raise DialectError(None, RateError(row, rate).message)
+HELD_ROWS = 1 << 20
+"""The most rates `from` holds between computing and writing them (8 MiB): a longer run computes
+its rates twice, to keep memory flat in the row count."""
+
+
+def _compute(rates: Iterator[float], rows: int) -> array[float] | None:
+    """Compute every row before writing any: where the framework fails part-way (a lambda
+    dividing by zero at step 50000) or a rate overflows, the usage error leaves stdout empty.
+
+    Returns the rates when there are at most `HELD_ROWS`, so that they are computed once; else
+    None, and the caller computes them again as it writes.
+    """
+    held: array[float] | None = array("d")
+    computing = islice(rates, rows)
+    for start in count(1, CHUNK):
+        chunk = list(islice(computing, CHUNK))
+        if not chunk:
+            return held
+        if not all(map(math.isfinite, chunk)):
+            bad = next(i for i, rate in enumerate(chunk) if not math.isfinite(rate))
+            raise DialectError(None, RateError(start + bad, chunk[bad]).message)
+        if held is not None:
+            held.extend(chunk)
+            if len(held) > HELD_ROWS:
+                held = None
+    raise AssertionError("count() never ends")
 
 
 from_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from itertools import count
 from typing import TYPE_CHECKING
 
 from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.expression import ComputedFloat, ComputedInt, Lambda, Name, Unbound
 
 if TYPE_CHECKING:
     from lrsched_cli.plan import Unit
@@ -82,13 +83,34 @@ def stateless(
 
 
 def describe(value: object) -> str:
-    """How an error message echoes a value: literals as Python writes them, names as names."""
+    """How every message shows a value: as the user wrote it.
+
+    Literals as Python writes them (a float's repr is the shortest that round-trips), names and
+    lambdas as written, arithmetic as written with its value (```0.1 * 3` (= 0.30000000000000004)``),
+    a nested scheduler by its name, containers element by element; cut short past 200 characters.
+    The one place a value becomes text: a message never shows a repr of lrsched's own objects,
+    nor a number lrsched computed from the user's.
+    """
+    shown = _written(value)
+    return shown if len(shown) <= 200 else f"{shown[:200]}... ({len(shown)} characters)"
+
+
+def _written(value: object) -> str:
     if isinstance(value, Reproduction):
         return f"a {value.scheduler} scheduler"
-    if type(value).__name__ in {"Name", "Lambda"}:
+    if isinstance(value, (Name, Lambda, Unbound)):
         return f"`{value}`"
-    shown = repr(value)
-    return shown if len(shown) <= 200 else f"{shown[:200]}... ({len(shown)} characters)"
+    source = getattr(value, "source", None)
+    if isinstance(value, (ComputedInt, ComputedFloat)) and source is not None:
+        plain = int.__repr__(value) if isinstance(value, int) else float.__repr__(value)
+        return plain if source == plain else f"`{source}` (= {plain})"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_written, value)) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(map(_written, value)) + (",)" if len(value) == 1 else ")")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_written(k)}: {_written(v)}" for k, v in value.items()) + "}"
+    return repr(value)
 
 
 def number(argument: str, value: object) -> float:

@@ -8,6 +8,8 @@ those cases do not sample, in tests/parity/suites.json).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from helpers import assert_usage_error, lrsched, parity
@@ -36,6 +38,8 @@ def golden(framework: str, case_id: str) -> dict[int, float]:
 TORCH_COSINE = golden("torch", "issue-cosine")  # COSINE at --lr 0.1
 TORCH_ONE_CYCLE = golden("torch", "issue-onecycle")  # ONE_CYCLE
 TORCH_SEQUENTIAL = golden("torch", "issue-sequential")  # SEQUENTIAL at --lr 0.1
+TIMM_COSINE = golden("timm", "issue-cosine-warmup")  # TIMM at --lr 0.1
+TIMM = "CosineLRScheduler(optimizer, t_initial=300, lr_min=1e-5, warmup_t=5, warmup_lr_init=1e-6)"
 HF_COSINE = golden("hf", "issue-get-scheduler-cosine")  # HF_BY_NAME at --lr 3e-4
 HF_COSINE_T1 = parity("suites")["vectors"]["test_from:hf-cosine-t1"]["rates"][0]  # not among HF_COSINE's t
 
@@ -110,6 +114,7 @@ def test_json_params_record_the_call() -> None:
             "expression": "StepLR(optimizer, 2)",
             "arguments": {"optimizer": "optimizer", "step_size": 2, "gamma": 0.1, "last_epoch": -1},
             "lr": 0.5,
+            "steps_per_epoch": None,
         },
         "rows": [{"epoch": 1, "lr": 0.5}, {"epoch": 2, "lr": 0.5}, {"epoch": 3, "lr": 0.05}],
     }
@@ -168,6 +173,137 @@ def test_a_float_below_one_where_steps_are_counted_gets_a_note(expression: str, 
 )
 def test_whole_step_counts_get_no_ratio_note(expression: str) -> None:
     assert "ratio" not in lrsched("from", expression, "--lr", "0.1", "-n", "2").stderr
+
+
+@pytest.mark.parametrize(
+    ("expression", "shown"),
+    [
+        # a list of lambdas once showed `Lambda(..., body=<ast.BinOp object at 0x...>)`
+        ("LambdaLR(optimizer, [lambda e: 1, lambda e: 0.5 * e])", "got [`lambda e: 1`, `lambda e: 0.5 * e`]"),
+        ("MultiStepLR(optimizer, [10, optimizer])", "no value: optimizer"),
+        ("ChainedScheduler([StepLR(optimizer, 2), [StepLR(optimizer, 3)]])", "got [a StepLR scheduler]"),
+        # arithmetic as written, with its value
+        ("LinearLR(optimizer, start_factor=1 / 0.9)", "got `1 / 0.9` (= 1.1111111111111112)"),
+        ("StepLR(optimizer, step_size=STEP)", "got 'ten'"),
+        # optax's own message shows decay_steps - warmup_steps, once -15.169999999999998
+        (
+            "optax.warmup_cosine_decay_schedule(0.0, 0.1, 17.83, 2.66)",
+            "got decay_steps=2.66 not above warmup_steps=17.83",
+        ),
+    ],
+)
+def test_errors_show_what_was_written(expression: str, shown: str) -> None:
+    result = lrsched("from", expression, "--lr", "0.1", "--let", "STEP='ten'")
+    assert_usage_error(result, shown)
+    assert "object at 0x" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("expression", "note"),
+    [
+        # float32 noise: Keras holds values[0] as 0.10000000149011612
+        ("keras.optimizers.schedules.PiecewiseConstantDecay([2], [0.1, 0.01])", "step 2 still has 0.1\n"),
+        (
+            "get_wsd_schedule(optimizer, 1.1, 2.07, num_stable_steps=12)",
+            "(num_warmup_steps=1.1 + num_stable_steps=12 + num_decay_steps=2.07)",
+        ),
+        ("get_linear_schedule_with_warmup(optimizer, 2, 3 * 2)", "(num_training_steps=`3 * 2` (= 6))"),
+        (
+            "MultiStepLRScheduler(optimizer, [15.17, 30], 0.5)",
+            "(milestone 15.17 applies from the step before it)",
+        ),
+        ("CosineAnnealingLR(optimizer, T_max=EPOCHS)", "after T_max=`EPOCHS` (= 4) the rate climbs back"),
+    ],
+)
+def test_notes_show_what_was_written(expression: str, note: str) -> None:
+    result = lrsched("from", expression, "--lr", "0.1", "-n", "40", "--let", "EPOCHS=4")
+    assert result.exit_code == 0, result.stderr
+    assert note in result.stderr
+
+
+def test_steps_per_epoch_holds_each_epochs_rate_for_its_steps() -> None:
+    result = lrsched("from", COSINE, "--lr", "0.1", "--steps-per-epoch", "3", "-n", "60", "-f", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 180
+    assert rows[:4] == [
+        {"epoch": 1, "step": 1, "lr": 0.1},
+        {"epoch": 1, "step": 2, "lr": 0.1},
+        {"epoch": 1, "step": 3, "lr": 0.1},
+        {"epoch": 2, "step": 4, "lr": rows[3]["lr"]},
+    ]
+    assert rows[3]["lr"] == pytest.approx(TORCH_COSINE[1], rel=1e-9)
+    assert [row["lr"] for row in rows[150:153]] == pytest.approx([TORCH_COSINE[50]] * 3, rel=1e-9)
+    # by default the natural length in epochs, T_max + 1, each of K steps
+    assert len(rates(COSINE, "--lr", "0.1", "--steps-per-epoch", "2")) == 202
+
+
+def test_steps_per_epoch_for_timm_stepped_per_epoch() -> None:
+    got = rates(TIMM, "--lr", "0.1", "--steps-per-epoch", "4", "-n", "10")
+    assert len(got) == 40
+    assert got[:5] == pytest.approx([TIMM_COSINE[0]] * 4 + [TIMM_COSINE[1]], rel=1e-9)
+    assert got[36:] == pytest.approx([TIMM_COSINE[9]] * 4, rel=1e-9)
+    result = lrsched("from", TIMM, "--lr", "0.1", "--steps-per-epoch", "4", "-n", "1", "-f", "json")
+    assert json.loads(result.stdout)["params"]["steps_per_epoch"] == 4
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        HF_FUNCTION,
+        HF_BY_NAME,
+        "CosineLRScheduler(optimizer, t_initial=300, t_in_epochs=False)",
+        "keras.optimizers.schedules.CosineDecay(0.1, 100)",
+        "optax.cosine_decay_schedule(0.1, 100)",
+    ],
+)
+def test_steps_per_epoch_is_refused_where_the_framework_steps_per_update(expression: str) -> None:
+    result = lrsched("from", expression, "--lr", "0.1", "--steps-per-epoch", "10")
+    assert_usage_error(
+        result, "'--steps-per-epoch'", "stepped once per optimizer update", "rows are steps already"
+    )
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make `from` count the rates its reproduction computes (one number per run of rates)."""
+    import dataclasses
+
+    from lrsched_cli.cli import from_
+
+    counted: list[int] = []
+    real = from_.reproduce  # type: ignore[attr-defined]
+
+    def reproduce(*args: Any, **kwargs: Any) -> Any:
+        reproduction = real(*args, **kwargs)
+
+        def rates(lr: float | None) -> Iterator[float]:
+            counted.append(0)
+            for rate in reproduction.rates(lr):
+                counted[-1] += 1
+                yield rate
+
+        return dataclasses.replace(reproduction, rates=rates)
+
+    monkeypatch.setattr(from_, "reproduce", reproduce)
+    return counted
+
+
+def test_rows_are_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = _counting(monkeypatch)
+    result = lrsched("from", COSINE, "--lr", "0.1", "-n", "20000", "-f", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.count("\n") == 20001
+    assert sum(counted) == 20000
+
+
+def test_rows_past_what_is_held_are_computed_again_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lrsched_cli.cli import from_
+
+    monkeypatch.setattr(from_, "HELD_ROWS", 5000)  # memory stays flat: rates past it are not kept
+    counted = _counting(monkeypatch)
+    result = lrsched("from", COSINE, "--lr", "0.1", "-n", "20000", "-f", "csv")
+    assert result.stdout.count("\n") == 20001
+    assert counted == [20000, 20000]
 
 
 def test_default_rows_without_a_natural_length() -> None:

@@ -45,7 +45,11 @@ def test_sgdr_restarts_after_each_decay_steps() -> None:
     ("expression", "argument", "fragment"),
     [
         ("cosine_decay_schedule(0.1, 0)", "decay_steps", "requires positive decay_steps"),
-        ("warmup_cosine_decay_schedule(0.0, 0.1, 100, 100)", "decay_steps", "decay_steps=0"),
+        (
+            "warmup_cosine_decay_schedule(0.0, 0.1, 100, 100)",
+            "decay_steps",
+            "decay_steps=100 not above warmup_steps=100",
+        ),
         ("piecewise_constant_schedule(0.1, {10: -0.5})", "boundaries_and_scales", "non-negative"),
         (
             "piecewise_interpolate_schedule('cubic', 0.1, {10: 0.5})",

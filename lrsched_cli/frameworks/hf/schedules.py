@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 
 from lrsched_cli.errors import DialectError
-from lrsched_cli.frameworks.reproduction import Reproduction, number
+from lrsched_cli.frameworks.reproduction import Reproduction, describe, number
 from lrsched_cli.frameworks.torch.emulation import Group, LambdaScheduler, Scheduler, reproduction
 
 Factor = Callable[[int, float], float]
@@ -35,6 +35,7 @@ def _schedule(
     *,
     warmup: float = 0,
     total: float | None = None,
+    end: str = "",
     past_end: str | None = None,
     check: Callable[[float], object] = lambda lr: None,
 ) -> Reproduction:
@@ -48,10 +49,11 @@ def _schedule(
     def notes(rows: int) -> list[str]:
         found = [WASTED_FIRST_STEP] if warmup > 0 and rows > 0 and factor(0, 1.0) == 0 else []
         if past_end and total is not None and rows > total + 1:
-            found.append(f"rows past the end of training (step {total:g}): {past_end}")
+            found.append(f"rows past the end of training ({end}): {past_end}")
         return found
 
     length = int(total) if total is not None and total == int(total) and total > 0 else None
+    # transformers' Trainer steps the scheduler after every optimizer update
     return reproduction(name, optimizer, last_epoch, build, length=length, notes=notes)
 
 
@@ -97,6 +99,7 @@ def get_linear_schedule_with_warmup(
         factor,
         warmup=warmup,
         total=total,
+        end=f"num_training_steps={describe(num_training_steps)}",
         past_end="the rate stays 0",
     )
 
@@ -125,6 +128,7 @@ def get_cosine_schedule_with_warmup(
         factor,
         warmup=warmup,
         total=total,
+        end=f"num_training_steps={describe(num_training_steps)}",
         past_end=_PERIODIC,
     )
 
@@ -158,6 +162,7 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
         factor,
         warmup=warmup,
         total=total,
+        end=f"num_training_steps={describe(num_training_steps)}",
         past_end="the rate stays 0",
     )
 
@@ -177,7 +182,9 @@ def get_polynomial_decay_schedule_with_warmup(
 
     def check(lr_init: float) -> None:
         if not lr_init > end:
-            raise DialectError("lr_end", f"lr_end ({lr_end}) must be smaller than initial lr ({lr_init})")
+            raise DialectError(
+                "lr_end", f"lr_end ({describe(lr_end)}) must be smaller than initial lr ({lr_init!r})"
+            )
 
     def factor(step: int, lr_init: float) -> float:
         if step < warmup:
@@ -197,6 +204,7 @@ def get_polynomial_decay_schedule_with_warmup(
         factor,
         warmup=warmup,
         total=total,
+        end=f"num_training_steps={describe(num_training_steps)}",
         past_end="the rate stays at lr_end",
         check=check,
     )
@@ -267,6 +275,7 @@ def get_cosine_with_min_lr_schedule_with_warmup(
         factor,
         warmup=warmup,
         total=total,
+        end=f"num_training_steps={describe(num_training_steps)}",
         past_end=_PERIODIC,
         check=floor_rate,
     )
@@ -306,6 +315,7 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
         factor,
         warmup=warmup,
         total=total,
+        end=f"num_training_steps={describe(num_training_steps)}",
         past_end=_PERIODIC,
         check=floor_rate,
     )
@@ -332,11 +342,13 @@ def get_wsd_schedule(
         )
     if warmup_type not in _WSD_SHAPES:
         raise DialectError(
-            "warmup_type", f"Unknown warmup type: {warmup_type}, expected 'linear', 'cosine' or '1-sqrt'"
+            "warmup_type",
+            f"Unknown warmup type: {describe(warmup_type)}, expected 'linear', 'cosine' or '1-sqrt'",
         )
     if decay_type not in _WSD_SHAPES:
         raise DialectError(
-            "decay_type", f"Unknown decay type: {decay_type}, expected 'linear', 'cosine' or '1-sqrt'"
+            "decay_type",
+            f"Unknown decay type: {describe(decay_type)}, expected 'linear', 'cosine' or '1-sqrt'",
         )
     warmup = number("num_warmup_steps", num_warmup_steps)
     decay = number("num_decay_steps", num_decay_steps)
@@ -377,5 +389,11 @@ def get_wsd_schedule(
         factor,
         warmup=warmup,
         total=warmup + stable + decay,
+        end=(
+            f"num_training_steps={describe(num_training_steps)}"
+            if num_stable_steps is None
+            else f"num_warmup_steps={describe(num_warmup_steps)} + num_stable_steps="
+            f"{describe(num_stable_steps)} + num_decay_steps={describe(num_decay_steps)}"
+        ),
         past_end="the rate stays at min_lr_ratio",
     )

@@ -18,7 +18,7 @@ from functools import partial
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks._float32 import PI, ceil32, cos32, div32, floor32, log32, pow32
 from lrsched_cli.frameworks._float32 import float32 as f
-from lrsched_cli.frameworks.reproduction import Reproduction, boolean, number, past_end, stateless
+from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, number, past_end, stateless
 
 FRAMEWORK = "keras"
 
@@ -29,7 +29,7 @@ def _float_dtype(name: str, value: object) -> float:
     if isinstance(checked, int):
         raise DialectError(
             name,
-            f"Keras computes the schedule in the dtype of {name}; the int {value!r} makes it "
+            f"Keras computes the schedule in the dtype of {name}; the int {describe(value)} makes it "
             f"integer arithmetic (the rate truncates to whole numbers, 0 for a warmup from 0). "
             f"Write {float(checked)!r}",
         )
@@ -39,7 +39,7 @@ def _float_dtype(name: str, value: object) -> float:
 def _positive_steps(name: str, value: object) -> float:
     steps = number(name, value)
     if steps <= 0:
-        raise DialectError(name, f"Argument `{name}` must be > 0. Received: {name}={value!r}")
+        raise DialectError(name, f"Argument `{name}` must be > 0. Received: {name}={describe(value)}")
     return f(steps)
 
 
@@ -79,7 +79,7 @@ def piecewise_constant_decay(
         raise DialectError(
             "boundaries",
             "The length of boundaries should be 1 less than the length of values. Received: "
-            f"boundaries={boundaries} of length {len(boundaries)}, and values={values} "
+            f"boundaries={describe(boundaries)} of length {len(boundaries)}, and values={describe(values)} "
             f"of length {len(values)}.",
         )
     if not boundaries:
@@ -98,7 +98,7 @@ def piecewise_constant_decay(
 
     def notes(rows: int) -> list[str]:
         if rows > edges[0] + 1:
-            return [f"Keras switches after each boundary: step {edges[0]} still has {levels[0]!r}"]
+            return [f"Keras switches after each boundary: step {edges[0]} still has {describe(values[0])}"]
         return []
 
     return _schedule("PiecewiseConstantDecay", value, length=edges[-1] + 2, notes=notes)
@@ -134,7 +134,9 @@ def polynomial_decay(
     def notes(rows: int) -> list[str]:
         if cycles:
             return []
-        return past_end(int(steps), rows, f"PolynomialDecay stays at end_learning_rate={end_learning_rate}")
+        return past_end(
+            int(steps), rows, f"PolynomialDecay stays at end_learning_rate={describe(end_learning_rate)}"
+        )
 
     return _schedule("PolynomialDecay", value, length=int(steps) + 1, notes=notes)
 

@@ -66,7 +66,11 @@ def _warmup_cosine(
     start, peak = number("init_value", init_value), number("peak_value", peak_value)
     warmup, steps = number("warmup_steps", warmup_steps), number("decay_steps", decay_steps)
     end = number("end_value", end_value)
-    _positive_decay_steps("decay_steps", steps - warmup, steps - warmup)
+    _positive_decay_steps(  # optax's message shows the difference; the user wrote both
+        "decay_steps",
+        steps - warmup,
+        f"decay_steps={describe(decay_steps)} not above warmup_steps={describe(warmup_steps)}",
+    )
     alpha = 0.0 if peak == 0.0 else end / peak
     return _join(
         [
@@ -94,7 +98,7 @@ def warmup_cosine_decay_schedule(
         value,
         steps + 1,
         _with_zero_start(
-            init_value, lambda rows: past_end(steps, rows, f"optax holds end_value={end_value!r}")
+            init_value, lambda rows: past_end(steps, rows, f"optax holds end_value={describe(end_value)}")
         ),
     )
 
@@ -131,7 +135,7 @@ def warmup_constant_schedule(init_value: float, peak_value: float, warmup_steps:
     """Linear warmup from ``init_value`` to ``peak_value`` over ``warmup_steps``, then constant."""
     start, peak = number("init_value", init_value), number("peak_value", peak_value)
     warmup = number("warmup_steps", warmup_steps)
-    notes = _polynomial_notes(start, warmup, 0, f"optax holds peak_value={peak_value!r}")
+    notes = _polynomial_notes(start, warmup, 0, f"optax holds peak_value={describe(peak_value)}")
     return _reproduction(
         "warmup_constant_schedule",
         _polynomial(start, peak, 1, warmup, 0),

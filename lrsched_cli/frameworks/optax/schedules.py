@@ -25,6 +25,7 @@ from lrsched_cli.frameworks._float32 import float32 as f
 from lrsched_cli.frameworks.reproduction import (
     Reproduction,
     boolean,
+    describe,
     number,
     past_end,
     stateless,
@@ -73,12 +74,12 @@ def _polynomial_notes(init_value: float, steps: float, begin: float, what: str) 
     def notes(rows: int) -> list[str]:
         if steps <= 0:
             return [
-                f"transition_steps={steps!r} <= 0: optax logs it and returns the constant "
-                f"init_value={init_value!r}"
+                f"transition_steps={describe(steps)} <= 0: optax logs it and returns the constant "
+                f"init_value={describe(init_value)}"
             ]
         found = past_end(int(max(begin, 0) + steps), rows, what)
         if begin < 0:
-            found.append(f"transition_begin={begin!r} < 0: optax treats it as 0")
+            found.append(f"transition_begin={describe(begin)} < 0: optax treats it as 0")
         return found
 
     return notes
@@ -102,7 +103,7 @@ def polynomial_schedule(
     begin = number("transition_begin", transition_begin)
     value = _polynomial(start, end, number("power", power), steps, begin)
     length = int(max(begin, 0) + steps) + 1 if steps > 0 else None
-    notes = _polynomial_notes(start, steps, begin, f"optax holds end_value={end_value!r}")
+    notes = _polynomial_notes(start, steps, begin, f"optax holds end_value={describe(end_value)}")
     return _reproduction("polynomial_schedule", value, length, notes)
 
 
@@ -118,7 +119,7 @@ def linear_schedule(
     begin = number("transition_begin", transition_begin)
     value = _polynomial(start, end, 1, steps, begin)
     length = int(max(begin, 0) + steps) + 1 if steps > 0 else None
-    notes = _polynomial_notes(start, steps, begin, f"optax holds end_value={end_value!r}")
+    notes = _polynomial_notes(start, steps, begin, f"optax holds end_value={describe(end_value)}")
     return _reproduction("linear_schedule", value, length, _with_zero_start(start, notes))
 
 
@@ -166,9 +167,9 @@ def exponential_decay(
 
     def notes(rows: int) -> list[str]:
         if steps <= 0 or rate == 0:
-            why = f"transition_steps={steps!r} <= 0" if steps <= 0 else "decay_rate=0"
-            return [f"{why}: optax logs it and returns the constant init_value={init_value!r}"]
-        return [f"transition_begin={begin!r} < 0: optax treats it as 0"] if begin < 0 else []
+            why = f"transition_steps={describe(steps)} <= 0" if steps <= 0 else "decay_rate=0"
+            return [f"{why}: optax logs it and returns the constant init_value={describe(init_value)}"]
+        return [f"transition_begin={describe(begin)} < 0: optax treats it as 0"] if begin < 0 else []
 
     return _reproduction("exponential_decay", value, notes=notes)
 
@@ -185,11 +186,9 @@ def _cosine(init_value: float, steps: float, alpha: float, exponent: float) -> V
     return value
 
 
-def _positive_decay_steps(argument: str, steps: float, shown: float) -> None:
+def _positive_decay_steps(argument: str, steps: float, shown: str) -> None:
     if not steps > 0:
-        raise DialectError(
-            argument, f"The cosine_decay_schedule requires positive decay_steps, got decay_steps={shown!r}"
-        )
+        raise DialectError(argument, f"The cosine_decay_schedule requires positive decay_steps, got {shown}")
 
 
 def cosine_decay_schedule(
@@ -198,7 +197,7 @@ def cosine_decay_schedule(
     """``init * ((1 - alpha) * (0.5 * (1 + cos(pi * min(t, decay_steps) / decay_steps))) ** exponent
     + alpha)``: clamped at ``alpha * init`` past ``decay_steps``."""
     steps = number("decay_steps", decay_steps)
-    _positive_decay_steps("decay_steps", steps, decay_steps)
+    _positive_decay_steps("decay_steps", steps, f"decay_steps={describe(decay_steps)}")
     value = _cosine(
         number("init_value", init_value), steps, number("alpha", alpha), number("exponent", exponent)
     )

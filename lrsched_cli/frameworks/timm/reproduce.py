@@ -72,6 +72,13 @@ class Warmup:
     t: float
     lr_init: float
     prefix: bool
+    shown: str = ""
+    """``warmup_t`` as the user wrote it."""
+
+
+def _step(t: float) -> str:
+    """A step timm reaches (an integer, or a float where the arguments are): its shortest text."""
+    return str(int(t)) if t == int(t) else repr(t)
 
 
 def _refuse_noise(noise_range_t: object) -> None:
@@ -105,6 +112,7 @@ def _warmup(warmup_t: object, warmup_lr_init: object, warmup_prefix: object) -> 
         number("warmup_t", warmup_t),
         number("warmup_lr_init", warmup_lr_init),
         boolean("warmup_prefix", warmup_prefix),
+        describe(warmup_t),
     )
 
 
@@ -129,7 +137,7 @@ def _reproduction(
             step = (((warmup_target or (lambda v: v))(lr)) - warmup.lr_init) / warmup.t if warmup.t else 1
         except (ValueError, ZeroDivisionError, OverflowError) as exc:
             raise DialectError(
-                "warmup_t", f"timm's constructor fails computing the rate at warmup_t={warmup.t:g}: {exc}"
+                "warmup_t", f"timm's constructor fails computing the rate at warmup_t={warmup.shown}: {exc}"
             ) from None
         yield warmup.lr_init if warmup.t else lr
         for t in count(1):
@@ -160,7 +168,7 @@ def _reproduction(
                 else max(math.ceil(ends_at), math.ceil(warmup.t))
             )
             if rows > end:
-                found.append(f"timm raises ValueError (math domain error in log) at t={end:g}")
+                found.append(f"timm raises ValueError (math domain error in log) at t={_step(end)}")
         return found + extra_notes(rows)
 
     return Reproduction(
@@ -188,7 +196,7 @@ def _cycled(
             if isinstance(value, complex):  # a negative number to a fractional power
                 raise DialectError(
                     None,
-                    f"timm computes a complex rate at t={t:g} (a negative base to a fractional "
+                    f"timm computes a complex rate at t={_step(t)} (a negative base to a fractional "
                     "power: check k_decay and power), which no optimizer can use",
                 )
             return value
@@ -373,7 +381,7 @@ def multistep_lr_scheduler(
             return []
         return [
             "timm's MultiStepLRScheduler decays one step before each milestone "
-            f"(milestone {shifted[0]:g} applies from t={shifted[0] - 1:g})"
+            f"(milestone {describe(decay_t[milestones.index(shifted[0])])} applies from the step before it)"
         ]
 
     return _reproduction(

@@ -95,7 +95,7 @@ def CyclicLR(
     if scale_fn is not None and not isinstance(scale_fn, Lambda):
         raise DialectError("scale_fn", f"expected None or `lambda x: <arithmetic>`, got {describe(scale_fn)}")
     if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
-        raise DialectError("mode", f"mode is invalid and scale_fn is None, got mode={mode!r}")
+        raise DialectError("mode", f"mode is invalid and scale_fn is None, got mode={describe(mode)}")
     factor = number("gamma", gamma)
     cycle = up + down
     return reproduction(
@@ -190,7 +190,7 @@ def OneCycleLR(
     if anneal_strategy not in ("cos", "linear"):
         raise DialectError(
             "anneal_strategy",
-            f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy!r}",
+            f"anneal_strategy must be one of 'cos' or 'linear', instead got {describe(anneal_strategy)}",
         )
     peak = per_group("max_lr", max_lr)
     div = nonzero("div_factor", div_factor)

@@ -128,7 +128,7 @@ def ConstantLR(
     if scale > 1.0 or scale < 0:
         raise DialectError(
             "factor",
-            f"Constant multiplicative factor expected to be between 0 and 1, got {factor!r}",
+            f"Constant multiplicative factor expected to be between 0 and 1, got {describe(factor)}",
         )
     iters = number("total_iters", total_iters)
     return reproduction("ConstantLR", optimizer, last_epoch, lambda group: _ConstantLR(group, scale, iters))
@@ -176,13 +176,13 @@ def LinearLR(
         raise DialectError(
             "start_factor",
             "Starting multiplicative factor expected to be greater than 0 and less or equal "
-            f"to 1, got {start_factor!r}",
+            f"to 1, got {describe(start_factor)}",
         )
     end = number("end_factor", end_factor)
     if end > 1.0 or end < 0:
         raise DialectError(
             "end_factor",
-            f"Ending multiplicative factor expected to be between 0 and 1, got {end_factor!r}",
+            f"Ending multiplicative factor expected to be between 0 and 1, got {describe(end_factor)}",
         )
     iters = number("total_iters", total_iters)
     return reproduction("LinearLR", optimizer, last_epoch, lambda group: _LinearLR(group, start, end, iters))
@@ -278,7 +278,7 @@ def CosineAnnealingLR(
         if rows <= period + 1:
             return []
         return [
-            f"CosineAnnealingLR is periodic: after T_max={T_max} the rate climbs back "
+            f"CosineAnnealingLR is periodic: after T_max={describe(T_max)} the rate climbs back "
             "towards the initial rate instead of staying at eta_min"
         ]
 

@@ -34,7 +34,7 @@ if typing.TYPE_CHECKING:
 def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Parameter:
     """The Typer option for one factory parameter: its type, default and PARAMS help."""
     annotation, default = parameter.annotation, parameter.default
-    help_text = PARAMS[parameter.name].help
+    help_text = entry.help(parameter.name)
     if parameter.name == entry.length:
         annotation, default = int | None, None
         help_text += " [default: the rows, minus warmup]"

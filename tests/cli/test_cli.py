@@ -207,3 +207,32 @@ def test_a_huge_integer_is_a_usage_error_naming_the_option(name: str, option: st
 )
 def test_a_duration_too_long_in_steps_is_a_usage_error(argv: list[str], option: str) -> None:
     assert_usage_error(lrsched(*argv), option, "at most 9007199254740992 in steps")
+
+
+SHAPE_WORDS = {"step", "linear", "cosine"}
+"""Command names that are also the words for shapes (a linear warmup, an optimizer step, half a
+cosine): another command's help may use them as words, never as that command (``linear's``)."""
+
+
+def _formulas(name: str) -> list[str]:
+    """The right-hand sides of a command's formula lines, as its docstring writes them."""
+    lines = SCHEDULES[name].doc.splitlines()
+    return [line.split("=", 1)[1].strip() for line in lines if line.strip().startswith("lr(t) =")]
+
+
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_a_commands_help_speaks_of_that_command_only(name: str) -> None:
+    import re
+
+    shown = " ".join(lrsched(name, "-h").stdout.split())  # the help, unwrapped
+    for other in SCHEDULES:
+        if other == name:
+            continue
+        word = rf"(?<![\w-]){re.escape(other)}(?![\w-])"
+        pattern = word + "'s" if other in SHAPE_WORDS else word
+        assert not re.search(pattern, shown), (other, shown)
+        for formula in _formulas(other):
+            if formula not in _formulas(name):
+                assert formula not in shown, (other, formula)
+    for fragment in {"exponential": ["1 / (1 + k p)"], "inverse-time": ["e^(-k p)"]}.get(name, []):
+        assert fragment not in shown

@@ -25,6 +25,8 @@ class Plan(NamedTuple):
     rows: int
     params: dict[str, Any]
     """Every resolved parameter, in epochs, defaults included: the JSON output's ``params``."""
+    notes: tuple[str, ...] = ()
+    """Notes for stderr: values that look like another meaning (the entry's ``notes``)."""
 
 
 def plan(
@@ -80,7 +82,8 @@ def plan(
     _in_range("epochs", epochs * k, k)
     _check_end(schedule, epochs, k, warmup=warmup, per_step=k // clock)
     resolved.update(warmup=warmup, warmup_start_lr=warmup_start_lr, steps_per_epoch=steps_per_epoch)
-    return Plan(schedule, epochs * k, resolved)
+    notes = tuple(entry.notes(resolved)) if entry.notes else ()
+    return Plan(schedule, epochs * k, resolved, notes)
 
 
 def _in_range(name: str, value: Any, steps_per_epoch: int) -> None:

@@ -8,6 +8,7 @@ parameters become options (``step_size`` -> ``--step-size``), their help comes f
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -97,6 +98,8 @@ class Entry(NamedTuple):
     resolved here so the JSON params show the value used, not null."""
     per_epoch: bool = False
     """Stepped once per epoch, whatever --steps-per-epoch: each epoch's rate holds for its steps."""
+    notes: Callable[[Mapping[str, Any]], list[str]] | None = None
+    """Notes for stderr from the resolved parameters: where values look like another meaning."""
     wording: Mapping[str, str] = MappingProxyType({})
     """This command's help for a parameter, where the shared `PARAMS` text would speak of other
     commands: the concept is the same, the words are this command's own."""
@@ -137,6 +140,20 @@ def loader_options(loader: Callable[..., Any]) -> list[inspect.Parameter]:
     return [p for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
 
 
+def _decay_rate_as_a_factor(params: Mapping[str, Any]) -> list[str]:
+    """exponential's --decay-rate is the tutorial's continuous rate k, e^(-k p); Keras's and optax's
+    ``decay_rate`` is the factor per decay_steps. A rate below 1 with --decay-steps looks like the
+    latter (``decay_rate=0.96, decay_steps=100``): say which form it is, and how to get the other."""
+    k, steps = params.get("decay_rate"), params["decay_steps"]
+    if k is None or not 0 < k < 1 or steps == 1:
+        return []
+    return [
+        f"--decay-rate {k!r} is the tutorial's continuous rate: lr * e^(-{k!r} * t / {steps}), "
+        f"as --gamma {math.exp(-k)!r} would give; Keras's and optax's decay_rate={k!r} is a factor "
+        f"per decay_steps instead: for that, use --gamma {k!r}"
+    ]
+
+
 SCHEDULES: dict[str, Entry] = {
     entry.name: entry
     for entry in [
@@ -156,6 +173,7 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched exponential --lr 0.1 --gamma 0.95 -f csv",
                 "lrsched exponential --lr 0.1 --gamma 0.5 --decay-steps 10 --staircase",
             ),
+            notes=_decay_rate_as_a_factor,
             wording={
                 "decay_rate": "Continuous decay rate k, at least 0: lr(t) = lr * e^(-k p), "
                 "p = t / --decay-steps (the tutorial's form; Keras's and optax's decay_rate is a "

@@ -133,7 +133,8 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
             print_expression(entry, ready, emit_to, delivery.output)
             return None
         rates: Iterable[float] = map(ready.schedule, range(ready.rows))
-        return Rows(Series(entry.name, ready.params, rates, shaping["steps_per_epoch"]), delivery)
+        series = Series(entry.name, ready.params, rates, shaping["steps_per_epoch"])
+        return Rows(series, delivery, notes=ready.notes)
 
     command.__signature__ = inspect.Signature(own + SHAPING + DELIVERY)  # type: ignore[attr-defined]
     command.__name__ = entry.name.replace("-", "_")

@@ -236,3 +236,30 @@ def test_a_commands_help_speaks_of_that_command_only(name: str) -> None:
                 assert formula not in shown, (other, formula)
     for fragment in {"exponential": ["1 / (1 + k p)"], "inverse-time": ["e^(-k p)"]}.get(name, []):
         assert fragment not in shown
+
+
+KERAS_LIKE = "--decay-rate 0.96 is the tutorial's continuous rate: lr * e^(-0.96 * t / 100), as --gamma "
+
+
+@pytest.mark.parametrize(
+    ("argv", "noted"),
+    [
+        (["--decay-rate", "0.96", "--decay-steps", "100"], True),  # Keras's decay_rate=0.96, decay_steps=100
+        (["--decay-rate", "0.96", "--decay-steps", "100", "-f", "csv"], True),
+        (["--decay-rate", "0.05"], False),  # the tutorial's own command
+        (["--decay-rate", "2", "--decay-steps", "100"], False),  # not a factor
+        (["--decay-rate", "0", "--decay-steps", "100"], False),
+        (["--gamma", "0.96", "--decay-steps", "100"], False),
+    ],
+)
+def test_a_decay_rate_that_looks_like_keras_factor_gets_a_note(argv: list[str], noted: bool) -> None:
+    result = lrsched("exponential", "--lr", "0.1", *argv, "-n", "3")
+    assert result.exit_code == 0
+    if noted:
+        # e^-0.96 = 0.38289288597511206 (the gamma giving the same rows), and the way to Keras's meaning
+        assert result.stderr == (
+            f"note: {KERAS_LIKE}0.38289288597511206 would give; Keras's and optax's "
+            "decay_rate=0.96 is a factor per decay_steps instead: for that, use --gamma 0.96\n"
+        )
+    else:
+        assert result.stderr == ""

@@ -263,3 +263,14 @@ def test_a_decay_rate_that_looks_like_keras_factor_gets_a_note(argv: list[str], 
         )
     else:
         assert result.stderr == ""
+
+
+@pytest.mark.parametrize(("name", "length"), [("cosine", "t_max"), ("polynomial", "total_iters")])
+def test_no_rows_record_no_length_computed_from_them(name: str, length: str) -> None:
+    import json
+
+    result = lrsched(name, "--lr", "0.1", "-n", "0", "-f", "json")
+    assert json.loads(result.stdout)["params"][length] is None
+    given = lrsched(name, "--lr", "0.1", "-n", "0", flag(length), "7", "-f", "json")
+    assert json.loads(given.stdout)["params"][length] == 7
+    assert_usage_error(lrsched(name, "--lr", "0.1", "-n", "0", "--emit", "torch"), "'--emit'", flag(length))

@@ -29,6 +29,8 @@ class Plan(NamedTuple):
     rows: int
     params: dict[str, Any]
     """Every resolved parameter, in epochs, defaults included: the JSON output's ``params``."""
+    notes: tuple[str, ...] = ()
+    """Notes for stderr: values that look like another meaning (the entry's ``notes``)."""
 
 
 def plan(
@@ -52,6 +54,7 @@ def plan(
     if steps_per_epoch is not None and steps_per_epoch < 1:
         raise ScheduleError("steps_per_epoch", f"must be a positive integer, got {steps_per_epoch}")
     resolved = dict(params)
+    unset = None  # a length that defaults from no rows: the params record none (JSON null)
     if entry.from_warmup and resolved.get(entry.from_warmup) is None:
         resolved[entry.from_warmup] = warmup or entry.default(entry.from_warmup)
     for name, source in entry.follows.items():
@@ -59,8 +62,9 @@ def plan(
             resolved[name] = resolved.get(source, entry.default(source))
     if entry.length and resolved.get(entry.length) is None:
         rows = DEFAULT_ROWS if epochs is None else epochs
-        if rows == 0:  # nothing will be shown: any length will do
+        if rows == 0:  # nothing will be shown: any length builds it, and none is recorded
             resolved[entry.length] = DEFAULT_ROWS
+            unset = entry.length
         elif rows <= warmup:
             raise ScheduleError("warmup", f"must be shorter than the {rows} rows, got {warmup}")
         else:
@@ -84,7 +88,10 @@ def plan(
     _in_range("epochs", epochs * k, k)
     _check_end(schedule, epochs, k, warmup=warmup, per_step=k // clock)
     resolved.update(warmup=warmup, warmup_start_lr=warmup_start_lr, steps_per_epoch=steps_per_epoch)
-    return Plan(schedule, epochs * k, resolved)
+    if unset:
+        resolved[unset] = None
+    notes = tuple(entry.notes(resolved)) if entry.notes else ()
+    return Plan(schedule, epochs * k, resolved, notes)
 
 
 def _in_range(name: str, value: Any, steps_per_epoch: int) -> None:

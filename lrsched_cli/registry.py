@@ -8,6 +8,7 @@ parameters become options (``step_size`` -> ``--step-size``), their help comes f
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -35,8 +36,8 @@ PARAMS: dict[str, Param] = {
     "min_lr": Param("Floor the rate anneals towards, at most --lr."),
     "gamma": Param("Multiplicative decay factor, between 0 and 1."),
     "step_size": Param("Epochs between two drops.", duration=True),
-    "decay_rate": Param("Decay rate k per --decay-steps, at least 0: e^(-k p) or 1 / (1 + k p)."),
-    "decay_steps": Param("Epochs over which the decay applies once (wsd: its decay phase).", duration=True),
+    "decay_rate": Param("Decay rate k per --decay-steps, at least 0."),
+    "decay_steps": Param("Epochs over which the decay applies once.", duration=True),
     "staircase": Param("Decay in whole steps of --decay-steps instead of continuously."),
     "t_max": Param("Epochs of the half cosine.", duration=True),
     "t_0": Param("Epochs of the first period.", duration=True),
@@ -47,7 +48,7 @@ PARAMS: dict[str, Param] = {
     "milestones": Param("Epochs where the rate drops, a comma list (a repeat drops twice).", duration=True),
     "boundaries": Param("Epochs at which the rate switches to the next value, a comma list.", duration=True),
     "values": Param("The rates, a comma list with one more than --boundaries."),
-    "factor": Param("Multiplier of the rate, 0 to 1: constant's until --total-iters, plateau's per drop."),
+    "factor": Param("Multiplier of the rate, 0 to 1."),
     "start_factor": Param("Fraction of --lr the rate starts at, above 0 and at most 1."),
     "end_factor": Param("Fraction of --lr the rate reaches at --total-iters, between 0 and 1."),
     "total_iters": Param("Epochs until the schedule reaches its final rate.", duration=True),
@@ -62,8 +63,9 @@ PARAMS: dict[str, Param] = {
     "base_lr": Param("Lowest rate of the cycle, where it starts; at most --max-lr."),
     "step_size_up": Param("Epochs climbing from --base-lr to --max-lr.", duration=True),
     "step_size_down": Param("Epochs falling back to --base-lr [default: --step-size-up].", duration=True),
-    # PyTorch's word, in both of its schedulers: the choices shown with it tell them apart.
-    "mode": Param("Variant: cyclic's peak policy, or plateau's direction (min: the metric should fall)."),
+    # PyTorch's word, in both of its schedulers (cyclic's peak policy, plateau's direction): each
+    # command words it for itself, in its entry's `wording`.
+    "mode": Param("Variant of the schedule."),
     "timescale": Param("Epochs after which the rate is --lr / sqrt(2).", duration=True),
     "stable_steps": Param("Epochs the rate holds at --lr before it decays.", duration=True),
     "decay_type": Param("Shape of the decay phase."),
@@ -96,6 +98,15 @@ class Entry(NamedTuple):
     resolved here so the JSON params show the value used, not null."""
     per_epoch: bool = False
     """Stepped once per epoch, whatever --steps-per-epoch: each epoch's rate holds for its steps."""
+    notes: Callable[[Mapping[str, Any]], list[str]] | None = None
+    """Notes for stderr from the resolved parameters: where values look like another meaning."""
+    wording: Mapping[str, str] = MappingProxyType({})
+    """This command's help for a parameter, where the shared `PARAMS` text would speak of other
+    commands: the concept is the same, the words are this command's own."""
+
+    def help(self, name: str) -> str:
+        """The help of parameter ``name`` as this command shows it."""
+        return self.wording.get(name, PARAMS[name].help)
 
     @property
     def doc(self) -> str:
@@ -129,6 +140,20 @@ def loader_options(loader: Callable[..., Any]) -> list[inspect.Parameter]:
     return [p for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
 
 
+def _decay_rate_as_a_factor(params: Mapping[str, Any]) -> list[str]:
+    """exponential's --decay-rate is the tutorial's continuous rate k, e^(-k p); Keras's and optax's
+    ``decay_rate`` is the factor per decay_steps. A rate below 1 with --decay-steps looks like the
+    latter (``decay_rate=0.96, decay_steps=100``): say which form it is, and how to get the other."""
+    k, steps = params.get("decay_rate"), params["decay_steps"]
+    if k is None or not 0 < k < 1 or steps == 1:
+        return []
+    return [
+        f"--decay-rate {k!r} is the tutorial's continuous rate: lr * e^(-{k!r} * t / {steps}), "
+        f"as --gamma {math.exp(-k)!r} would give; Keras's and optax's decay_rate={k!r} is a factor "
+        f"per decay_steps instead: for that, use --gamma {k!r}"
+    ]
+
+
 SCHEDULES: dict[str, Entry] = {
     entry.name: entry
     for entry in [
@@ -148,6 +173,16 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched exponential --lr 0.1 --gamma 0.95 -f csv",
                 "lrsched exponential --lr 0.1 --gamma 0.5 --decay-steps 10 --staircase",
             ),
+            notes=_decay_rate_as_a_factor,
+            wording={
+                "decay_rate": "Continuous decay rate k, at least 0: lr(t) = lr * e^(-k p), "
+                "p = t / --decay-steps (the tutorial's form; Keras's and optax's decay_rate is a "
+                "factor: see --gamma).",
+                "gamma": "Factor per --decay-steps, between 0 and 1: lr(t) = lr * gamma^p (PyTorch's and "
+                "Keras's decay factor).",
+                "decay_steps": "Epochs of one unit of p: the decay by --decay-rate or --gamma applies once "
+                "over them.",
+            },
         ),
         Entry(
             "cosine",
@@ -179,6 +214,7 @@ SCHEDULES: dict[str, Entry] = {
             "constant",
             schedules.constant,
             ("lrsched constant --lr 0.1 -n 10", "lrsched constant --lr 0.1 --factor 0.5 --total-iters 3"),
+            wording={"factor": "Fraction of --lr the rate holds at until --total-iters, 0 to 1."},
         ),
         Entry(
             "linear",
@@ -212,6 +248,10 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched inverse-time --lr 0.1 --decay-rate 0.5",
                 "lrsched inverse-time --lr 0.1 --decay-rate 1 --decay-steps 10 --staircase",
             ),
+            wording={
+                "decay_rate": "Decay rate k, at least 0: lr(t) = lr / (1 + k p), p = t / --decay-steps.",
+                "decay_steps": "Epochs of one unit of p: --decay-rate applies once over them.",
+            },
         ),
         Entry(
             "onecycle",
@@ -230,6 +270,11 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 5 --mode triangular2 -n 60",
             ),
             follows={"step_size_down": "step_size_up"},
+            wording={
+                "mode": "Peak policy: triangular keeps every peak at --max-lr, triangular2 halves it each "
+                "cycle, exp_range scales it by --gamma^t.",
+                "gamma": "Factor per step for --mode exp_range, between 0 and 1.",
+            },
         ),
         Entry(
             "inverse-sqrt",
@@ -248,6 +293,7 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched wsd --lr 0.001 --stable-steps 20 --decay-steps 10 --decay-type 1-sqrt --min-lr 1e-5",
             ),
             natural=lambda params: params["stable_steps"] + params["decay_steps"],
+            wording={"decay_steps": "Epochs of the decay phase, from --lr down to --min-lr."},
         ),
         Entry(
             "plateau",
@@ -258,6 +304,11 @@ SCHEDULES: dict[str, Entry] = {
             ),
             natural=lambda params: len(params["metrics"]),
             per_epoch=True,
+            wording={
+                "factor": "Multiplier of the rate at each drop, at least 0 and below 1.",
+                "mode": "Direction of improvement: min, the metric should fall (a loss); max, rise "
+                "(an accuracy).",
+            },
         ),
     ]
 }

@@ -164,7 +164,8 @@ EmitTo = Annotated[
     typer.Option(
         "--emit",
         help="Print instead one Python expression building this schedule in FRAMEWORK, with the same "
-        "rates (exit 2 if it cannot); torch, hf and timm scale an `optimizer` built with lr=--lr.",
+        "rates (torch, hf, timm: to a relative 1e-9; keras, optax: to 1e-6 of the peak; exit 2 if it "
+        "cannot); torch, hf and timm scale an `optimizer` built with lr=--lr.",
         show_default=False,
     ),
 ]

@@ -34,7 +34,7 @@ if typing.TYPE_CHECKING:
 def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Parameter:
     """The Typer option for one factory parameter: its type, default and PARAMS help."""
     annotation, default = parameter.annotation, parameter.default
-    help_text = PARAMS[parameter.name].help
+    help_text = entry.help(parameter.name)
     if parameter.name == entry.length:
         annotation, default = int | None, None
         help_text += " [default: the rows, minus warmup]"
@@ -134,7 +134,7 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
             return None
         rates: Iterable[float] = map(ready.schedule, range(ready.rows))
         series = Series(entry.name, ready.params, rates, shaping["steps_per_epoch"], length=ready.rows)
-        return Rows(series, delivery)
+        return Rows(series, delivery, notes=ready.notes)
 
     command.__signature__ = inspect.Signature(own + SHAPING + DELIVERY)  # type: ignore[attr-defined]
     command.__name__ = entry.name.replace("-", "_")

@@ -26,6 +26,9 @@ WARMUP = ("warmup", "warmup_start_lr", "steps_per_epoch")
 
 def spec_of(entry: Entry, plan: Plan) -> Spec:
     """The plan as emitters see it: its own parameters, defaults included, counted in steps."""
+    if entry.length and plan.params.get(entry.length) is None:
+        option = "--" + entry.length.replace("_", "-")
+        raise EmitError(f"{option} defaults to the rows, and --epochs 0 gives none: give {option}")
     k = plan.params.get("steps_per_epoch") or 1
     defaults = {p.name: p.default for p in entry.parameters() if p.default is not inspect.Parameter.empty}
     own = defaults | {name: value for name, value in plan.params.items() if name not in WARMUP}

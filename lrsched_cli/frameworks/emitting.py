@@ -122,7 +122,7 @@ def float32_power(spec: Spec, framework: Framework, rate: float, exponent: float
     """Refuse when ``rate ** p``, with rate rounded to float32, drifts past the tolerance.
 
     The rounding error d of the rate grows into a relative error of about p * d in rate ** p;
-    against the tolerance (relative, or of --lr) what counts is p * d * rate ** p, largest at
+    against the tolerance (of the peak, --lr) what counts is p * d * rate ** p, largest at
     p = -1 / ln(rate). ``exponent`` is the largest p over the rows.
     """
     if rate in (0.0, 1.0) or exponent <= 0:
@@ -133,7 +133,7 @@ def float32_power(spec: Spec, framework: Framework, rate: float, exponent: float
     if worst * drift > framework.tolerance / 2:
         raise EmitError(
             f"{framework.name} rounds the decay factor {rate!r} to float32 ({float32(rate)!r}), "
-            f"which drifts by more than {framework.tolerance} over {spec.rows} rows"
+            f"which drifts by more than {framework.tolerance} of the peak over {spec.rows} rows"
         )
 
 

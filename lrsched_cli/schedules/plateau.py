@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -77,7 +78,7 @@ def reduce_on_plateau(
     mode = PlateauMode(mode)
     is_better = _is_better(mode, ThresholdMode(threshold_mode), threshold)
 
-    rates = [lr]
+    rates = array("d", [lr])  # 8 bytes a rate: the metrics of a long run are millions of values
     current = lr
     best = math.inf if mode is PlateauMode.min else -math.inf
     bad_epochs = cooling = 0

@@ -207,3 +207,70 @@ def test_a_huge_integer_is_a_usage_error_naming_the_option(name: str, option: st
 )
 def test_a_duration_too_long_in_steps_is_a_usage_error(argv: list[str], option: str) -> None:
     assert_usage_error(lrsched(*argv), option, "at most 9007199254740992 in steps")
+
+
+SHAPE_WORDS = {"step", "linear", "cosine"}
+"""Command names that are also the words for shapes (a linear warmup, an optimizer step, half a
+cosine): another command's help may use them as words, never as that command (``linear's``)."""
+
+
+def _formulas(name: str) -> list[str]:
+    """The right-hand sides of a command's formula lines, as its docstring writes them."""
+    lines = SCHEDULES[name].doc.splitlines()
+    return [line.split("=", 1)[1].strip() for line in lines if line.strip().startswith("lr(t) =")]
+
+
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_a_commands_help_speaks_of_that_command_only(name: str) -> None:
+    import re
+
+    shown = " ".join(lrsched(name, "-h").stdout.split())  # the help, unwrapped
+    for other in SCHEDULES:
+        if other == name:
+            continue
+        word = rf"(?<![\w-]){re.escape(other)}(?![\w-])"
+        pattern = word + "'s" if other in SHAPE_WORDS else word
+        assert not re.search(pattern, shown), (other, shown)
+        for formula in _formulas(other):
+            if formula not in _formulas(name):
+                assert formula not in shown, (other, formula)
+    for fragment in {"exponential": ["1 / (1 + k p)"], "inverse-time": ["e^(-k p)"]}.get(name, []):
+        assert fragment not in shown
+
+
+KERAS_LIKE = "--decay-rate 0.96 is the tutorial's continuous rate: lr * e^(-0.96 * t / 100), as --gamma "
+
+
+@pytest.mark.parametrize(
+    ("argv", "noted"),
+    [
+        (["--decay-rate", "0.96", "--decay-steps", "100"], True),  # Keras's decay_rate=0.96, decay_steps=100
+        (["--decay-rate", "0.96", "--decay-steps", "100", "-f", "csv"], True),
+        (["--decay-rate", "0.05"], False),  # the tutorial's own command
+        (["--decay-rate", "2", "--decay-steps", "100"], False),  # not a factor
+        (["--decay-rate", "0", "--decay-steps", "100"], False),
+        (["--gamma", "0.96", "--decay-steps", "100"], False),
+    ],
+)
+def test_a_decay_rate_that_looks_like_keras_factor_gets_a_note(argv: list[str], noted: bool) -> None:
+    result = lrsched("exponential", "--lr", "0.1", *argv, "-n", "3")
+    assert result.exit_code == 0
+    if noted:
+        # e^-0.96 = 0.38289288597511206 (the gamma giving the same rows), and the way to Keras's meaning
+        assert result.stderr == (
+            f"note: {KERAS_LIKE}0.38289288597511206 would give; Keras's and optax's "
+            "decay_rate=0.96 is a factor per decay_steps instead: for that, use --gamma 0.96\n"
+        )
+    else:
+        assert result.stderr == ""
+
+
+@pytest.mark.parametrize(("name", "length"), [("cosine", "t_max"), ("polynomial", "total_iters")])
+def test_no_rows_record_no_length_computed_from_them(name: str, length: str) -> None:
+    import json
+
+    result = lrsched(name, "--lr", "0.1", "-n", "0", "-f", "json")
+    assert json.loads(result.stdout)["params"][length] is None
+    given = lrsched(name, "--lr", "0.1", "-n", "0", flag(length), "7", "-f", "json")
+    assert json.loads(given.stdout)["params"][length] == 7
+    assert_usage_error(lrsched(name, "--lr", "0.1", "-n", "0", "--emit", "torch"), "'--emit'", flag(length))

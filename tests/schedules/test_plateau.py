@@ -76,15 +76,20 @@ def test_plateau_holds_each_epochs_rate_for_its_steps(tmp_path: Path) -> None:
 
 def test_plateau_reads_a_csv_column(tmp_path: Path) -> None:
     path = tmp_path / "log.csv"
-    path.write_text("epoch, val_acc\n1,0.5\n\n2,0.4\n3,0.4\n", encoding="utf-8")
+    path.write_text("epoch, val_acc\n1,0.5\n2,0.4\n3,0.4\n\n", encoding="utf-8")
     argv = ["plateau", "--lr", "1", "--metrics", str(path), "--column", "val_acc", "--mode", "max"]
     assert rates(*argv, "--patience", "0", "-n", "4") == pytest.approx([1, 1, 0.1, 0.01])
 
 
-def test_read_numbers_skips_blank_lines_and_names_file_and_line() -> None:
-    assert read_numbers(["1\n", "\n", " 2.5 \n"], "m.txt") == (1.0, 2.5)
-    with pytest.raises(InputError, match=r"m.txt line 3: 'x' is not a number"):
-        read_numbers(["1\n", "\n", "x\n"], "m.txt")
+def test_read_numbers_skips_blank_lines_at_the_end_only_and_names_file_and_line() -> None:
+    assert read_numbers(["1\n", " 2.5 \n", "\n", " \n"], "m.txt") == (1.0, 2.5)
+    with pytest.raises(InputError, match=r"m.txt line 2: 'x' is not a number"):
+        read_numbers(["1\n", "x\n"], "m.txt")
+    # a blank line between two values would shift every later epoch by one: an error naming it
+    with pytest.raises(InputError, match=r"m.txt line 2: a blank line between values"):
+        read_numbers(["1\n", "\n", "2\n"], "m.txt")
+    with pytest.raises(InputError, match=r"m.txt line 3: a blank line between values"):
+        read_numbers(["loss\n", "1\n", ",\n", "2\n"], "m.txt", column="loss")
 
 
 @pytest.mark.parametrize(
@@ -101,6 +106,12 @@ def test_read_numbers_skips_blank_lines_and_names_file_and_line() -> None:
         ("", [], ["'--metrics'", "no numbers in it"]),
         ("\n\n", [], ["'--metrics'", "no numbers in it"]),
         ("loss\n", ["--column", "loss"], ["'--metrics'", "no numbers in it under column 'loss'"]),
+        ("1\n\n2\n", [], ["'--metrics'", "line 2", "a blank line between values"]),
+        ("epoch,val_loss\n1,2\n", ["--column", "val-loss"], ["line 1", "did you mean 'val_loss'?"]),
+        ("x" * 10_000_000 + "\n", [], ["line 1", "longer than 1024 characters", "(starts 'xxxx"]),
+        ("1\n" + "2" * 5000 + "\n", [], ["line 2", "longer than 1024 characters"]),
+        ("1\n" + " 5" * 500 + "\n", [], ["line 2", "is not a number", "(999 characters)"]),
+        ("a,b\n" + "1," * 600_000 + "\n", ["--column", "a"], ["line 2", "longer than 1048576"]),
     ],
 )
 def test_bad_metrics_name_the_file_and_line(
@@ -113,6 +124,7 @@ def test_bad_metrics_name_the_file_and_line(
     )
     stdin = lrsched("plateau", "--lr", "1", "--metrics", "-", *extra, input=text)
     assert_usage_error(stdin, *fragments)
+    assert len(stdin.stderr) < 400  # a huge line is quoted in part
 
 
 @pytest.mark.parametrize(

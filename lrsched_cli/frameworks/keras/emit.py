@@ -112,11 +112,11 @@ def _position_found(spec: Spec, first: int, span: float, decay: float) -> None:
     why = "Keras holds step / first_decay_steps in float32, which moves the rate by more than"
     for t in range(max(safe, 0), spec.rows):
         if t - safe >= CHECKED:
-            spec.within(t - 1, f"{why} {KERAS.tolerance} past here, or too far to check")
+            spec.within(t - 1, f"{why} {KERAS.tolerance} of the peak past here, or too far to check")
         q = float32(t / first)
         drift = abs(math.cos(math.pi * (q - math.floor(q))) - math.cos(math.pi * (t % first) / first)) / 2
         if span * decay ** (t // first) * drift > budget:
-            spec.within(t - 1, f"{why} {KERAS.tolerance} at step {t}")
+            spec.within(t - 1, f"{why} {KERAS.tolerance} of the peak at step {t}")
 
 
 def _restarts(rows: int, t_0: int, t_mult: int) -> int:

@@ -146,9 +146,8 @@ def trainer_command(
     }
     if not quiet:
         used = derivation.scheduler_rows or derivation.total_updates
-        framework = [
-            note for note in reproduction.notes(used) if not note.startswith(derivation.moot or "\0")
-        ]
+        moot = (*derivation.moot, "--lr ")  # the optimizer's rate is the config's, not an option
+        framework = [note for note in reproduction.notes(used) if not note.startswith(moot)]
         notes = [*derivation.notes, *framework]
         if not reproduction.needs_lr:
             notes.append(
@@ -188,12 +187,7 @@ def _reproduce(derivation: Derivation) -> Reproduction:
     """The framework scheduler the trainer builds: an error in it is one on the config key its
     argument came from."""
     try:
-        try:
-            return reproduce(derivation.scheduler, lr=None)
-        except DialectError as error:
-            if error.argument != "--lr":
-                raise
-        return reproduce(derivation.scheduler, lr=derivation.lr)  # it scales the optimizer's rate
+        return reproduce(derivation.scheduler, lr=derivation.lr, frameworks=derivation.frameworks)
     except DialectError as error:
         key = derivation.argument_key(error.argument)
         whole = derivation.argument_key(None)

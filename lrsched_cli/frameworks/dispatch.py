@@ -12,7 +12,7 @@ import dataclasses
 import difflib
 import importlib
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from types import ModuleType
 
 from lrsched_cli.errors import DialectError
@@ -35,9 +35,9 @@ def _load(framework: str) -> ModuleType | None:
         raise
 
 
-def _registry() -> dict[str, dict[str, Scheduler]]:
+def _registry(only: Collection[str] | None = None) -> dict[str, dict[str, Scheduler]]:
     registry: dict[str, dict[str, Scheduler]] = {}
-    for framework in FRAMEWORKS:
+    for framework in FRAMEWORKS if only is None else [f for f in FRAMEWORKS if f in only]:
         module = _load(framework)
         if module is not None:
             registry[framework] = dict(module.SCHEDULERS)
@@ -49,14 +49,19 @@ def supported() -> dict[str, list[str]]:
     return {framework: sorted(names) for framework, names in _registry().items()}
 
 
-def reproduce(expression: str, *, lr: float | None) -> Reproduction:
+def reproduce(
+    expression: str, *, lr: float | None, frameworks: Collection[str] | None = None
+) -> Reproduction:
     """The framework scheduler ``expression`` constructs, ready to compute its rates.
+
+    ``frameworks`` narrows the search (and the modules loaded) to those frameworks, when the
+    caller knows which one the call is in (``lrsched trainer``).
 
     Raises `DialectError` for anything lrsched cannot or the framework would not accept,
     including a missing ``lr`` when the rates scale the optimizer's learning rate.
     """
     call = parse(expression)
-    reproduction = _construct(call, _registry())
+    reproduction = _construct(call, _registry(frameworks))
     if reproduction.needs_lr and lr is None:
         raise DialectError(
             "--lr",

@@ -77,6 +77,8 @@ class Derivation(NamedTuple):
     """The config key a scheduler argument in ``scheduler`` comes from (for its errors)."""
     steps: Steps | None = None
     """None when the scheduler steps once per update (t = update - 1)."""
+    frameworks: tuple[str, ...] | None = None
+    """The frameworks ``scheduler`` may be in (None: any); only their modules are loaded."""
     moot: tuple[str, ...] = ()
     """The beginnings of framework notes that do not apply to the trainer's rows."""
     scheduler_rows: int | None = None

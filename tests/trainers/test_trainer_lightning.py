@@ -116,3 +116,9 @@ def test_bad_input_is_a_usage_error_naming_the_key(
 ) -> None:
     result = lrsched("trainer", "lightning", "-", "--samples", "1000", *args, input=config)
     assert_usage_error(result, *fragments)
+
+
+def test_the_optimizers_rate_unused_is_noted_once_in_the_configs_terms() -> None:
+    result = run(ISSUE, "--samples", "1000", "--batch-size", "8")
+    assert "--lr" not in result.stderr
+    assert result.stderr.count("is not used: OneCycleLR sets the rates itself") == 1

@@ -21,7 +21,6 @@ What the Trainer computes before training (transformers 5.24.0, trainer.py and t
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -183,6 +182,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         lr=float(lr),
         updates_per_epoch=updates_per_epoch,
         total_updates=total,
+        frameworks=("hf",),
         argument_key=argument_key,
     )
 
@@ -209,6 +209,8 @@ def _scheduler_kwargs(config: Settings) -> dict[str, Any]:
     """``lr_scheduler_kwargs``: a mapping, or the JSON text of one as TrainingArguments takes it."""
     value = config.raw("lr_scheduler_kwargs", None)
     if isinstance(value, str) and value.startswith("{"):
+        import json  # only for kwargs given as JSON text
+
         try:
             value = _convert_str_dict(json.loads(value))
         except json.JSONDecodeError as error:

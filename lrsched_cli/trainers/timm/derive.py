@@ -155,6 +155,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         lr=lr,
         updates_per_epoch=updates,
         total_updates=total,
+        frameworks=("timm",),
         argument_key=lambda argument: "sched",
         steps=None if on_updates else _per_epoch(updates),
         moot=("timm rows:",),  # `from`'s rows are scheduler steps; these are updates

@@ -112,6 +112,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         lr=float(lr),
         updates_per_epoch=steps,
         total_updates=total,
+        frameworks=("hf",),
         argument_key=lambda argument: "lr_scheduler" if argument is None else f"lr_scheduler.{argument}",
     )
 

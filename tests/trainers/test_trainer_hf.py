@@ -176,6 +176,15 @@ def test_max_steps_without_samples_is_a_dataset_without_length() -> None:
         (["--samples", "10", "--set", "max_steps"], "", ["--set", "KEY=VALUE"]),
         (["--samples", "10", "--set", "max_steps=x"], "", ["--set", "max_steps", "'x'"]),
         (["--samples", "3"], "dataloader_drop_last: true\n", ["per_device_train_batch_size", "empty"]),
+        (["--samples", "10"], "lr_scheduler_type: reduce_lr_on_plateau\n", ["lr_scheduler_type", "plateau"]),
+        (["--samples", "10"], "lr_scheduler_kwargs: [1, 2]\n", ["lr_scheduler_kwargs", "mapping"]),
+        (["--samples", "10"], "lr_scheduler_kwargs: '{\"min_lr\": 1,'\n", ["lr_scheduler_kwargs", "JSON"]),
+        (["--samples", "10"], "learning_rate: .inf\n", ["learning_rate", "finite"]),
+        (
+            ["--samples", "10"],
+            "accelerator_config: {split_batches: true}\n",
+            ["split_batches", "does not follow"],
+        ),
         (
             ["--samples", "10"],
             "accelerator_config: {even_batchez: false}\n",

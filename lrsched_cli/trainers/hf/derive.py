@@ -66,10 +66,10 @@ ACCELERATOR_KEYS = (
 """``accelerator_config``'s keys (transformers' ``AcceleratorConfig``)."""
 
 
-def argument_key(argument: str | None) -> str | None:
+def argument_key(argument: str | None) -> str:
     """The config key a ``get_scheduler`` argument lrsched derived comes from."""
-    if argument is None:
-        return None
+    if argument is None:  # the whole call: which one, lr_scheduler_type says
+        return "lr_scheduler_type"
     return ARGUMENTS.get(argument, f"lr_scheduler_kwargs.{argument}")
 
 

@@ -142,6 +142,15 @@ def _literal(value: object) -> str:
     return repr(value)
 
 
+def no_batch_size(run: Run, key: str) -> None:
+    """Refuse ``--batch-size`` for a trainer whose config holds the batch size (as ``key``)."""
+    if run.batch_size is not None:
+        raise LrschedError(
+            "batch_size",
+            f"is for a config without a batch size; this one's is {key}: --set {key}={run.batch_size}",
+        )
+
+
 def release(trainer: Trainer, version: str | None) -> tuple[str, tuple[int, ...]]:
     """The release to follow (``--version``; the newest known when None), as given and as numbers."""
     text = trainer.newest if version is None else version.strip().removeprefix("v")

@@ -90,3 +90,9 @@ def test_start_up_loads_yaml_and_the_trainers_only_when_needed(
     assert done.returncode == 0, done.stderr
     modules = json.loads(done.stderr.split("MODULES", 1)[1])
     assert [m for m in modules if any(m == a or m.startswith(a + ".") for a in absent)] == []
+
+
+@pytest.mark.parametrize(("trainer", "key"), [("hf", "per_device_train_batch_size"), ("timm", "batch_size")])
+def test_batch_size_is_refused_where_the_config_holds_it(trainer: str, key: str) -> None:
+    result = lrsched("trainer", trainer, "--samples", "100", "--batch-size", "8")
+    assert_usage_error(result, "--batch-size", f"--set {key}=8")

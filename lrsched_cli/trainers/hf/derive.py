@@ -32,6 +32,7 @@ from lrsched_cli.trainers.base import (
     Run,
     ceil_div,
     line,
+    no_batch_size,
     release,
     repr_call,
 )
@@ -79,6 +80,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         raise ConfigError(None, f"transformers {version}: lrsched follows 4.x and 5.x only")
     v5 = numbers >= (5,)
     _known_keys(values, v5, version)
+    no_batch_size(run, "per_device_train_batch_size")
     config = Settings(values)
     lines: list[str] = []
     notes: list[str] = []

@@ -34,6 +34,7 @@ from lrsched_cli.trainers.base import (
     Run,
     ceil_div,
     line,
+    no_batch_size,
     release,
     repr_call,
 )
@@ -67,6 +68,7 @@ values: lrsched does not follow them."""
 def derive(values: dict[str, Any], run: Run) -> Derivation:
     version, _ = release(TRAINER, run.version)
     unknown_keys(values, ARGUMENTS, "an argument of timm's train.py")
+    no_batch_size(run, "batch_size")
     config = Settings(values)
     lines: list[str] = []
     notes: list[str] = []

@@ -1,7 +1,7 @@
 """`lrsched trainer hf` against the real transformers Trainer, and its derivation, notes and errors.
 
 Expected rates, step counts and epochs come from real ``Trainer.train()`` runs on CPU
-(transformers 5.24.0, 4.57.1 and 4.48.3): tests/parity/trainer_hf.json, written by
+(transformers 5.24.0, 5.0.0, 4.57.1 and 4.48.3): tests/parity/trainer_hf.json, written by
 scripts/trainer_hf_goldens.py. The issue's example (1,000 samples, batch 8, accumulation 4,
 3 processes, 3 epochs, 10% warmup) is written out in the tests below as the issue states it.
 """
@@ -207,3 +207,14 @@ def test_unreadable_and_binary_files_are_usage_errors(tmp_path: Any) -> None:
     binary.write_bytes(b"\x00\x01\x02\xff")
     assert_usage_error(lrsched("trainer", "hf", str(binary), "--samples", "10"), "CONFIG", "model.bin")
     assert_usage_error(lrsched("trainer", "hf", str(tmp_path / "missing.yaml"), "--samples", "10"), "CONFIG")
+
+
+def test_version_5_0_reads_the_deprecated_warmup_ratio_over_warmup_steps() -> None:
+    config = "warmup_steps: 5\nwarmup_ratio: 0.2\nper_device_train_batch_size: 4\nnum_train_epochs: 2\n"
+    result = lrsched("trainer", "hf", "-", "--samples", "50", "--version", "5.0", "-f", "csv", input=config)
+    assert result.exit_code == 0, result.stderr
+    assert "warmup updates = ceil(0.2 x 26) = 6" in result.stderr
+    assert "warmup_ratio: 0.2 replaces warmup_steps: 5" in result.stderr
+    assert "deprecated in transformers 5.0 and 5.1" in result.stderr
+    refused = lrsched("trainer", "hf", "-", "--samples", "50", "--version", "5.2", input=config)
+    assert_usage_error(refused, "warmup_ratio", "removed in transformers 5.2")

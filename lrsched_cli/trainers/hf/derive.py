@@ -40,11 +40,12 @@ from lrsched_cli.trainers.config import Settings, hint, unknown_keys
 from lrsched_cli.trainers.hf import TRAINER
 from lrsched_cli.trainers.hf.fields import FIELDS, FIELDS_4
 
-REMOVED_IN_5 = {
-    "warmup_ratio": "removed in transformers 5 (PR #41326): write warmup_steps: 0.1, a float below 1 "
+REMOVED_IN_5_2 = {
+    "warmup_ratio": "removed in transformers 5.2 (PR #41326): write warmup_steps: 0.1, a float below 1 "
     "is the ratio",
 }
-"""4.x fields lrsched reads that 5.x refuses, each with what to write instead."""
+"""4.x fields lrsched reads that 5.2 and later refuse, each with what to write instead (5.0 and
+5.1 still read them, deprecated)."""
 
 ARGUMENTS = {
     "name": "lr_scheduler_type",
@@ -79,7 +80,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
     if numbers < (4,):
         raise ConfigError(None, f"transformers {version}: lrsched follows 4.x and 5.x only")
     v5 = numbers >= (5,)
-    _known_keys(values, v5, version)
+    _known_keys(values, numbers, version)
     no_batch_size(run, "per_device_train_batch_size")
     config = Settings(values)
     lines: list[str] = []
@@ -95,6 +96,8 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
     kwargs = _scheduler_kwargs(config)
     even_batches = _accelerator(config)
     warmup_steps = config.number("warmup_steps", 0, minimum=0)
+    if v5 and numbers < (5, 2) and config.given("warmup_ratio"):
+        warmup_steps = _deprecated_ratio(config, warmup_steps, notes)
     if not v5:
         warmup_ratio = config.number("warmup_ratio", 0.0, minimum=0)
         if warmup_ratio > 1:
@@ -197,14 +200,36 @@ NOT_FOLLOWED = {
 """4.x fields that change the batches, which lrsched refuses rather than follows."""
 
 
-def _known_keys(values: dict[str, Any], v5: bool, version: str) -> None:
+def _known_keys(values: dict[str, Any], numbers: tuple[int, ...], version: str) -> None:
+    v5 = numbers >= (5,)
     for key, value in values.items():
-        if v5 and key in REMOVED_IN_5:
-            raise ConfigError(key, REMOVED_IN_5[key])
+        if numbers >= (5, 2) and key in REMOVED_IN_5_2:
+            raise ConfigError(key, REMOVED_IN_5_2[key])
         if not v5 and key in NOT_FOLLOWED and value not in (None, False):
             raise ConfigError(key, NOT_FOLLOWED[key])
-    known = FIELDS if v5 else FIELDS_4
+    known = FIELDS_4 if not v5 else FIELDS if numbers >= (5, 2) else (*FIELDS, *REMOVED_IN_5_2)
     unknown_keys(values, known, f"a TrainingArguments field in transformers {version}")
+
+
+def _deprecated_ratio(config: Settings, warmup_steps: float, notes: list[str]) -> float:
+    """5.0 and 5.1: a ``warmup_ratio`` that is not None replaces ``warmup_steps`` (training_args.py
+    of 5.0.0: ``self.warmup_steps = self.warmup_ratio``), then counts by 5.x's rule."""
+    ratio = config.number("warmup_ratio", None, minimum=0)
+    if ratio is None:
+        return warmup_steps
+    notes.append(
+        "warmup_ratio is deprecated in transformers 5.0 and 5.1 (removed in 5.2): write warmup_steps"
+    )
+    if config.given("warmup_steps") and warmup_steps != ratio:
+        notes.append(
+            f"warmup_ratio: {ratio:g} replaces warmup_steps: {warmup_steps:g} in transformers 5.0 and 5.1"
+        )
+    if ratio >= 1:
+        notes.append(
+            f"warmup_ratio: {ratio:g} becomes warmup_steps: {ratio:g}, which counts steps: {int(ratio)}"
+        )
+    config.resolved["warmup_steps"] = ratio
+    return float(ratio)
 
 
 def _scheduler_kwargs(config: Settings) -> dict[str, Any]:

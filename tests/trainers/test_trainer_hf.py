@@ -218,3 +218,16 @@ def test_version_5_0_reads_the_deprecated_warmup_ratio_over_warmup_steps() -> No
     assert "deprecated in transformers 5.0 and 5.1" in result.stderr
     refused = lrsched("trainer", "hf", "-", "--samples", "50", "--version", "5.2", input=config)
     assert_usage_error(refused, "warmup_ratio", "removed in transformers 5.2")
+
+
+def test_trl_keys_are_accepted_not_read_and_the_learning_rate_must_be_given() -> None:
+    sft = "packing: true\nmax_length: 2048\nlearning_rate: 2.0e-5\n"
+    result = lrsched("trainer", "hf", "-", "--samples", "80", "-f", "csv", input=sft)
+    assert result.exit_code == 0, result.stderr
+    assert "TRL's own keys (packing, max_length) are not read" in result.stderr
+    no_rate = lrsched("trainer", "hf", "-", "--samples", "80", input="packing: true\n")
+    assert_usage_error(no_rate, "learning_rate", "SFTConfig 2e-05")
+    grpo = lrsched(
+        "trainer", "hf", "-", "--samples", "80", input="learning_rate: 1.0e-6\nnum_generations: 8\n"
+    )
+    assert_usage_error(grpo, "num_generations", "generated completions")

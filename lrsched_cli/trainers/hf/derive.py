@@ -38,7 +38,7 @@ from lrsched_cli.trainers.base import (
 )
 from lrsched_cli.trainers.config import Settings, hint, unknown_keys
 from lrsched_cli.trainers.hf import TRAINER
-from lrsched_cli.trainers.hf.fields import FIELDS, FIELDS_4
+from lrsched_cli.trainers.hf.fields import FIELDS, FIELDS_4, TRL_FIELDS, TRL_GENERATION_FIELDS
 
 REMOVED_IN_5_2 = {
     "warmup_ratio": "removed in transformers 5.2 (PR #41326): write warmup_steps: 0.1, a float below 1 "
@@ -80,11 +80,12 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
     if numbers < (4,):
         raise ConfigError(None, f"transformers {version}: lrsched follows 4.x and 5.x only")
     v5 = numbers >= (5,)
-    _known_keys(values, numbers, version)
+    trl = _known_keys(values, numbers, version)
     no_batch_size(run, "per_device_train_batch_size")
     config = Settings(values)
     lines: list[str] = []
     notes: list[str] = []
+    _trl(values, trl, notes)
 
     batch = config.integer("per_device_train_batch_size", 8, minimum=1)
     accumulation = config.integer("gradient_accumulation_steps", 1, minimum=1)
@@ -200,7 +201,8 @@ NOT_FOLLOWED = {
 """4.x fields that change the batches, which lrsched refuses rather than follows."""
 
 
-def _known_keys(values: dict[str, Any], numbers: tuple[int, ...], version: str) -> None:
+def _known_keys(values: dict[str, Any], numbers: tuple[int, ...], version: str) -> list[str]:
+    """TRL's keys in the config, after refusing any key that is neither TRL's nor the Trainer's."""
     v5 = numbers >= (5,)
     for key, value in values.items():
         if numbers >= (5, 2) and key in REMOVED_IN_5_2:
@@ -208,7 +210,41 @@ def _known_keys(values: dict[str, Any], numbers: tuple[int, ...], version: str) 
         if not v5 and key in NOT_FOLLOWED and value not in (None, False):
             raise ConfigError(key, NOT_FOLLOWED[key])
     known = FIELDS_4 if not v5 else FIELDS if numbers >= (5, 2) else (*FIELDS, *REMOVED_IN_5_2)
-    unknown_keys(values, known, f"a TrainingArguments field in transformers {version}")
+    trl = [key for key in values if key in TRL_FIELDS or key in TRL_GENERATION_FIELDS]
+    unknown_keys(
+        {k: v for k, v in values.items() if k not in trl},
+        known,
+        f"a TrainingArguments field in transformers {version}",
+    )
+    return trl
+
+
+TRL_LEARNING_RATES = "SFTConfig 2e-05, DPOConfig and KTOConfig 1e-06, RewardConfig 0.0001"
+"""The defaults TRL's configs give ``learning_rate`` (trl/trainer/*_config.py at f2cd5771)."""
+
+
+def _trl(values: dict[str, Any], trl: list[str], notes: list[str]) -> None:
+    """A TRL config: its own keys are not read, and it changes ``learning_rate``'s default."""
+    if not trl:
+        return
+    generation = [key for key in trl if key in TRL_GENERATION_FIELDS]
+    if generation:
+        raise ConfigError(
+            generation[0],
+            "a GRPOConfig/RLOOConfig key: their batches count generated completions "
+            "(num_generations, steps_per_generation), which lrsched does not follow",
+        )
+    if "learning_rate" not in values:
+        raise ConfigError(
+            "learning_rate",
+            f"not set, and TRL's configs ({', '.join(trl[:3])}) change its default "
+            f"({TRL_LEARNING_RATES}): set it",
+        )
+    shown = ", ".join(trl[:3]) + (", ..." if len(trl) > 3 else "")
+    notes.append(
+        f"TRL's own keys ({shown}) are not read: --samples is the dataset's length as the Trainer "
+        "sees it (after packing or filtering)"
+    )
 
 
 def _deprecated_ratio(config: Settings, warmup_steps: float, notes: list[str]) -> float:

@@ -16,9 +16,11 @@ Run with the venv ../shared/trainenv.sh builds (transformers 5.24.0). Older rele
 tokenizers it pins, e.g.::
 
     pip install --no-deps --target /tmp/tf4483 transformers==4.48.3 "huggingface_hub<1.0" "tokenizers<0.22"
+    pip install --no-deps --target /tmp/tf4513 transformers==4.51.3 "huggingface_hub<1.0" "tokenizers<0.22"
     pip install --no-deps --target /tmp/tf4571 transformers==4.57.1 "huggingface_hub<1.0" "tokenizers<0.23"
     pip install --target /tmp/tf500 transformers==5.0.0 "huggingface_hub<2" "tokenizers<=0.23.0" httpx
-    python scripts/trainer_hf_goldens.py --with /tmp/tf4483 --with /tmp/tf4571 --with /tmp/tf500
+    python scripts/trainer_hf_goldens.py --with /tmp/tf4483 --with /tmp/tf4513 \
+        --with /tmp/tf4571 --with /tmp/tf500
 """
 
 from __future__ import annotations

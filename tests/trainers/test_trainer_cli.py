@@ -33,7 +33,7 @@ def test_help_lists_each_trainer_and_the_versions_that_differ() -> None:
     text = " ".join(result.stdout.split())
     for record in TRAINERS.values():
         assert f"{record.key} ({record.name})" in text
-    assert "4.48: updates per epoch rounded down" in text
+    assert "4.51: updates per epoch rounded down" in text
 
 
 def test_expect_checks_the_real_trainers_rate() -> None:

@@ -1,7 +1,7 @@
 """`lrsched trainer hf` against the real transformers Trainer, and its derivation, notes and errors.
 
 Expected rates, step counts and epochs come from real ``Trainer.train()`` runs on CPU
-(transformers 5.24.0, 5.0.0, 4.57.1 and 4.48.3): tests/parity/trainer_hf.json, written by
+(transformers 5.24.0, 5.0.0, 4.57.1, 4.51.3 and 4.48.3): tests/parity/trainer_hf.json, written by
 scripts/trainer_hf_goldens.py. The issue's example (1,000 samples, batch 8, accumulation 4,
 3 processes, 3 epochs, 10% warmup) is written out in the tests below as the issue states it.
 """

@@ -7,8 +7,9 @@ What the Trainer computes before training (transformers 5.24.0, trainer.py and t
   ``dataloader_drop_last``), then ``nb / W`` per process, rounded up (``even_batches``, the
   default, repeats samples to fill the last round) or down (``drop_last``);
 - ``num_update_steps_per_epoch = max(ceil(L / GA), 1)`` (``set_initial_training_values``,
-  2522-2526); transformers <= 4.48 had ``max(L // GA, 1)`` while its loop still did the last,
-  partial window, so a run sized in epochs stopped early (transformers#36297);
+  2522-2526); transformers <= 4.51 had ``max(L // GA, 1)`` (4.48.3, 4.49.0, 4.50.3, 4.51.3;
+  rounded up from 4.52.0, transformers#37923) while its loop still did the last, partial window,
+  so a run sized in epochs stopped early (transformers#36297);
 - ``max_steps``, if positive, else ``ceil(num_train_epochs * num_update_steps_per_epoch)`` (2529),
   fractional epochs allowed;
 - ``get_warmup_steps(max_steps)`` (training_args.py 2154-2161): ``int(warmup_steps)`` when it is
@@ -355,9 +356,9 @@ def _per_process_batches(
 def _updates_per_epoch(
     batches: int, accumulation: int, numbers: tuple[int, ...], lines: list[str], notes: list[str]
 ) -> tuple[int, int]:
-    """(updates each epoch does, updates per epoch as the run is sized): the same but in <= 4.48."""
+    """(updates each epoch does, updates per epoch as the run is sized): the same but in <= 4.51."""
     done = max(ceil_div(batches, accumulation), 1)
-    if numbers <= (4, 48, 99):
+    if numbers < (4, 52):
         counted = max(batches // accumulation, 1)
         formula = f"floor({batches} / {accumulation})"
         lines.append(

@@ -141,7 +141,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
                 notes.append(
                     f"transformers {version} sizes the run as {total} updates, but each epoch does "
                     f"{updates_per_epoch}: training stops {short} updates short of {epochs:g} epochs "
-                    f"(transformers#36297; fixed in later releases), or set max_steps"
+                    f"(transformers#36297; 4.52 rounds up), or set max_steps"
                 )
     if total <= 0:
         raise ConfigError(

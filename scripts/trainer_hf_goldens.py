@@ -440,6 +440,27 @@ def worker() -> list[dict[str, Any]]:
     return results
 
 
+def shard_lengths() -> list[str]:
+    """ "N B W drop_last even_batches len" over a grid, one line of text each: the per-process
+    length of accelerate's own BatchSamplerShard (process 0) over torch's BatchSampler, the
+    dataloader length the Trainer sizes the run from."""
+    from accelerate.data_loader import BatchSamplerShard
+    from torch.utils.data import BatchSampler, SequentialSampler
+
+    rows = []
+    for n in [1, 2, 5, 7, 8, 9, 16, 23, 33, 50, 64, 99, 100, 101, 1000]:
+        for b in [1, 3, 4, 8]:
+            for w in [1, 2, 3, 4, 7]:
+                for drop_last in (False, True):
+                    for even in (True, False):
+                        sampler = BatchSampler(SequentialSampler(range(n)), b, drop_last)
+                        shard = BatchSamplerShard(
+                            sampler, num_processes=w, process_index=0, even_batches=even
+                        )
+                        rows.append(f"{n} {b} {w} {int(drop_last)} {int(even)} {len(shard)}")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -459,11 +480,18 @@ def main() -> None:
                 [sys.executable, __file__, "--worker", str(out)], env=env, check=True, capture_output=True
             )
             cases += json.loads(out.read_text(encoding="utf-8"))
+    import accelerate
+
     document = {
         "source": "scripts/trainer_hf_goldens.py: the real transformers Trainer.train() on CPU, one "
         "rate per optimizer update as applied (optimizer.param_groups[0]['lr'] in on_optimizer_step)",
         "versions": sorted({case["version"] for case in cases}),
         "cases": cases,
+        "shard_lengths": {
+            "source": f"accelerate {accelerate.__version__} BatchSamplerShard, process 0",
+            "columns": ["samples", "batch_size", "world_size", "drop_last", "even_batches", "len"],
+            "rows": shard_lengths(),
+        },
     }
     OUT.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(cases)} cases")

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import ROOT, assert_usage_error, lrsched, parity
@@ -96,3 +97,36 @@ def test_start_up_loads_yaml_and_the_trainers_only_when_needed(
 def test_batch_size_is_refused_where_the_config_holds_it(trainer: str, key: str) -> None:
     result = lrsched("trainer", trainer, "--samples", "100", "--batch-size", "8")
     assert_usage_error(result, "--batch-size", f"--set {key}=8")
+
+
+LOADERS = parity("trainer_lightning")["loader_lengths"]["rows"]
+
+
+@pytest.mark.parametrize(
+    ("trainer", "column", "config"),
+    [
+        ("lightning", 3, lambda b: {"trainer": {"max_epochs": 1}, "optimizer": {"lr": 0.1},
+                                    "lr_scheduler": {"scheduler": "StepLR(optimizer, step_size=1)"}}),
+        ("timm", 4, lambda b: {"batch_size": b, "epochs": 1, "lr": 0.1, "warmup_epochs": 0}),
+        ("torchtune", 4, lambda b: {"batch_size": b, "epochs": 1, "optimizer": {"lr": 0.1}, "lr_scheduler": {
+            "_component_": "torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup",
+            "num_warmup_steps": 0}}),
+    ],
+)  # fmt: skip
+def test_batches_per_process_are_torchs_own_over_a_grid(trainer: str, column: int, config: Any) -> None:
+    """torch's DataLoader over its DistributedSampler (tests/parity/trainer_lightning.json), without
+    drop_last (Lightning) and with it (timm's train.py, torchtune's recipes)."""
+    from lrsched_cli.errors import LrschedError
+    from lrsched_cli.trainers import Run, derive
+
+    assert len(LOADERS) == 300
+    for row in LOADERS:
+        samples, batch, world, *lengths = map(int, row.split())
+        want = lengths[column - 3]
+        batch_size = batch if trainer == "lightning" else None
+        run = Run(samples=samples, world_size=world, batch_size=batch_size, version=None)
+        if want == 0:
+            with pytest.raises(LrschedError):
+                derive(trainer, config(batch), run)
+            continue
+        assert derive(trainer, config(batch), run).derived["batches_per_epoch"] == want, row

@@ -231,3 +231,28 @@ def test_trl_keys_are_accepted_not_read_and_the_learning_rate_must_be_given() ->
         "trainer", "hf", "-", "--samples", "80", input="learning_rate: 1.0e-6\nnum_generations: 8\n"
     )
     assert_usage_error(grpo, "num_generations", "generated completions")
+
+
+SHARDS = GOLDEN["shard_lengths"]["rows"]
+
+
+def test_batches_per_process_are_accelerates_own_over_a_grid() -> None:
+    """accelerate's BatchSamplerShard lengths (tests/parity/trainer_hf.json): every sample count,
+    batch size, world size, drop_last and even_batches there."""
+    from lrsched_cli.errors import LrschedError
+    from lrsched_cli.trainers import Run, derive
+
+    assert len(SHARDS) == 1200
+    for row in SHARDS:
+        samples, batch, world, drop_last, even, want = map(int, row.split())
+        config = {
+            "per_device_train_batch_size": batch,
+            "dataloader_drop_last": bool(drop_last),
+            "accelerator_config": {"even_batches": bool(even)},
+        }
+        run = Run(samples=samples, world_size=world, batch_size=None, version=None)
+        if want == 0:
+            with pytest.raises(LrschedError):
+                derive("hf", config, run)
+            continue
+        assert derive("hf", config, run).derived["batches_per_epoch"] == want, row

@@ -16,8 +16,11 @@ Run with the venv ../shared/trainenv.sh builds (transformers 5.24.0). Older rele
 tokenizers it pins, e.g.::
 
     pip install --no-deps --target /tmp/tf4483 transformers==4.48.3 "huggingface_hub<1.0" "tokenizers<0.22"
+    pip install --no-deps --target /tmp/tf4513 transformers==4.51.3 "huggingface_hub<1.0" "tokenizers<0.22"
     pip install --no-deps --target /tmp/tf4571 transformers==4.57.1 "huggingface_hub<1.0" "tokenizers<0.23"
-    python scripts/trainer_hf_goldens.py --with /tmp/tf4483 --with /tmp/tf4571
+    pip install --target /tmp/tf500 transformers==5.0.0 "huggingface_hub<2" "tokenizers<=0.23.0" httpx
+    python scripts/trainer_hf_goldens.py --with /tmp/tf4483 --with /tmp/tf4513 \
+        --with /tmp/tf4571 --with /tmp/tf500
 """
 
 from __future__ import annotations
@@ -240,6 +243,41 @@ CASES_5: list[dict[str, Any]] = [
 ]
 """transformers 5.x configs."""
 
+CASES_5_0: list[dict[str, Any]] = [
+    {
+        "id": "v5.0-warmup-ratio-deprecated",
+        "samples": 1000,
+        "world_size": 3,
+        "config": {
+            "learning_rate": 2e-5,
+            "lr_scheduler_type": "cosine",
+            "warmup_ratio": 0.1,
+            "num_train_epochs": 3,
+            "per_device_train_batch_size": 8,
+            "gradient_accumulation_steps": 4,
+        },
+    },
+    {
+        "id": "v5.0-warmup-ratio-replaces-warmup-steps",
+        "samples": 50,
+        "world_size": 1,
+        "config": {
+            **COSINE,
+            "per_device_train_batch_size": 4,
+            "num_train_epochs": 2,
+            "warmup_steps": 5,
+            "warmup_ratio": 0.2,
+        },
+    },
+    {
+        "id": "v5.0-warmup-ratio-1-is-one-step",
+        "samples": 40,
+        "world_size": 1,
+        "config": {**COSINE, "per_device_train_batch_size": 4, "num_train_epochs": 1, "warmup_ratio": 1.0},
+    },
+]
+"""transformers 5.0 and 5.1, where warmup_ratio is deprecated but still read (run with --with)."""
+
 CASES_4: list[dict[str, Any]] = [
     {
         "id": "v4-issue-1000-samples-3-processes",
@@ -349,9 +387,11 @@ def worker() -> list[dict[str, Any]]:
                 loader, num_processes=self.world, process_index=0, put_on_device=False, even_batches=self.even
             )
 
-    v5 = int(transformers.__version__.split(".")[0]) >= 5
+    release = tuple(int(part) for part in transformers.__version__.split(".")[:2])
+    cases = CASES_4 if release < (5, 0) else CASES_5_0 + CASES_5[:2] if release < (5, 2) else CASES_5
+    v5 = release >= (5, 0)
     results = []
-    for case in CASES_5 if v5 else CASES_4:
+    for case in cases:
         with tempfile.TemporaryDirectory() as tmp:
             extra: dict[str, Any] = {"report_to": []} if v5 else {"report_to": [], "logging_dir": tmp}
             try:
@@ -400,6 +440,27 @@ def worker() -> list[dict[str, Any]]:
     return results
 
 
+def shard_lengths() -> list[str]:
+    """ "N B W drop_last even_batches len" over a grid, one line of text each: the per-process
+    length of accelerate's own BatchSamplerShard (process 0) over torch's BatchSampler, the
+    dataloader length the Trainer sizes the run from."""
+    from accelerate.data_loader import BatchSamplerShard
+    from torch.utils.data import BatchSampler, SequentialSampler
+
+    rows = []
+    for n in [1, 2, 5, 7, 8, 9, 16, 23, 33, 50, 64, 99, 100, 101, 1000]:
+        for b in [1, 3, 4, 8]:
+            for w in [1, 2, 3, 4, 7]:
+                for drop_last in (False, True):
+                    for even in (True, False):
+                        sampler = BatchSampler(SequentialSampler(range(n)), b, drop_last)
+                        shard = BatchSamplerShard(
+                            sampler, num_processes=w, process_index=0, even_batches=even
+                        )
+                        rows.append(f"{n} {b} {w} {int(drop_last)} {int(even)} {len(shard)}")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -419,11 +480,18 @@ def main() -> None:
                 [sys.executable, __file__, "--worker", str(out)], env=env, check=True, capture_output=True
             )
             cases += json.loads(out.read_text(encoding="utf-8"))
+    import accelerate
+
     document = {
         "source": "scripts/trainer_hf_goldens.py: the real transformers Trainer.train() on CPU, one "
         "rate per optimizer update as applied (optimizer.param_groups[0]['lr'] in on_optimizer_step)",
         "versions": sorted({case["version"] for case in cases}),
         "cases": cases,
+        "shard_lengths": {
+            "source": f"accelerate {accelerate.__version__} BatchSamplerShard, process 0",
+            "columns": ["samples", "batch_size", "world_size", "drop_last", "even_batches", "len"],
+            "rows": shard_lengths(),
+        },
     }
     OUT.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(cases)} cases")

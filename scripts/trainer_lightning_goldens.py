@@ -204,6 +204,26 @@ def run(case: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def loader_lengths() -> list[str]:
+    """ "N B W len len_drop_last" over a grid: the length of a torch DataLoader over torch's own
+    DistributedSampler (rank 0 of W; no sampler for W = 1), without and with drop_last, as Lightning
+    (keeping the last batch) and timm's and torchtune's training loaders (dropping it) build it."""
+    import torch
+    from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+
+    rows = []
+    for n in [1, 2, 5, 7, 8, 9, 16, 23, 33, 50, 64, 99, 100, 101, 1000]:
+        data = TensorDataset(torch.zeros(n, 1))
+        for b in [1, 3, 4, 8]:
+            for w in [1, 2, 3, 4, 7]:
+                lengths = []
+                for drop_last in (False, True):
+                    sampler = DistributedSampler(data, num_replicas=w, rank=0) if w > 1 else None
+                    lengths.append(len(DataLoader(data, batch_size=b, sampler=sampler, drop_last=drop_last)))
+                rows.append(f"{n} {b} {w} {lengths[0]} {lengths[1]}")
+    return rows
+
+
 def main() -> None:
     cases = [run(case) for case in CASES]
     document = {
@@ -211,6 +231,10 @@ def main() -> None:
         "optimizer step as applied (on_before_optimizer_step)",
         "versions": cases[0]["versions"],
         "cases": cases,
+        "loader_lengths": {
+            "columns": ["samples", "batch_size", "world_size", "len", "len_drop_last"],
+            "rows": loader_lengths(),
+        },
     }
     OUT.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(cases)} cases")

@@ -147,10 +147,9 @@ def trainer_command(
     }
     if not quiet:
         used = derivation.scheduler_rows or derivation.total_updates
-        framework = [
-            note for note in reproduction.notes(used) if not note.startswith(derivation.moot or "\0")
-        ]
-        notes = [*derivation.notes, *framework]
+        moot = (*derivation.moot, "--lr ")  # the optimizer's rate is the config's, not an option
+        framework = [note for note in reproduction.notes(used) if not note.startswith(moot)]
+        notes = [*derivation.notes, *_length_notes(reproduction, derivation, used), *framework]
         if not reproduction.needs_lr:
             notes.append(
                 f"the optimizer's learning rate ({derivation.lr:g}) is not used: "
@@ -162,6 +161,30 @@ def trainer_command(
             typer.echo(f"note: {note}", err=True)
     series = Series("trainer", params, rates(), steps_per_epoch=derivation.updates_per_epoch)
     return Rows(series, delivery)
+
+
+def _length_notes(reproduction: Reproduction, derivation: Derivation, used: int) -> list[str]:
+    """Where a scheduler the user sized (``frameworks`` None) ends before training does, or after.
+
+    ``used`` is the scheduler's step count at the last update, plus one; a schedule of natural
+    length L ends at step L - 1 (a cosine reaches its floor at t = T_max). One step short is how
+    every trainer sizes it (the step after the last update is never applied), so it is not noted.
+    """
+    if derivation.frameworks is not None or reproduction.length is None:
+        return []
+    last, end = used - 1, reproduction.length - 1
+    key = derivation.argument_key(None)
+    if last > end:
+        return [
+            f"the schedule ends at step {end} but the run steps it {last} times: the last "
+            f"{last - end} updates run past its end ({key})"
+        ]
+    if last < end - 1:
+        return [
+            f"the run ends at scheduler step {last} of the {end} the schedule is sized for: it never "
+            f"reaches its end ({key})"
+        ]
+    return []
 
 
 def _read(path: str | None) -> dict[str, Any]:
@@ -189,18 +212,12 @@ def _reproduce(derivation: Derivation) -> Reproduction:
     """The framework scheduler the trainer builds: an error in it is one on the config key its
     argument came from."""
     try:
-        try:
-            return reproduce(derivation.scheduler, lr=None)
-        except DialectError as error:
-            if error.argument != "--lr":
-                raise
-        return reproduce(derivation.scheduler, lr=derivation.lr)  # it scales the optimizer's rate
+        return reproduce(derivation.scheduler, lr=derivation.lr, frameworks=derivation.frameworks)
     except DialectError as error:
         key = derivation.argument_key(error.argument)
-        whole = derivation.argument_key(None)
         message = error.message
-        if error.argument and key != whole:  # the key names the argument: the message need not
-            message = message.removeprefix(f"{error.argument}: ")
+        if error.argument and derivation.frameworks is not None:  # lrsched wrote the call: the
+            message = message.removeprefix(f"{error.argument}: ")  # key names what was at fault
         raise ConfigError(key, f"{message} (the trainer calls {derivation.scheduler})") from None
 
 

@@ -12,7 +12,7 @@ import dataclasses
 import difflib
 import importlib
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from types import ModuleType
 
 from lrsched_cli.errors import DialectError
@@ -35,13 +35,14 @@ def _load(framework: str) -> ModuleType | None:
         raise
 
 
-def _modules() -> dict[str, ModuleType]:
-    loaded = {framework: _load(framework) for framework in FRAMEWORKS}
+def _modules(only: Collection[str] | None = None) -> dict[str, ModuleType]:
+    """The framework modules that load (``only`` those, when given)."""
+    loaded = {framework: _load(framework) for framework in FRAMEWORKS if only is None or framework in only}
     return {framework: module for framework, module in loaded.items() if module is not None}
 
 
-def _registry() -> dict[str, dict[str, Scheduler]]:
-    return {framework: dict(module.SCHEDULERS) for framework, module in _modules().items()}
+def _registry(only: Collection[str] | None = None) -> dict[str, dict[str, Scheduler]]:
+    return {framework: dict(module.SCHEDULERS) for framework, module in _modules(only).items()}
 
 
 def _refused() -> dict[str, dict[str, str]]:
@@ -49,11 +50,11 @@ def _refused() -> dict[str, dict[str, str]]:
     return {framework: dict(getattr(module, "REFUSED", {})) for framework, module in _modules().items()}
 
 
-def _constants() -> dict[str, Value]:
+def _constants(only: Collection[str] | None = None) -> dict[str, Value]:
     """Every framework's named constants (``SchedulerType.COSINE``), as its ``CONSTANTS`` declare."""
     return {
         name: value
-        for module in _modules().values()
+        for module in _modules(only).values()
         for name, value in getattr(module, "CONSTANTS", {}).items()
     }
 
@@ -63,15 +64,25 @@ def supported() -> dict[str, list[str]]:
     return {framework: sorted(names) for framework, names in _registry().items()}
 
 
-def reproduce(expression: str, *, lr: float | None, names: Mapping[str, Value] | None = None) -> Reproduction:
+def reproduce(
+    expression: str,
+    *,
+    lr: float | None,
+    names: Mapping[str, Value] | None = None,
+    frameworks: Collection[str] | None = None,
+) -> Reproduction:
     """The framework scheduler ``expression`` constructs, ready to compute its rates.
 
-    ``names`` are the values ``--let`` gives. Raises `DialectError` for anything lrsched cannot
-    or the framework would not accept, including names without a value (all of them at once)
-    and a missing ``lr`` when the rates scale the optimizer's learning rate.
+    ``names`` are the values ``--let`` gives. ``frameworks`` narrows the search (and the modules
+    loaded) to those frameworks, when the caller knows which one the call is in (``lrsched
+    trainer``).
+
+    Raises `DialectError` for anything lrsched cannot or the framework would not accept,
+    including names without a value (all of them at once) and a missing ``lr`` when the rates
+    scale the optimizer's learning rate.
     """
-    call = parse(expression, names, _constants())
-    registry = _registry()
+    call = parse(expression, names, _constants(frameworks))
+    registry = _registry(frameworks)
     unbound = _unbound(call, registry)
     if unbound:
         example = unbound[0]
@@ -115,7 +126,7 @@ def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]], note
     except TypeError as exc:
         signature = _signature(scheduler, function)
         raise DialectError(None, f"{scheduler}(): {exc}; its signature is {signature}") from None
-    counts: frozenset[str] = getattr(_modules()[framework], "STEP_COUNTS", frozenset())
+    counts: frozenset[str] = getattr(_modules([framework])[framework], "STEP_COUNTS", frozenset())
     notes += [
         _ratio_note(scheduler, name, value) for name, value in bound.arguments.items() if name in counts
     ]

@@ -77,6 +77,8 @@ class Derivation(NamedTuple):
     """The config key a scheduler argument in ``scheduler`` comes from (for its errors)."""
     steps: Steps | None = None
     """None when the scheduler steps once per update (t = update - 1)."""
+    frameworks: tuple[str, ...] | None = None
+    """The frameworks ``scheduler`` may be in (None: any); only their modules are loaded."""
     moot: tuple[str, ...] = ()
     """The beginnings of framework notes that do not apply to the trainer's rows."""
     scheduler_rows: int | None = None
@@ -138,6 +140,15 @@ def _literal(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_literal(item) for item in value) + "]"
     return repr(value)
+
+
+def no_batch_size(run: Run, key: str) -> None:
+    """Refuse ``--batch-size`` for a trainer whose config holds the batch size (as ``key``)."""
+    if run.batch_size is not None:
+        raise LrschedError(
+            "batch_size",
+            f"is for a config without a batch size; this one's is {key}: --set {key}={run.batch_size}",
+        )
 
 
 def release(trainer: Trainer, version: str | None) -> tuple[str, tuple[int, ...]]:

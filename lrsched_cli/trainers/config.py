@@ -8,7 +8,6 @@ nesting (``trainer.max_epochs``).
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -214,6 +213,8 @@ def unknown_keys(values: Mapping[str, Any], known: Iterable[str], what: str, pre
 
 def hint(name: str, names: Iterable[str]) -> str:
     """`` (did you mean 'x' or 'y'?)``, or nothing when no name is close."""
+    import difflib  # only for an error
+
     close = difflib.get_close_matches(name, list(names), n=2, cutoff=0.6)
     return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
 

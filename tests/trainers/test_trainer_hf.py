@@ -1,7 +1,7 @@
 """`lrsched trainer hf` against the real transformers Trainer, and its derivation, notes and errors.
 
 Expected rates, step counts and epochs come from real ``Trainer.train()`` runs on CPU
-(transformers 5.24.0, 4.57.1 and 4.48.3): tests/parity/trainer_hf.json, written by
+(transformers 5.24.0, 5.0.0, 4.57.1, 4.51.3 and 4.48.3): tests/parity/trainer_hf.json, written by
 scripts/trainer_hf_goldens.py. The issue's example (1,000 samples, batch 8, accumulation 4,
 3 processes, 3 epochs, 10% warmup) is written out in the tests below as the issue states it.
 """
@@ -176,6 +176,15 @@ def test_max_steps_without_samples_is_a_dataset_without_length() -> None:
         (["--samples", "10", "--set", "max_steps"], "", ["--set", "KEY=VALUE"]),
         (["--samples", "10", "--set", "max_steps=x"], "", ["--set", "max_steps", "'x'"]),
         (["--samples", "3"], "dataloader_drop_last: true\n", ["per_device_train_batch_size", "empty"]),
+        (["--samples", "10"], "lr_scheduler_type: reduce_lr_on_plateau\n", ["lr_scheduler_type", "plateau"]),
+        (["--samples", "10"], "lr_scheduler_kwargs: [1, 2]\n", ["lr_scheduler_kwargs", "mapping"]),
+        (["--samples", "10"], "lr_scheduler_kwargs: '{\"min_lr\": 1,'\n", ["lr_scheduler_kwargs", "JSON"]),
+        (["--samples", "10"], "learning_rate: .inf\n", ["learning_rate", "finite"]),
+        (
+            ["--samples", "10"],
+            "accelerator_config: {split_batches: true}\n",
+            ["split_batches", "does not follow"],
+        ),
         (
             ["--samples", "10"],
             "accelerator_config: {even_batchez: false}\n",
@@ -198,3 +207,52 @@ def test_unreadable_and_binary_files_are_usage_errors(tmp_path: Any) -> None:
     binary.write_bytes(b"\x00\x01\x02\xff")
     assert_usage_error(lrsched("trainer", "hf", str(binary), "--samples", "10"), "CONFIG", "model.bin")
     assert_usage_error(lrsched("trainer", "hf", str(tmp_path / "missing.yaml"), "--samples", "10"), "CONFIG")
+
+
+def test_version_5_0_reads_the_deprecated_warmup_ratio_over_warmup_steps() -> None:
+    config = "warmup_steps: 5\nwarmup_ratio: 0.2\nper_device_train_batch_size: 4\nnum_train_epochs: 2\n"
+    result = lrsched("trainer", "hf", "-", "--samples", "50", "--version", "5.0", "-f", "csv", input=config)
+    assert result.exit_code == 0, result.stderr
+    assert "warmup updates = ceil(0.2 x 26) = 6" in result.stderr
+    assert "warmup_ratio: 0.2 replaces warmup_steps: 5" in result.stderr
+    assert "deprecated in transformers 5.0 and 5.1" in result.stderr
+    refused = lrsched("trainer", "hf", "-", "--samples", "50", "--version", "5.2", input=config)
+    assert_usage_error(refused, "warmup_ratio", "removed in transformers 5.2")
+
+
+def test_trl_keys_are_accepted_not_read_and_the_learning_rate_must_be_given() -> None:
+    sft = "packing: true\nmax_length: 2048\nlearning_rate: 2.0e-5\n"
+    result = lrsched("trainer", "hf", "-", "--samples", "80", "-f", "csv", input=sft)
+    assert result.exit_code == 0, result.stderr
+    assert "TRL's own keys (packing, max_length) are not read" in result.stderr
+    no_rate = lrsched("trainer", "hf", "-", "--samples", "80", input="packing: true\n")
+    assert_usage_error(no_rate, "learning_rate", "SFTConfig 2e-05")
+    grpo = lrsched(
+        "trainer", "hf", "-", "--samples", "80", input="learning_rate: 1.0e-6\nnum_generations: 8\n"
+    )
+    assert_usage_error(grpo, "num_generations", "generated completions")
+
+
+SHARDS = GOLDEN["shard_lengths"]["rows"]
+
+
+def test_batches_per_process_are_accelerates_own_over_a_grid() -> None:
+    """accelerate's BatchSamplerShard lengths (tests/parity/trainer_hf.json): every sample count,
+    batch size, world size, drop_last and even_batches there."""
+    from lrsched_cli.errors import LrschedError
+    from lrsched_cli.trainers import Run, derive
+
+    assert len(SHARDS) == 1200
+    for row in SHARDS:
+        samples, batch, world, drop_last, even, want = map(int, row.split())
+        config = {
+            "per_device_train_batch_size": batch,
+            "dataloader_drop_last": bool(drop_last),
+            "accelerator_config": {"even_batches": bool(even)},
+        }
+        run = Run(samples=samples, world_size=world, batch_size=None, version=None)
+        if want == 0:
+            with pytest.raises(LrschedError):
+                derive("hf", config, run)
+            continue
+        assert derive("hf", config, run).derived["batches_per_epoch"] == want, row

@@ -116,3 +116,30 @@ def test_bad_input_is_a_usage_error_naming_the_key(
 ) -> None:
     result = lrsched("trainer", "lightning", "-", "--samples", "1000", *args, input=config)
     assert_usage_error(result, *fragments)
+
+
+def test_the_optimizers_rate_unused_is_noted_once_in_the_configs_terms() -> None:
+    result = run(ISSUE, "--samples", "1000", "--batch-size", "8")
+    assert "--lr" not in result.stderr
+    assert result.stderr.count("is not used: OneCycleLR sets the rates itself") == 1
+
+
+@pytest.mark.parametrize(
+    ("t_max", "fragment"),
+    [
+        ("10", "the schedule ends at step 10 but the run steps it 32 times: the last 22 updates"),
+        ("100", "the run ends at scheduler step 32 of the 100 the schedule is sized for"),
+        ("estimated_stepping_batches", None),
+    ],
+)
+def test_a_schedule_sized_apart_from_the_run_is_noted(t_max: str, fragment: str | None) -> None:
+    config = ISSUE.replace(
+        "OneCycleLR(optimizer, max_lr=0.1, total_steps=estimated_stepping_batches)",
+        f"CosineAnnealingLR(optimizer, T_max={t_max})",
+    )
+    result = run(config, "--samples", "1000", "--batch-size", "8", "--set", "lr_scheduler.interval=step")
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    if fragment is None:
+        assert not any("ends" in note for note in notes), notes
+    else:
+        assert any(fragment in note for note in notes), notes

@@ -7,8 +7,9 @@ What the Trainer computes before training (transformers 5.24.0, trainer.py and t
   ``dataloader_drop_last``), then ``nb / W`` per process, rounded up (``even_batches``, the
   default, repeats samples to fill the last round) or down (``drop_last``);
 - ``num_update_steps_per_epoch = max(ceil(L / GA), 1)`` (``set_initial_training_values``,
-  2522-2526); transformers <= 4.48 had ``max(L // GA, 1)`` while its loop still did the last,
-  partial window, so a run sized in epochs stopped early (transformers#36297);
+  2522-2526); transformers <= 4.51 had ``max(L // GA, 1)`` (4.48.3, 4.49.0, 4.50.3, 4.51.3;
+  rounded up from 4.52.0, transformers#37923) while its loop still did the last, partial window,
+  so a run sized in epochs stopped early (transformers#36297);
 - ``max_steps``, if positive, else ``ceil(num_train_epochs * num_update_steps_per_epoch)`` (2529),
   fractional epochs allowed;
 - ``get_warmup_steps(max_steps)`` (training_args.py 2154-2161): ``int(warmup_steps)`` when it is
@@ -21,7 +22,6 @@ What the Trainer computes before training (transformers 5.24.0, trainer.py and t
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -33,18 +33,20 @@ from lrsched_cli.trainers.base import (
     Run,
     ceil_div,
     line,
+    no_batch_size,
     release,
     repr_call,
 )
 from lrsched_cli.trainers.config import Settings, hint, unknown_keys
 from lrsched_cli.trainers.hf import TRAINER
-from lrsched_cli.trainers.hf.fields import FIELDS, FIELDS_4
+from lrsched_cli.trainers.hf.fields import FIELDS, FIELDS_4, TRL_FIELDS, TRL_GENERATION_FIELDS
 
-REMOVED_IN_5 = {
-    "warmup_ratio": "removed in transformers 5 (PR #41326): write warmup_steps: 0.1, a float below 1 "
+REMOVED_IN_5_2 = {
+    "warmup_ratio": "removed in transformers 5.2 (PR #41326): write warmup_steps: 0.1, a float below 1 "
     "is the ratio",
 }
-"""4.x fields lrsched reads that 5.x refuses, each with what to write instead."""
+"""4.x fields lrsched reads that 5.2 and later refuse, each with what to write instead (5.0 and
+5.1 still read them, deprecated)."""
 
 ARGUMENTS = {
     "name": "lr_scheduler_type",
@@ -67,10 +69,10 @@ ACCELERATOR_KEYS = (
 """``accelerator_config``'s keys (transformers' ``AcceleratorConfig``)."""
 
 
-def argument_key(argument: str | None) -> str | None:
+def argument_key(argument: str | None) -> str:
     """The config key a ``get_scheduler`` argument lrsched derived comes from."""
-    if argument is None:
-        return None
+    if argument is None:  # the whole call: which one, lr_scheduler_type says
+        return "lr_scheduler_type"
     return ARGUMENTS.get(argument, f"lr_scheduler_kwargs.{argument}")
 
 
@@ -79,10 +81,12 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
     if numbers < (4,):
         raise ConfigError(None, f"transformers {version}: lrsched follows 4.x and 5.x only")
     v5 = numbers >= (5,)
-    _known_keys(values, v5, version)
+    trl = _known_keys(values, numbers, version)
+    no_batch_size(run, "per_device_train_batch_size")
     config = Settings(values)
     lines: list[str] = []
     notes: list[str] = []
+    _trl(values, trl, notes)
 
     batch = config.integer("per_device_train_batch_size", 8, minimum=1)
     accumulation = config.integer("gradient_accumulation_steps", 1, minimum=1)
@@ -94,6 +98,8 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
     kwargs = _scheduler_kwargs(config)
     even_batches = _accelerator(config)
     warmup_steps = config.number("warmup_steps", 0, minimum=0)
+    if v5 and numbers < (5, 2) and config.given("warmup_ratio"):
+        warmup_steps = _deprecated_ratio(config, warmup_steps, notes)
     if not v5:
         warmup_ratio = config.number("warmup_ratio", 0.0, minimum=0)
         if warmup_ratio > 1:
@@ -135,7 +141,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
                 notes.append(
                     f"transformers {version} sizes the run as {total} updates, but each epoch does "
                     f"{updates_per_epoch}: training stops {short} updates short of {epochs:g} epochs "
-                    f"(transformers#36297; fixed in later releases), or set max_steps"
+                    f"(transformers#36297; 4.52 rounds up), or set max_steps"
                 )
     if total <= 0:
         raise ConfigError(
@@ -183,6 +189,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         lr=float(lr),
         updates_per_epoch=updates_per_epoch,
         total_updates=total,
+        frameworks=("hf",),
         argument_key=argument_key,
     )
 
@@ -195,20 +202,79 @@ NOT_FOLLOWED = {
 """4.x fields that change the batches, which lrsched refuses rather than follows."""
 
 
-def _known_keys(values: dict[str, Any], v5: bool, version: str) -> None:
+def _known_keys(values: dict[str, Any], numbers: tuple[int, ...], version: str) -> list[str]:
+    """TRL's keys in the config, after refusing any key that is neither TRL's nor the Trainer's."""
+    v5 = numbers >= (5,)
     for key, value in values.items():
-        if v5 and key in REMOVED_IN_5:
-            raise ConfigError(key, REMOVED_IN_5[key])
+        if numbers >= (5, 2) and key in REMOVED_IN_5_2:
+            raise ConfigError(key, REMOVED_IN_5_2[key])
         if not v5 and key in NOT_FOLLOWED and value not in (None, False):
             raise ConfigError(key, NOT_FOLLOWED[key])
-    known = FIELDS if v5 else FIELDS_4
-    unknown_keys(values, known, f"a TrainingArguments field in transformers {version}")
+    known = FIELDS_4 if not v5 else FIELDS if numbers >= (5, 2) else (*FIELDS, *REMOVED_IN_5_2)
+    trl = [key for key in values if key in TRL_FIELDS or key in TRL_GENERATION_FIELDS]
+    unknown_keys(
+        {k: v for k, v in values.items() if k not in trl},
+        known,
+        f"a TrainingArguments field in transformers {version}",
+    )
+    return trl
+
+
+TRL_LEARNING_RATES = "SFTConfig 2e-05, DPOConfig and KTOConfig 1e-06, RewardConfig 0.0001"
+"""The defaults TRL's configs give ``learning_rate`` (trl/trainer/*_config.py at f2cd5771)."""
+
+
+def _trl(values: dict[str, Any], trl: list[str], notes: list[str]) -> None:
+    """A TRL config: its own keys are not read, and it changes ``learning_rate``'s default."""
+    if not trl:
+        return
+    generation = [key for key in trl if key in TRL_GENERATION_FIELDS]
+    if generation:
+        raise ConfigError(
+            generation[0],
+            "a GRPOConfig/RLOOConfig key: their batches count generated completions "
+            "(num_generations, steps_per_generation), which lrsched does not follow",
+        )
+    if "learning_rate" not in values:
+        raise ConfigError(
+            "learning_rate",
+            f"not set, and TRL's configs ({', '.join(trl[:3])}) change its default "
+            f"({TRL_LEARNING_RATES}): set it",
+        )
+    shown = ", ".join(trl[:3]) + (", ..." if len(trl) > 3 else "")
+    notes.append(
+        f"TRL's own keys ({shown}) are not read: --samples is the dataset's length as the Trainer "
+        "sees it (after packing or filtering)"
+    )
+
+
+def _deprecated_ratio(config: Settings, warmup_steps: float, notes: list[str]) -> float:
+    """5.0 and 5.1: a ``warmup_ratio`` that is not None replaces ``warmup_steps`` (training_args.py
+    of 5.0.0: ``self.warmup_steps = self.warmup_ratio``), then counts by 5.x's rule."""
+    ratio = config.number("warmup_ratio", None, minimum=0)
+    if ratio is None:
+        return warmup_steps
+    notes.append(
+        "warmup_ratio is deprecated in transformers 5.0 and 5.1 (removed in 5.2): write warmup_steps"
+    )
+    if config.given("warmup_steps") and warmup_steps != ratio:
+        notes.append(
+            f"warmup_ratio: {ratio:g} replaces warmup_steps: {warmup_steps:g} in transformers 5.0 and 5.1"
+        )
+    if ratio >= 1:
+        notes.append(
+            f"warmup_ratio: {ratio:g} becomes warmup_steps: {ratio:g}, which counts steps: {int(ratio)}"
+        )
+    config.resolved["warmup_steps"] = ratio
+    return float(ratio)
 
 
 def _scheduler_kwargs(config: Settings) -> dict[str, Any]:
     """``lr_scheduler_kwargs``: a mapping, or the JSON text of one as TrainingArguments takes it."""
     value = config.raw("lr_scheduler_kwargs", None)
     if isinstance(value, str) and value.startswith("{"):
+        import json  # only for kwargs given as JSON text
+
         try:
             value = _convert_str_dict(json.loads(value))
         except json.JSONDecodeError as error:
@@ -290,9 +356,9 @@ def _per_process_batches(
 def _updates_per_epoch(
     batches: int, accumulation: int, numbers: tuple[int, ...], lines: list[str], notes: list[str]
 ) -> tuple[int, int]:
-    """(updates each epoch does, updates per epoch as the run is sized): the same but in <= 4.48."""
+    """(updates each epoch does, updates per epoch as the run is sized): the same but in <= 4.51."""
     done = max(ceil_div(batches, accumulation), 1)
-    if numbers <= (4, 48, 99):
+    if numbers < (4, 52):
         counted = max(batches // accumulation, 1)
         formula = f"floor({batches} / {accumulation})"
         lines.append(

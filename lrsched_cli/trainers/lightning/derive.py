@@ -113,11 +113,10 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
     expression, uses_estimate = _scheduler(config, estimated)
     steps = _stepping(updates_per_epoch, batches, accumulation, interval, frequency)
     scheduler_steps = _last(steps(), total) + 1
-    what = "optimizer update that ends on it" if interval == "step" else "epoch"
     lines.append(
         line(
-            "scheduler steps",
-            f"{interval} interval, every {frequency} {what}{'s' if frequency > 1 else ''}",
+            "scheduler steps by the last update",
+            f"interval {interval}, frequency {frequency}",
             scheduler_steps - 1,
         )
     )

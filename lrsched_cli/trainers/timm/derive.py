@@ -34,6 +34,7 @@ from lrsched_cli.trainers.base import (
     Run,
     ceil_div,
     line,
+    no_batch_size,
     release,
     repr_call,
 )
@@ -67,6 +68,7 @@ values: lrsched does not follow them."""
 def derive(values: dict[str, Any], run: Run) -> Derivation:
     version, _ = release(TRAINER, run.version)
     unknown_keys(values, ARGUMENTS, "an argument of timm's train.py")
+    no_batch_size(run, "batch_size")
     config = Settings(values)
     lines: list[str] = []
     notes: list[str] = []
@@ -155,6 +157,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         lr=lr,
         updates_per_epoch=updates,
         total_updates=total,
+        frameworks=("timm",),
         argument_key=lambda argument: "sched",
         steps=None if on_updates else _per_epoch(updates),
         moot=("timm rows:",),  # `from`'s rows are scheduler steps; these are updates

@@ -22,6 +22,7 @@ from lrsched_cli.trainers.base import (
     Run,
     ceil_div,
     line,
+    no_batch_size,
     release,
     repr_call,
 )
@@ -44,6 +45,7 @@ ARGUMENTS = ("_component_", "num_warmup_steps", "num_cycles")
 def derive(values: dict[str, Any], run: Run) -> Derivation:
     version, _ = release(TRAINER, run.version)
     unknown_keys(values, KEYS, "a key torchtune's recipes read")
+    no_batch_size(run, "batch_size")
     config = Settings(values)
     lines: list[str] = []
     notes: list[str] = []
@@ -112,6 +114,7 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         lr=float(lr),
         updates_per_epoch=steps,
         total_updates=total,
+        frameworks=("hf",),
         argument_key=lambda argument: "lr_scheduler" if argument is None else f"lr_scheduler.{argument}",
     )
 

@@ -1,0 +1,132 @@
+"""`lrsched trainer`, whatever the trainer: the table of trainers, help, delivery, start-up imports.
+
+Expected rates are the real Trainer's, from tests/parity/trainer_hf.json (the issue's example).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import ROOT, assert_usage_error, lrsched, parity
+
+from lrsched_cli.trainers import TRAINERS
+
+ISSUE_CASE = next(c for c in parity("trainer_hf")["cases"] if c["id"] == "issue-1000-samples-3-processes")
+ISSUE = json.dumps(ISSUE_CASE["config"])
+SIZES = ["--samples", "1000", "--world-size", "3"]
+
+
+def test_every_trainer_is_one_folder_with_its_derivation_and_one_table_line() -> None:
+    folders = {p.name for p in (ROOT / "lrsched_cli" / "trainers").iterdir() if (p / "__init__.py").exists()}
+    assert folders == set(TRAINERS) == {"hf", "lightning", "timm", "torchtune"}
+    for name in folders:
+        assert (ROOT / "lrsched_cli" / "trainers" / name / "derive.py").exists(), name
+
+
+def test_help_lists_each_trainer_and_the_versions_that_differ() -> None:
+    result = lrsched("trainer", "-h")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for record in TRAINERS.values():
+        assert f"{record.key} ({record.name})" in text
+    assert "4.51: updates per epoch rounded down" in text
+
+
+def test_expect_checks_the_real_trainers_rate() -> None:
+    row, want = 20, ISSUE_CASE["rates"][19]
+    ok = lrsched("trainer", "hf", "-", *SIZES, "--expect", f"{row}={want!r}", "-q", input=ISSUE)
+    assert ok.exit_code == 0, ok.stderr
+    assert ok.stdout == ""
+    failed = lrsched("trainer", "hf", "-", *SIZES, "--expect", f"{row}=0.5", "-q", input=ISSUE)
+    assert failed.exit_code == 1
+
+
+def test_output_file_and_plot_work_as_everywhere(tmp_path: Path) -> None:
+    target = tmp_path / "rates.csv"
+    result = lrsched("trainer", "hf", "-", *SIZES, "-f", "csv", "-o", str(target), "-q", input=ISSUE)
+    assert result.exit_code == 0, result.stderr
+    lines = target.read_text().splitlines()
+    assert lines[0] == "epoch,step,lr" and len(lines) == 1 + 33
+    assert lines[1] == "1,1,0.0"
+    plot = lrsched("trainer", "hf", "-", *SIZES, "-f", "plot", "-q", input=ISSUE)
+    assert plot.exit_code == 0, plot.stderr
+    assert plot.stdout.strip()
+
+
+def test_an_image_without_a_file_fails_before_the_derivation_is_printed() -> None:
+    result = lrsched("trainer", "hf", "-", *SIZES, "-f", "png", input=ISSUE)
+    assert_usage_error(result, "--output")
+    assert "batches per process" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "absent"),
+    [
+        (
+            ["step", "--lr", "0.1", "--step-size", "10"],
+            ["yaml", "lrsched_cli.trainers", "lrsched_cli.cli.trainer"],
+        ),
+        (
+            ["trainer", "hf", "CONFIG.json", *SIZES, "-q"],
+            ["yaml", "rich", "lrsched_cli.frameworks.torch.reproduce"],
+        ),
+    ],
+)
+def test_start_up_loads_yaml_and_the_trainers_only_when_needed(
+    argv: list[str], absent: list[str], tmp_path: Path
+) -> None:
+    (tmp_path / "CONFIG.json").write_text(ISSUE)
+    probe = (
+        "import runpy, sys, json, atexit\n"
+        "atexit.register(lambda: sys.__stderr__.write('MODULES' + json.dumps(sorted(sys.modules))))\n"
+        f"sys.argv = ['lrsched', *{argv!r}]\n"
+        "runpy.run_module('lrsched_cli', run_name='__main__')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    modules = json.loads(done.stderr.split("MODULES", 1)[1])
+    assert [m for m in modules if any(m == a or m.startswith(a + ".") for a in absent)] == []
+
+
+@pytest.mark.parametrize(("trainer", "key"), [("hf", "per_device_train_batch_size"), ("timm", "batch_size")])
+def test_batch_size_is_refused_where_the_config_holds_it(trainer: str, key: str) -> None:
+    result = lrsched("trainer", trainer, "--samples", "100", "--batch-size", "8")
+    assert_usage_error(result, "--batch-size", f"--set {key}=8")
+
+
+LOADERS = parity("trainer_lightning")["loader_lengths"]["rows"]
+
+
+@pytest.mark.parametrize(
+    ("trainer", "column", "config"),
+    [
+        ("lightning", 3, lambda b: {"trainer": {"max_epochs": 1}, "optimizer": {"lr": 0.1},
+                                    "lr_scheduler": {"scheduler": "StepLR(optimizer, step_size=1)"}}),
+        ("timm", 4, lambda b: {"batch_size": b, "epochs": 1, "lr": 0.1, "warmup_epochs": 0}),
+        ("torchtune", 4, lambda b: {"batch_size": b, "epochs": 1, "optimizer": {"lr": 0.1}, "lr_scheduler": {
+            "_component_": "torchtune.training.lr_schedulers.get_cosine_schedule_with_warmup",
+            "num_warmup_steps": 0}}),
+    ],
+)  # fmt: skip
+def test_batches_per_process_are_torchs_own_over_a_grid(trainer: str, column: int, config: Any) -> None:
+    """torch's DataLoader over its DistributedSampler (tests/parity/trainer_lightning.json), without
+    drop_last (Lightning) and with it (timm's train.py, torchtune's recipes)."""
+    from lrsched_cli.errors import LrschedError
+    from lrsched_cli.trainers import Run, derive
+
+    assert len(LOADERS) == 300
+    for row in LOADERS:
+        samples, batch, world, *lengths = map(int, row.split())
+        want = lengths[column - 3]
+        batch_size = batch if trainer == "lightning" else None
+        run = Run(samples=samples, world_size=world, batch_size=batch_size, version=None)
+        if want == 0:
+            with pytest.raises(LrschedError):
+                derive(trainer, config(batch), run)
+            continue
+        assert derive(trainer, config(batch), run).derived["batches_per_epoch"] == want, row

@@ -26,7 +26,7 @@ FRAMEWORKS: Mapping[str, Framework] = {
     ]
 }
 
-EmitTarget = StrEnum("EmitTarget", {key: key for key in FRAMEWORKS})  # type: ignore[misc]
-"""The choices of ``--emit``: every framework's key (Typer takes choices from an Enum)."""
+EmitTarget = StrEnum("EmitTarget", {key: key for key, record in FRAMEWORKS.items() if record.emits})  # type: ignore[misc]
+"""The choices of ``--emit``: every emitting framework's key (Typer takes choices from an Enum)."""
 
 __all__ = ["FRAMEWORKS", "EmitTarget", "Framework"]

@@ -35,6 +35,14 @@ class Framework(NamedTuple):
     the schedule once per optimizer update (Keras, optax, Hugging Face), ``epoch`` where the
     training loop decides (PyTorch's ``scheduler.step()``, timm unless ``t_in_epochs=False``:
     a scheduler may say otherwise, `Reproduction.unit`)."""
+    emits: bool = True
+    """Whether ``--emit`` can write its code (its folder has an ``emit`` module); a stack that
+    lrsched only reads (``lrsched from``, ``lrsched trainer``) is not an ``--emit`` choice."""
+    core: bool = True
+    """Whether its scheduler names are its own without a module prefix. A stack (MMEngine,
+    DeepSpeed, ...) sets False: where a core framework has the same name (MMEngine's
+    ``CosineAnnealingLR``), the bare name stays the core framework's and the stack's needs its
+    prefix (``mmengine.optim.CosineAnnealingLR``)."""
 
     def __str__(self) -> str:
         return self.key

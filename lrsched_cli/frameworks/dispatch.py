@@ -239,6 +239,8 @@ def _resolve(dotted: str, registry: Mapping[str, Mapping[str, Scheduler]]) -> tu
     found = [
         (framework, registry[framework][name]) for framework in frameworks if name in registry[framework]
     ]
+    if len(found) > 1 and not module:  # a bare name shared with a stack stays the core framework's
+        found = [pair for pair in found if FRAMEWORKS[pair[0]].core] or found
     if len(found) == 1:
         return found[0]
     if found:

@@ -85,23 +85,37 @@ class Expectation:
         return abs(Decimal(got) - Decimal(self.text)) <= self.half_unit()  # exact, no float rounding
 
 
-def parse_expectation(text: str) -> Expectation:
-    """``"10=0.079595"`` -> row 10, rate ``0.079595``; anything else is a `LrschedError`."""
+FORM = "ROW=RATE, e.g. 10=0.079595"
+"""How an expectation is written, as a message says it."""
+
+
+def parse_expectation(text: str, *, written: str | None = None, form: str = FORM) -> Expectation:
+    """``"10=0.079595"`` -> row 10, rate ``0.079595``; anything else is a `LrschedError`.
+
+    ``written`` is what the user typed, when ``text`` is part of it (compare's ``LABEL:ROW=RATE``),
+    and ``form`` how that is written: messages quote them."""
+    shown = text if written is None else written
     row, sep, rate = (part.strip() for part in text.partition("="))
     if not sep or not row.isdigit() or not _NUMBER.fullmatch(rate):
-        raise LrschedError("expect", f"must be ROW=RATE, e.g. 10=0.079595, got {text!r}")
+        raise LrschedError("expect", f"must be {form}, got {shown!r}")
     if int(row) < 1:
-        raise LrschedError("expect", f"rows are numbered from 1, got {text!r}")
+        raise LrschedError("expect", f"rows are numbered from 1, got {shown!r}")
     if not math.isfinite(float(rate)):
-        raise LrschedError("expect", f"the rate must be a finite number, got {text!r}")
+        raise LrschedError("expect", f"the rate must be a finite number, got {shown!r}")
     return Expectation(int(row), rate)
 
 
 @dataclass(frozen=True)
 class Mismatch:
-    row: int
+    row: int | str
+    """The row, or ``COLUMN:ROW`` in compare."""
     expected: str
-    got: float
+    got: float | None
+    """None: a blank cell (a compared schedule that has ended)."""
+
+    @property
+    def shown(self) -> str:
+        return "blank" if self.got is None else repr(self.got)
 
 
 @dataclass
@@ -114,22 +128,25 @@ class Report:
     first: list[Mismatch] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Differences that are not a row's rate: row count, columns, schedule, parameters."""
+    counted: str = "rows"
+    """What ``compared`` counts: rows, or compare's cells."""
 
     @property
     def ok(self) -> bool:
         return self.differing == 0 and not self.notes
 
-    def add(self, row: int, expected: str, got: float) -> None:
+    def add(self, row: int | str, expected: str, got: float | None) -> None:
         self.differing += 1
         if len(self.first) < SHOWN:
             self.first.append(Mismatch(row, expected, got))
 
     def render(self) -> str:
-        lines = [f"{self.title}: {self.differing} of {self.compared} rows differ"]
+        lines = [f"{self.title}: {self.differing} of {self.compared} {self.counted} differ"]
         if self.first:
+            rows = max(8, *(len(str(m.row)) for m in self.first))  # compare's COLUMN:ROW may be longer
             width = max(len("expected"), *(len(m.expected) for m in self.first))
-            lines.append(f"  {'row':>8}  {'expected':<{width}}  got")
-            lines += [f"  {m.row:>8}  {m.expected:<{width}}  {m.got!r}" for m in self.first]
+            lines.append(f"  {'row':>{rows}}  {'expected':<{width}}  got")
+            lines += [f"  {m.row!s:>{rows}}  {m.expected:<{width}}  {m.shown}" for m in self.first]
             if self.differing > len(self.first):
                 lines.append(f"  ... and {self.differing - len(self.first)} more")
         lines += [f"  {note}" for note in self.notes]
@@ -138,13 +155,22 @@ class Report:
 
 class ExpectChecker:
     """Feeds rows past the expectations; a row that does not exist is a `LrschedError`: at once
-    when the run's row count is known, else when the rows end."""
+    when the run's row count is known, else when the rows end.
 
-    def __init__(self, expectations: Iterable[Expectation], tolerance: Tolerance, length: int | None) -> None:
+    ``column`` names compare's column the rows are of: a report lists its rows as ``COLUMN:ROW``.
+    """
+
+    def __init__(
+        self,
+        expectations: Iterable[Expectation],
+        tolerance: Tolerance,
+        length: int | None,
+        column: str | None = None,
+    ) -> None:
         self.pending = sorted(expectations, key=lambda e: e.row)
         self.tolerance = tolerance
-        rule = tolerance.describe() if tolerance.given else "half a unit in the last digit written"
-        self.report = Report(f"--expect failed ({rule})")
+        self.column = column
+        self.report = Report(f"--expect failed ({expect_rule(tolerance)})")
         self.rows = 0
         if length is not None and self.pending and self.pending[-1].row > length:
             self.rows = length
@@ -163,7 +189,8 @@ class ExpectChecker:
             got = rates[expectation.row - rows.start]
             self.report.compared += 1
             if not expectation.met_by(got, self.tolerance):
-                self.report.add(expectation.row, expectation.text, got)
+                row = expectation.row if self.column is None else f"{self.column}:{expectation.row}"
+                self.report.add(row, expectation.text, got)
 
     @property
     def done(self) -> bool:
@@ -172,9 +199,17 @@ class ExpectChecker:
     def finish(self) -> Report:
         if self.pending:
             missing = self.pending[0]
-            message = f"row {missing.row} does not exist: this run has {self.rows} rows"
-            raise LrschedError("expect", f"{message}, got {missing.row}={missing.text}")
+            if self.column is None:
+                message = f"row {missing.row} does not exist: this run has {self.rows} rows"
+                raise LrschedError("expect", f"{message}, got {missing.row}={missing.text}")
+            message = f"row {missing.row} does not exist: column {self.column!r} has {self.rows} rows"
+            raise LrschedError("expect", f"{message}, got {self.column}:{missing.row}={missing.text}")
         return self.report
+
+
+def expect_rule(tolerance: Tolerance) -> str:
+    """What an ``--expect`` allows, as its report's title says."""
+    return tolerance.describe() if tolerance.given else "half a unit in the last digit written"
 
 
 class FileChecker:
@@ -234,11 +269,11 @@ class FileChecker:
         if "schedule" in header and header["schedule"] != self.schedule:
             notes.append(f"schedule: the file has {header['schedule']!r}, this run {self.schedule!r}")
         if isinstance(header.get("params"), dict):
-            notes += _param_differences(header["params"], self.params)
+            notes += param_differences(header["params"], self.params)
         return self.report
 
 
-def _param_differences(recorded: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
+def param_differences(recorded: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
     notes = []
     for name in [*recorded, *(name for name in current if name not in recorded)]:
         if name not in current:

@@ -80,9 +80,9 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
         columns = stripped.split(",")
         if columns not in COLUMNS:
             known = ", ".join(",".join(known) for known in COLUMNS)
-            raise _malformed(name, f"its header is {stripped!r}, not one of {known}")
+            raise malformed(name, f"its header is {stripped!r}, not one of {known}")
         if not first.endswith("\n"):
-            raise _malformed(name, "line 1 ends without a newline: the file was cut short")
+            raise malformed(name, "line 1 ends without a newline: the file was cut short")
         return Recorded(name, _csv_rows(file, name, columns), "step" in columns)
     if stripped.startswith("{"):
         try:
@@ -93,22 +93,22 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
             layout = LAYOUTS.get(tuple(whole))
             return Recorded(name, _jsonl_rows(file, name, first, layout), "step" in whole)
         recorded = Recorded(name, iter(()), None)
-        recorded.rows = _json_rows(_JsonStream(file, name, first), recorded)
+        recorded.rows = _json_rows(JsonStream(file, name, first), recorded)
         return recorded
-    raise _malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch', 'step' or '{')")
+    raise malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch', 'step' or '{')")
 
 
-def _malformed(name: str, why: str) -> InputError:
+def malformed(name: str, why: str) -> InputError:
     return InputError(None, f"{name!r} is not a file lrsched wrote: {why}")
 
 
-def _shown(value: object) -> str:
+def quoted(value: object) -> str:
     """A value from the file as a message quotes it: its repr, cut to ``QUOTED`` characters."""
     text = repr(value)
     return text if len(text) <= QUOTED else f"{text[:QUOTED]}... ({len(text)} characters)"
 
 
-def _undecodable(error: ValueError | RecursionError) -> str:
+def undecodable(error: ValueError | RecursionError) -> str:
     """Why the JSON decoder refused a value: broken, nested too deeply, or a too-long integer."""
     if isinstance(error, json.JSONDecodeError):
         return f"broken ({error.msg})"
@@ -121,7 +121,7 @@ BATCH = 1 << 16
 """Characters of lines read at a time."""
 
 
-def _batches(file: TextIO, name: str, start: int) -> Iterator[list[str]]:
+def read_batches(file: TextIO, name: str, start: int) -> Iterator[list[str]]:
     """The file's lines to its end, a batch at a time (the first numbered ``start``); a last line
     without its newline is a file cut short."""
     while True:
@@ -133,16 +133,16 @@ def _batches(file: TextIO, name: str, start: int) -> Iterator[list[str]]:
             return
         start += len(lines)
         if not lines[-1].endswith("\n"):  # only the file's last line can, checked before it is read
-            raise _malformed(name, f"line {start - 1} ends without a newline: the file was cut short")
+            raise malformed(name, f"line {start - 1} ends without a newline: the file was cut short")
         yield lines
 
 
 def _row(name: str, where: int, label: object, rate: object) -> float:
     """One row's label and rate, checked: row ``where`` must be labelled ``where``."""
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(_float(rate)):
-        raise _malformed(name, f"row {where} has rate {_shown(rate)}, not a finite number")
+        raise malformed(name, f"row {where} has rate {quoted(rate)}, not a finite number")
     if label != where or isinstance(label, bool):
-        raise _malformed(name, f"row {where} is labelled {_shown(label)}")
+        raise malformed(name, f"row {where} is labelled {quoted(label)}")
     return float(rate)
 
 
@@ -156,7 +156,7 @@ def _float(number: float) -> float:
 
 def _csv_rows(file: TextIO, name: str, columns: list[str]) -> Iterator[list[float]]:
     where = 0  # rows read
-    batches = _batches(file, name, start=2)
+    batches = read_batches(file, name, start=2)
     for lines in batches:
         rates = csv_block(lines, where + 1, len(columns))
         if rates is None:  # read on row by row, from this batch, for the exact error
@@ -176,18 +176,18 @@ def _csv_rows_one_by_one(
     try:
         for where, fields in enumerate(rows, start=read + 1):
             if len(fields) != len(columns):
-                raise _malformed(name, f"row {where} has {len(fields)} fields, not {len(columns)}")
+                raise malformed(name, f"row {where} has {len(fields)} fields, not {len(columns)}")
             try:
                 label, rate = int(fields[-2]), float(fields[-1])
             except ValueError:  # not a number, or an integer over int()'s 4,300 digits
-                raise _malformed(name, f"row {where} is {_shown(','.join(fields))}") from None
+                raise malformed(name, f"row {where} is {quoted(','.join(fields))}") from None
             rates.append(_row(name, where, label, rate))
             if len(rates) == CHUNK:
                 yield rates
                 rates = []
     except csv.Error as error:  # a field over the csv module's 128 KiB, a stray quote
         place = f"row {where + 1} (line {read + rows.line_num + 1})"
-        raise _malformed(name, f"{place} cannot be read: {error}") from None
+        raise malformed(name, f"{place} cannot be read: {error}") from None
     if rates:
         yield rates
 
@@ -196,7 +196,7 @@ def _jsonl_rows(file: TextIO, name: str, first: str, layout: Layout | None) -> I
     """Row objects with the keys of ``layout`` read as blocks, until one is not so (or with no
     layout, from the start), then line by line."""
     where, number = 0, 0  # rows and lines read
-    batches = chain([[first]], _batches(file, name, start=2))
+    batches = chain([[first]], read_batches(file, name, start=2))
     for lines in batches:
         rates = None if layout is None else json_lines_block(layout, lines, where + 1)
         if rates is None:  # read on line by line, from this batch, for the exact error
@@ -219,7 +219,7 @@ def _jsonl_rows_one_by_one(
         try:
             obj = json.loads(line)
         except (ValueError, RecursionError) as error:
-            raise _malformed(name, f"line {number} is not JSON it can read: {_undecodable(error)}") from None
+            raise malformed(name, f"line {number} is not JSON it can read: {undecodable(error)}") from None
         rates.append(_labelled(name, where, obj))
         if len(rates) == CHUNK:
             yield rates
@@ -230,11 +230,11 @@ def _jsonl_rows_one_by_one(
 
 def _labelled(name: str, where: int, obj: object) -> float:
     if not isinstance(obj, dict) or "lr" not in obj or not ("epoch" in obj or "step" in obj):
-        raise _malformed(name, f"row {where} is {_shown(obj)}, not an object with epoch (or step) and lr")
+        raise malformed(name, f"row {where} is {quoted(obj)}, not an object with epoch (or step) and lr")
     return _row(name, where, obj["step"] if "step" in obj else obj["epoch"], obj["lr"])
 
 
-def _json_rows(stream: _JsonStream, recorded: Recorded) -> Iterator[list[float]]:
+def _json_rows(stream: JsonStream, recorded: Recorded) -> Iterator[list[float]]:
     """The rates of lrsched's JSON document, a block at a time; the other keys go to the header."""
     stream.take("{")
     rows_seen = False
@@ -270,10 +270,10 @@ def _json_rows(stream: _JsonStream, recorded: Recorded) -> Iterator[list[float]]
     stream.take("}")
     stream.end()
     if not rows_seen:
-        raise _malformed(recorded.name, "its JSON has no rows")
+        raise malformed(recorded.name, "its JSON has no rows")
 
 
-class _JsonStream:
+class JsonStream:
     """Decodes one JSON value at a time from a file, holding only a buffer of text.
 
     Reads grow with the value being decoded (a value cut by the buffer's end is decoded again
@@ -323,8 +323,8 @@ class _JsonStream:
 
     def take(self, char: str) -> None:
         if self.peek() != char:
-            found = _shown(self.peek()) if self.peek() else "the end of the file"
-            raise _malformed(self.name, f"its JSON has {found} where {char!r} belongs, at {self.where()}")
+            found = quoted(self.peek()) if self.peek() else "the end of the file"
+            raise malformed(self.name, f"its JSON has {found} where {char!r} belongs, at {self.where()}")
         self.at += 1
 
     def rows(self, start: int) -> list[float] | None:
@@ -345,7 +345,7 @@ class _JsonStream:
     def end(self) -> None:
         """The document is over: only white space may follow it."""
         if self.peek():
-            raise _malformed(self.name, f"text follows its JSON document, at {self.where()}")
+            raise malformed(self.name, f"text follows its JSON document, at {self.where()}")
 
     def value(self) -> Any:
         self.peek()
@@ -363,4 +363,4 @@ class _JsonStream:
                 return value
 
     def _refused(self, error: ValueError | RecursionError, at: int) -> InputError:
-        return _malformed(self.name, f"its JSON is {_undecodable(error)}, at {self.where(at)}")
+        return malformed(self.name, f"its JSON is {undecodable(error)}, at {self.where(at)}")

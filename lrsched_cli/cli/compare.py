@@ -16,12 +16,13 @@ import math
 import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import Annotated, Any, NoReturn
 
 import typer
 
 from lrsched_cli.cli.boundary import guarded
-from lrsched_cli.cli.options import FORMAT_HELP, Epochs, LogY, Output, Precision
+from lrsched_cli.cli.options import FORMAT_HELP, Epochs, LogY, Output, Precision, Rtol, Tol
 from lrsched_cli.errors import LrschedError
 from lrsched_cli.output import FIGURES, SUFFIXES, Format, RateError, Series, format_for, write_figure
 from lrsched_cli.output.aligned import WRITERS, Aligned
@@ -38,6 +39,9 @@ Each SPEC is one schedule command line, quoted as a single argument: what you wo
 schedule shorter than the others leaves blanks (an empty CSV cell, a JSON null). The first
 column is the epoch, or the step when every SPEC's rows are optimizer steps (a framework
 stepped per update), else the row.
+
+With --expect or --check, compare checks its columns instead of writing them, as a single
+schedule does: exit 0 when they match, 1 and a report on stderr when not.
 """
 
 EPILOG = """\b
@@ -45,6 +49,7 @@ Examples:
   lrsched compare "step --lr 0.1 --step-size 10" "cosine --lr 0.1 --min-lr 0.001"
   lrsched compare "cosine --lr 0.1 --warmup 5" 'from "OneCycleLR(opt, max_lr=0.1, total_steps=30)"' -f csv
   lrsched compare "cosine --lr 0.1" "cosine --lr 0.1 --warmup 5" --label plain --label warmup -f json
+  lrsched compare "cosine --lr 0.1" "cosine --lr 0.1 --warmup 5" -l plain -l warmup --expect warmup:6=0.1
 """
 
 NOT_IN_A_SPEC = {
@@ -53,10 +58,10 @@ NOT_IN_A_SPEC = {
     "output": "give --output to compare, not to a SPEC",
     "log_y": "give --log-y to compare, not to a SPEC",
     "emit_to": "compare shows rates, not framework code",
-    "expect": "compare does not check; run the schedule alone with --expect",
-    "check": "compare does not check; run the schedule alone with --check",
-    "tol": "compare does not check",
-    "rtol": "compare does not check",
+    "expect": "give --expect to compare, as LABEL:ROW=RATE",
+    "check": "give --check to compare, with a file compare wrote",
+    "tol": "give --tol to compare, not to a SPEC",
+    "rtol": "give --rtol to compare, not to a SPEC",
     "steps_per_epoch": "compare aligns rows by epoch, so a SPEC cannot have a row per optimizer step",
 }
 """Options a SPEC's command has that make no sense inside compare, and why."""
@@ -151,6 +156,27 @@ Specs = Annotated[
     list[str],
     typer.Argument(metavar="SPEC...", help="Schedule command lines, each quoted.", show_default=False),
 ]
+CompareExpect = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--expect",
+        metavar="LABEL:ROW=RATE",
+        help="Check instead of writing: the column LABEL (its --label, else its SPEC; or the SPEC's "
+        "position, 1 for the first) has rate RATE at row ROW, to half a unit in its last digit "
+        "(repeatable; exit 1 if not).",
+        show_default=False,
+    ),
+]
+CompareCheck = Annotated[
+    str | None,
+    typer.Option(
+        "--check",
+        metavar="FILE",
+        help="Check instead of writing: every column must equal FILE's, CSV, JSON or JSON Lines that "
+        "compare wrote, blanks past a schedule's end included ('-' for stdin; exit 1 if not).",
+        show_default=False,
+    ),
+]
 Labels = Annotated[
     list[str] | None,
     typer.Option(
@@ -177,11 +203,21 @@ def compare_command(
         ),
     ] = None,
     precision: Precision = None,
+    expect: CompareExpect = None,
+    check: CompareCheck = None,
+    tol: Tol = None,
+    rtol: Rtol = None,
     log_y: LogY = False,
     output: Output = None,
     *,
     spec_command: SpecCommand,
 ) -> None:
+    if expect or check is not None:
+        report = checked(compared(specs, label, epochs, spec_command), expect or [], check, tol, rtol)
+        if report:
+            typer.echo(report, err=True, nl=False)
+            raise typer.Exit(1)
+        return
     format = format_for(format, output, Format.table)
     if format not in WRITERS and format not in FIGURES:
         formats = ", ".join([*WRITERS, *FIGURES])
@@ -194,6 +230,30 @@ def compare_command(
             write_figure(stream, format, curves, Look(precision=decimals(precision, ()), log_y=log_y))
         else:
             WRITERS[format](stream, result, precision)
+
+
+def checked(
+    result: Aligned, expect: list[str], check: str | None, tol: float | None, rtol: float | None
+) -> str:
+    """Check compare's columns instead of writing them: the report of the failed checks, ""
+    when every check passes. A malformed expectation is refused before any row is computed."""
+    from lrsched_cli.check.checkers import Tolerance
+    from lrsched_cli.check.columns import Column, ColumnChecks, parse_column_expectation, run
+
+    expectations = tuple(parse_column_expectation(text, result.labels) for text in expect)
+    checks = ColumnChecks(expectations, check, Tolerance(tol, rtol))
+    columns = [
+        Column(label, s.schedule, s.params, s.length) for label, s in zip(result.labels, result.series)
+    ]
+
+    def rows(stops: Sequence[int] | None) -> Iterator[tuple[range, list[tuple[float | None, ...]]]]:
+        if stops is None:
+            return result.rows()
+        series = [s._replace(rates=islice(s.rates, stop)) for s, stop in zip(result.series, stops)]
+        return Aligned(result.specs, result.labels, series).rows()
+
+    failed = run(checks, columns, result.unit, rows)
+    return "".join(report.render() for report in failed)
 
 
 def add_compare(app: typer.Typer, spec_command: SpecCommand) -> None:

@@ -186,7 +186,10 @@ def test_output_writes_text_formats_to_a_file(tmp_path: Path) -> None:
         ((STEP, "cosine --lr 0.1 --bogus"), ("SPEC 2", "No such option: --bogus")),
         ((STEP, "cosine --lr 'x"), ("SPEC 2", "cannot split it", "No closing quotation")),
         ((STEP, "cosine --lr 0.1 -f csv"), ("SPEC 2", "--format: give --format to compare")),
-        ((STEP, "cosine --lr 0.1 --expect 1=0.1"), ("SPEC 2", "--expect: compare does not check")),
+        (
+            (STEP, "cosine --lr 0.1 --expect 1=0.1"),
+            ("SPEC 2", "--expect: give --expect to compare, as LABEL:ROW=RATE"),
+        ),
         ((STEP, "cosine --lr 0.1 --emit torch"), ("SPEC 2", "--emit: compare shows rates, not framework")),
         (
             (STEP, "cosine --lr 0.1 --steps-per-epoch 2"),

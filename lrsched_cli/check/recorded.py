@@ -98,8 +98,8 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
     raise _malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch', 'step' or '{')")
 
 
-def _malformed(name: str, why: str) -> InputError:
-    return InputError(None, f"{name!r} is not a file lrsched wrote: {why}")
+def _malformed(name: str, why: str, what: str = "a file lrsched wrote") -> InputError:
+    return InputError(None, f"{name!r} is not {what}: {why}")
 
 
 def _shown(value: object) -> str:
@@ -281,8 +281,10 @@ class _JsonStream:
     column for messages.
     """
 
-    def __init__(self, file: TextIO, name: str, start: str) -> None:
+    def __init__(self, file: TextIO, name: str, start: str, what: str = "a file lrsched wrote") -> None:
         self.file, self.name = file, name
+        self.what = what
+        """What the file should be, as messages say it is not."""
         self.text, self.at, self.eof = start, 0, False
         self.lines_before = 0
         """Lines in the text already dropped from the buffer."""
@@ -324,7 +326,9 @@ class _JsonStream:
     def take(self, char: str) -> None:
         if self.peek() != char:
             found = _shown(self.peek()) if self.peek() else "the end of the file"
-            raise _malformed(self.name, f"its JSON has {found} where {char!r} belongs, at {self.where()}")
+            raise _malformed(
+                self.name, f"its JSON has {found} where {char!r} belongs, at {self.where()}", self.what
+            )
         self.at += 1
 
     def rows(self, start: int) -> list[float] | None:
@@ -345,7 +349,7 @@ class _JsonStream:
     def end(self) -> None:
         """The document is over: only white space may follow it."""
         if self.peek():
-            raise _malformed(self.name, f"text follows its JSON document, at {self.where()}")
+            raise _malformed(self.name, f"text follows its JSON document, at {self.where()}", self.what)
 
     def value(self) -> Any:
         self.peek()
@@ -363,4 +367,8 @@ class _JsonStream:
                 return value
 
     def _refused(self, error: ValueError | RecursionError, at: int) -> InputError:
-        return _malformed(self.name, f"its JSON is {_undecodable(error)}, at {self.where(at)}")
+        return _malformed(self.name, f"its JSON is {_undecodable(error)}, at {self.where(at)}", self.what)
+
+
+JsonStream = _JsonStream
+"""The decoder, for the other JSON files checks read (`lrsched_cli.check.runlog`)."""

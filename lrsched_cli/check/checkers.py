@@ -10,6 +10,8 @@ Tolerances:
   lrsched printed, copied as printed, passes. Exponent forms count the last significand digit:
   ``1e-5`` allows 5e-6, ``1.5e-5`` allows 5e-7. A bare integer (``0``, ``1``) has no digit after
   the point and must match exactly; write ``0.0`` to allow 0.05.
+- ``--check-run LOG`` compares what a training run logged, to its logger's precision
+  (`lrsched_cli.check.logged`).
 - ``--check FILE`` compares exactly: lrsched writes shortest round-trip floats, so a file from the
   same schedule reads back bit for bit.
 - ``--tol A`` (absolute) and ``--rtol R`` (relative to the expected rate) replace both rules; with
@@ -28,10 +30,14 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lrsched_cli.check.recorded import Recorded, open_text, read_recorded
 from lrsched_cli.errors import InputError, LrschedError
+
+if TYPE_CHECKING:
+    from lrsched_cli.check.diagnose import Planner
+    from lrsched_cli.check.logged import LogChecker, LogReport
 
 SHOWN = 10
 """Mismatching rows a report lists; the rest are counted."""
@@ -292,10 +298,21 @@ class Checks:
     expectations: tuple[Expectation, ...] = ()
     file: str | None = None
     tolerance: Tolerance = Tolerance()
+    run_log: str | None = None
+    """``--check-run LOG``: what a training run logged (`lrsched_cli.check.logged`)."""
+    tag: str | None = None
 
 
 Chunks = Callable[[int | None], Iterable[tuple[range, list[float]]]]
 """The run's rows, a chunk at a time, as (row numbers, rates): the first N, or all for None."""
+
+
+class Verdict(NamedTuple):
+    """What the checks found: the reports of those that failed, and a line for each that
+    passed and should say what it read (``--check-run``)."""
+
+    failed: list[Report | LogReport]
+    passed: list[str]
 
 
 def run(
@@ -306,17 +323,46 @@ def run(
     schedule: str,
     params: Mapping[str, Any],
     per_step: bool,
-) -> list[Report]:
-    """Feed the run's rows, a chunk at a time, to every check asked for; return the failed ones.
+    planner: Planner | None = None,
+) -> Verdict:
+    """Feed the run's rows, a chunk at a time, to every check asked for.
 
     ``length`` is the run's row count when known before computing the rows: then no row is
     computed after the last one a check needs (an ``--expect`` on row 10 of 10**12 rows is
-    instant), and an expectation past the end is refused before any.
+    instant), and an expectation past the end is refused before any. ``planner`` recomputes
+    the rows with a change, for the diagnosis of a run log that differs.
     """
     try:
-        return _run(checks, chunks, length=length, schedule=schedule, params=params, per_step=per_step)
+        log = _log(checks) if checks.run_log is not None else None
+        verdict = _run(
+            checks, chunks, length=length, schedule=schedule, params=params, per_step=per_step, log=log
+        )
+        return verdict if log is None else _check_log(verdict, log, planner)
+    except InputError as error:  # a run log's errors are named --check-run where they arise
+        raise (error if error.param else error.named("check")) from None
+
+
+def _log(checks: Checks) -> LogChecker:
+    from lrsched_cli.check.logged import LogChecker
+    from lrsched_cli.check.runlog import open_log
+
+    assert checks.run_log is not None
+    tolerance = checks.tolerance
+    try:
+        log = open_log(checks.run_log, checks.tag)
     except InputError as error:
-        raise error.named("check") from None
+        raise error.named("check_run") from None
+    return LogChecker(log, tolerance.absolute, tolerance.relative)
+
+
+def _check_log(verdict: Verdict, log: LogChecker, planner: Planner | None) -> Verdict:
+    report = log.finish()
+    if report.ok:
+        return Verdict(verdict.failed, [*verdict.passed, report.summary()])
+    from lrsched_cli.check.diagnose import diagnose
+
+    report.diagnosis = diagnose(log, planner)
+    return Verdict([*verdict.failed, report], verdict.passed)
 
 
 def _run(
@@ -327,7 +373,8 @@ def _run(
     schedule: str,
     params: Mapping[str, Any],
     per_step: bool,
-) -> list[Report]:
+    log: LogChecker | None,
+) -> Verdict:
     expect = ExpectChecker(checks.expectations, checks.tolerance, length) if checks.expectations else None
     source = open_text(checks.file) if checks.file is not None else None
     try:
@@ -335,17 +382,24 @@ def _run(
         if source is not None and checks.file is not None:
             recorded = read_recorded(source, checks.file)
             against = FileChecker(recorded, checks.tolerance, schedule=schedule, params=params)
-        stop = expect.last if expect and not against and length is not None else None
+        stop = expect.last if expect and not against and not log and length is not None else None
         for rows, rates in chunks(stop):
             if expect:
                 expect.feed(rows, rates)
             if against:
                 against.feed(rows, rates)
-            if length is not None and (not expect or expect.done) and (not against or against.done):
+            if log:
+                log.feed(rows, rates)
+            if (
+                length is not None
+                and (not expect or expect.done)
+                and (not against or against.done)
+                and (not log or log.done)
+            ):
                 break
         reports = [expect.finish()] if expect else []
         reports += [against.finish(per_step, length)] if against else []
-        return [report for report in reports if not report.ok]
+        return Verdict([report for report in reports if not report.ok], [])
     finally:
         if source is not None and source is not sys.stdin:
             source.close()

@@ -98,8 +98,8 @@ def read_recorded(file: TextIO, name: str) -> Recorded:
     raise malformed(name, "it is not CSV, JSON or JSON Lines (does not start with 'epoch', 'step' or '{')")
 
 
-def malformed(name: str, why: str) -> InputError:
-    return InputError(None, f"{name!r} is not a file lrsched wrote: {why}")
+def malformed(name: str, why: str, what: str = "a file lrsched wrote") -> InputError:
+    return InputError(None, f"{name!r} is not {what}: {why}")
 
 
 def quoted(value: object) -> str:
@@ -281,8 +281,10 @@ class JsonStream:
     column for messages.
     """
 
-    def __init__(self, file: TextIO, name: str, start: str) -> None:
+    def __init__(self, file: TextIO, name: str, start: str, what: str = "a file lrsched wrote") -> None:
         self.file, self.name = file, name
+        self.what = what
+        """What the file should be, as messages say it is not."""
         self.text, self.at, self.eof = start, 0, False
         self.lines_before = 0
         """Lines in the text already dropped from the buffer."""
@@ -324,7 +326,9 @@ class JsonStream:
     def take(self, char: str) -> None:
         if self.peek() != char:
             found = quoted(self.peek()) if self.peek() else "the end of the file"
-            raise malformed(self.name, f"its JSON has {found} where {char!r} belongs, at {self.where()}")
+            raise malformed(
+                self.name, f"its JSON has {found} where {char!r} belongs, at {self.where()}", self.what
+            )
         self.at += 1
 
     def rows(self, start: int) -> list[float] | None:
@@ -345,7 +349,7 @@ class JsonStream:
     def end(self) -> None:
         """The document is over: only white space may follow it."""
         if self.peek():
-            raise malformed(self.name, f"text follows its JSON document, at {self.where()}")
+            raise malformed(self.name, f"text follows its JSON document, at {self.where()}", self.what)
 
     def value(self) -> Any:
         self.peek()
@@ -363,4 +367,4 @@ class JsonStream:
                 return value
 
     def _refused(self, error: ValueError | RecursionError, at: int) -> InputError:
-        return malformed(self.name, f"its JSON is {undecodable(error)}, at {self.where(at)}")
+        return malformed(self.name, f"its JSON is {undecodable(error)}, at {self.where(at)}", self.what)

@@ -67,10 +67,12 @@ def delivering(
         rows = command(*args, **kwargs)
         if rows is None:
             return
-        failed = deliver(rows.series, rows.delivery)
+        failed, passed = deliver(rows.series, rows.delivery, rows.planner)
         if failed:
             typer.echo(failed, err=True, nl=False)
             raise typer.Exit(1)
+        for line in passed:
+            typer.echo(line, err=True)
         for note in rows.notes:
             typer.echo(f"note: {note}", err=True)
 

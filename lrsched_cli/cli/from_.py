@@ -12,19 +12,22 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import chain, count, islice, repeat
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from lrsched_cli.cli.boundary import Runner
 from lrsched_cli.cli.options import DELIVERY, Epochs, StepsPerEpoch, finite_option
 from lrsched_cli.errors import DialectError, LrschedError, RateError
-from lrsched_cli.frameworks.dispatch import reproduce, supported
+from lrsched_cli.frameworks.dispatch import Reproduction, reproduce, supported
 from lrsched_cli.frameworks.expression import bindings
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
 from lrsched_cli.output.series import CHUNK
 from lrsched_cli.plan import DEFAULT_ROWS
+
+if TYPE_CHECKING:
+    from lrsched_cli.check.diagnose import Planner
 
 HELP = """Reproduce a framework's scheduler from the line that constructs it.
 
@@ -131,7 +134,24 @@ def from_command(
         rates = chain.from_iterable(repeat(rate, steps_per_epoch) for rate in rates)
     unit = reproduction.unit or "epoch"  # the dispatcher always fills it in
     series = Series("from", params, rates, steps_per_epoch, unit=unit, length=steps * k)
-    return Rows(series, delivery, notes=() if quiet else reproduction.notes(steps))
+    planner = _planner(reproduction, lr, steps_per_epoch, steps * k) if delivery.check_run else None
+    return Rows(series, delivery, notes=() if quiet else reproduction.notes(steps), planner=planner)
+
+
+def _planner(reproduction: Reproduction, lr: float | None, steps_per_epoch: int | None, rows: int) -> Planner:
+    """For ``--check-run``'s diagnosis: the framework's rates again, past the rows where it
+    goes on; no other change (a call's length is the framework's own argument)."""
+    from lrsched_cli.check.diagnose import Change, Planner
+
+    def rates(change: Change) -> Iterable[float]:
+        if change != Change():
+            raise LrschedError("expr", "cannot change the call")
+        again: Iterable[float] = reproduction.rates(lr)
+        if steps_per_epoch is not None:
+            again = chain.from_iterable(repeat(rate, steps_per_epoch) for rate in again)
+        return again
+
+    return Planner(rates, lambda change: "as planned", updates_per_epoch=steps_per_epoch, rows=rows)
 
 
 HELD_ROWS = 1 << 20

@@ -120,16 +120,41 @@ CheckFile = Annotated[
         show_default=False,
     ),
 ]
+CheckRun = Annotated[
+    str | None,
+    typer.Option(
+        "--check-run",
+        metavar="LOG",
+        help="Check instead of writing: the rates a training run logged must be the rows' (exit 1 "
+        "if not, with a diagnosis). LOG: transformers' trainer_state.json; the format is read from "
+        "the content.",
+        show_default=False,
+    ),
+]
+Tag = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        help="The series of --check-run's LOG to check [default: the logger's learning rate].",
+        show_default=False,
+    ),
+]
 Tol = Annotated[
     float | None,
     typer.Option(
-        min=0, callback=finite_option, help="Absolute tolerance for --expect and --check.", show_default=False
+        min=0,
+        callback=finite_option,
+        help="Absolute tolerance for --expect, --check and --check-run.",
+        show_default=False,
     ),
 ]
 Rtol = Annotated[
     float | None,
     typer.Option(
-        min=0, callback=finite_option, help="Relative tolerance for --expect and --check.", show_default=False
+        min=0,
+        callback=finite_option,
+        help="Relative tolerance for --expect, --check and --check-run.",
+        show_default=False,
     ),
 ]
 LogY = Annotated[
@@ -192,6 +217,8 @@ DELIVERY_OPTIONS: dict[str, Any] = {
     "precision": Precision,
     "expect": Expect,
     "check": CheckFile,
+    "check_run": CheckRun,
+    "tag": Tag,
     "tol": Tol,
     "rtol": Rtol,
     "log_y": LogY,

@@ -12,6 +12,7 @@ import math
 import sys
 import typing
 from collections.abc import Callable, Iterable, Mapping
+from itertools import count
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +29,7 @@ from lrsched_cli.plan import Plan, plan
 from lrsched_cli.registry import LARGEST, PARAMS, SCHEDULES, Entry, loader_options
 
 if typing.TYPE_CHECKING:
+    from lrsched_cli.check.diagnose import Planner
     from lrsched_cli.frameworks import EmitTarget
 
 
@@ -134,11 +136,31 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
             return None
         rates: Iterable[float] = map(ready.schedule, range(ready.rows))
         series = Series(entry.name, ready.params, rates, shaping["steps_per_epoch"], length=ready.rows)
-        return Rows(series, delivery, notes=ready.notes)
+        planner = _planner(entry, options, shaping, ready) if delivery.check_run else None
+        return Rows(series, delivery, notes=ready.notes, planner=planner)
 
     command.__signature__ = inspect.Signature(own + SHAPING + DELIVERY)  # type: ignore[attr-defined]
     command.__name__ = entry.name.replace("-", "_")
     return command
+
+
+def _planner(entry: Entry, options: Mapping[str, Any], shaping: Mapping[str, Any], ready: Plan) -> Planner:
+    """For ``--check-run``'s diagnosis: the schedule again, past its rows (it is a function of
+    the step), or with another length (the entry's length parameter)."""
+    from lrsched_cli.check.diagnose import Change, Planner
+
+    def rates(change: Change) -> Iterable[float]:
+        if change.length is None:
+            return map(ready.schedule, count())
+        values = _from_cli(entry, {**options, entry.length: change.length})  # type: ignore[dict-item]
+        return map(plan(entry, values, **shaping).schedule, count())
+
+    def say(change: Change) -> str:
+        return f"{flag(entry.length)} {change.length}" if entry.length else "as planned"
+
+    current = Change(length=ready.params.get(entry.length)) if entry.length else Change()
+    changes = frozenset({"length"} if entry.length else ())
+    return Planner(rates, say, changes, current, shaping["steps_per_epoch"], ready.rows)
 
 
 def print_expression(entry: Entry, ready: Plan, framework: EmitTarget, output: Path | None) -> None:

@@ -13,7 +13,7 @@ import math
 import sys
 from collections.abc import Iterator
 from itertools import islice
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,6 +26,9 @@ from lrsched_cli.output.deliver import Delivery, Rows, check_output_options
 from lrsched_cli.trainers import TRAINERS, Derivation, Run, derive
 from lrsched_cli.trainers.base import ConfigError
 from lrsched_cli.trainers.config import hint, override, parse
+
+if TYPE_CHECKING:
+    from lrsched_cli.check.diagnose import Planner
 
 HELP = """Show the schedule a trainer will really run, from its config and your data.
 
@@ -160,7 +163,49 @@ def trainer_command(
         for note in notes:
             typer.echo(f"note: {note}", err=True)
     series = Series("trainer", params, rates(), steps_per_epoch=derivation.updates_per_epoch)
-    return Rows(series, delivery)
+    planner = _planner(name, values, run, derivation, rates) if delivery.check_run else None
+    return Rows(series, delivery, planner=planner)
+
+
+def _planner(name: str, values: dict[str, Any], run: Run, derivation: Derivation, rates: Any) -> Planner:
+    """For ``--check-run``'s diagnosis: the trainer's rows derived again with another world
+    size, accumulation, batch size or length, each set by the key the trainer declares."""
+    from lrsched_cli.check.diagnose import Change, Planner
+
+    keys = TRAINERS[name].keys
+    fields = {"accumulation": "accumulation", "batch_size": "batch_size", "length": "max_steps"}
+
+    def again(change: Change) -> Any:
+        if change == Change():
+            return rates()
+        changed, other = dict(values), run
+        if change.world_size is not None:
+            other = run._replace(world_size=change.world_size)
+        for field, key in fields.items():
+            value = getattr(change, field)
+            if value is not None:
+                changed, _ = override(changed, [f"{keys[key]}={value}"])
+        derived = derive(name, changed, other)
+        return _rates(_reproduce(derived), derived)()
+
+    def say(change: Change) -> str:
+        if change.world_size is not None:
+            return f"--world-size {change.world_size}"
+        field = next(field for field in fields if getattr(change, field) is not None)
+        return f"--set {keys[fields[field]]}={getattr(change, field)}"
+
+    changes = frozenset({"world_size", *(field for field, key in fields.items() if key in keys)})
+    current = Change(
+        length=derivation.total_updates,
+        world_size=run.world_size,
+        accumulation=_int(derivation.config.get(keys.get("accumulation", ""))),
+        batch_size=_int(derivation.config.get(keys.get("batch_size", ""))),
+    )
+    return Planner(again, say, changes, current, derivation.updates_per_epoch, derivation.total_updates)
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _length_notes(reproduction: Reproduction, derivation: Derivation, used: int) -> list[str]:

@@ -19,6 +19,7 @@ from lrsched_cli.output.series import decimals, labels
 
 if TYPE_CHECKING:
     from lrsched_cli.check import Checks
+    from lrsched_cli.check.diagnose import Planner
 
 
 class Delivery(NamedTuple):
@@ -35,6 +36,8 @@ class Delivery(NamedTuple):
     """None: 6 decimals, more for small rates (`series.decimals`); 6 significant digits in captions."""
     expect: list[str] | None = None
     check: str | None = None
+    check_run: str | None = None
+    tag: str | None = None
     tol: float | None = None
     rtol: float | None = None
     log_y: bool = False
@@ -42,15 +45,21 @@ class Delivery(NamedTuple):
 
     @property
     def checking(self) -> bool:
-        return bool(self.expect) or self.check is not None
+        checks = (self.check, self.check_run, self.tag)  # --tag alone: checks() refuses it
+        return bool(self.expect) or any(option is not None for option in checks)
 
     def checks(self) -> Checks:
-        """The checks ``--expect/--check/--tol/--rtol`` ask for; a malformed one is an
-        `LrschedError`, so commands that check call this before computing anything."""
+        """The checks ``--expect/--check/--check-run/--tol/--rtol`` ask for; a malformed one is
+        an `LrschedError`, so commands that check call this before computing anything."""
         from lrsched_cli.check import Checks, Tolerance, parse_expectation
 
+        if self.tag is not None and self.check_run is None:
+            raise LrschedError(
+                "tag", f"names a series of --check-run's log: give --check-run, got --tag {self.tag}"
+            )
         expectations = tuple(parse_expectation(text) for text in self.expect or ())
-        return Checks(expectations, self.check, Tolerance(self.tol, self.rtol))
+        tolerance = Tolerance(self.tol, self.rtol)
+        return Checks(expectations, self.check, tolerance, run_log=self.check_run, tag=self.tag)
 
 
 class Rows(NamedTuple):
@@ -60,19 +69,22 @@ class Rows(NamedTuple):
     series: Series
     delivery: Delivery
     notes: Sequence[str] = ()
+    planner: Planner | None = None
+    """How to compute the rows again with a change, for ``--check-run``'s diagnosis."""
 
 
-def deliver(series: Series, delivery: Delivery) -> str:
+def deliver(series: Series, delivery: Delivery, planner: Planner | None = None) -> tuple[str, list[str]]:
     """Write the series in a format, or check it when checks are asked for.
 
     Output goes to stdout, or atomically to the ``output`` file. Rates that overflow, a missing
     image library or an unwritable file raise `LrschedError` and leave no file behind. Returns
-    the report of the checks that failed, "" when none did (or none were asked for).
+    the report of the checks that failed ("" when none did, or none were asked for), and the
+    lines of those that passed and say what they read (``--check-run``).
     """
     if delivery.checking:
-        return verify(series, delivery.checks())
+        return verify(series, delivery.checks(), planner)
     write(series, delivery)
-    return ""
+    return "", []
 
 
 def write(series: Series, delivery: Delivery) -> None:
@@ -98,15 +110,22 @@ def check_output_options(fmt: Format, *, log_y: bool, output: Path | None) -> No
         raise LrschedError("log_y", f"applies to --format plot, png and svg, not to --format {fmt}")
 
 
-def verify(series: Series, checks: Checks) -> str:
-    """Nothing on stdout: the report of the failed checks, "" when every check passes."""
+def verify(series: Series, checks: Checks, planner: Planner | None = None) -> tuple[str, list[str]]:
+    """Nothing on stdout: the report of the failed checks ("" when every check passes), and
+    what the passing ones read."""
     from lrsched_cli.check import run
 
     def first(rows: int | None) -> Iterable[tuple[range, list[float]]]:
         return chunks(series if rows is None else series._replace(rates=islice(series.rates, rows)))
 
     per_step = labels(series)[-1] == "step"  # what a row is: its last label
-    failed = run(
-        checks, first, length=series.length, schedule=series.schedule, params=series.params, per_step=per_step
+    verdict = run(
+        checks,
+        first,
+        length=series.length,
+        schedule=series.schedule,
+        params=series.params,
+        per_step=per_step,
+        planner=planner,
     )
-    return "".join(report.render() for report in failed)
+    return "".join(report.render() for report in verdict.failed), verdict.passed

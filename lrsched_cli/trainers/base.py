@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from lrsched_cli.errors import LrschedError
@@ -31,6 +32,10 @@ class Trainer(NamedTuple):
     versions: Mapping[str, str]
     """The releases whose arithmetic differs, oldest first, each with what it does; the last is
     the newest known, and the default."""
+
+    keys: Mapping[str, str] = MappingProxyType({})
+    """The config keys that set ``accumulation``, ``batch_size`` and ``max_steps``, where it has
+    them: what ``--check-run``'s diagnosis names when another value fits the run's log."""
 
     @property
     def newest(self) -> str:

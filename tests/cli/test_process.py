@@ -21,6 +21,8 @@ HEAVY = [
     "dataclasses",
     "decimal",
     "lrsched_cli.check",
+    "lrsched_cli.check.runlog",
+    "lrsched_cli.check.diagnose",
     "lrsched_cli.frameworks.dispatch",
     "lrsched_cli.frameworks.expression",
     "lrsched_cli.frameworks.emitters",

@@ -12,4 +12,9 @@ TRAINER = Trainer(
         "5.1": "warmup_steps below 1 is a ratio; warmup_ratio, deprecated, replaces warmup_steps",
         "5.24": "warmup_ratio removed: a float warmup_steps below 1 is the ratio",
     },
+    keys={
+        "accumulation": "gradient_accumulation_steps",
+        "batch_size": "per_device_train_batch_size",
+        "max_steps": "max_steps",
+    },
 )

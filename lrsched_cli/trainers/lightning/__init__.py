@@ -9,4 +9,5 @@ TRAINER = Trainer(
     "devices, num_nodes), optimizer: {lr: ...} and lr_scheduler: {scheduler: '<a constructor call, "
     "as from takes>', interval: step|epoch, frequency: N}; --batch-size is the dataloader's",
     {"2.6": "the arithmetic of Lightning 2.x"},
+    keys={"accumulation": "trainer.accumulate_grad_batches"},
 )

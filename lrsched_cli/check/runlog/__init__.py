@@ -1,0 +1,86 @@
+"""Reading what a training run logged: the rates it used, one logger's format a module.
+
+`open_log` recognises the format from the content (never from the file's name alone) and
+returns a `Log`: its points stream lazily, (step as that logger counts it, rate), so a log of
+millions of points reads in flat memory. Each format's module declares, in its `Reader`, how
+its steps map to lrsched's rows (row k is the rate the k-th update applies) and whether it
+stores rates in float32. Anything that is not such a log, is cut short, or has no such series
+raises `InputError`.
+
+A new format is one module holding a `Reader` and one line in `READERS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from lrsched_cli.errors import InputError
+
+Points = Iterator[tuple[int, float]]
+"""A logged series: (step as the logger counts it, rate), in the order it was logged."""
+
+
+class Log(NamedTuple):
+    """One series of rates a run logged, opened."""
+
+    name: str
+    """The file as the user named it."""
+    source: str
+    """What was read, as messages name it: ``trainer_state.json``, ``metrics.csv``."""
+    tag: str
+    """The series' name in the log: ``learning_rate``, ``lr-SGD``, ``train/learning_rate``."""
+    points: Points
+    offset: int
+    """Row = logged step + offset: 0 where a step counts updates done (the rate that update
+    applied), 1 where it counts updates before this one (0-based)."""
+    float32: bool
+    """The logger stores rates as float32 (TensorBoard): compared to float32's precision."""
+    convention: str
+    """How this logger counts its steps, for the report."""
+    facts: dict[str, Any]
+    """What else the log says about the run (``max_steps``, ``logging_steps``), filled in as
+    the points are read."""
+
+
+class Reader(NamedTuple):
+    """One format: whether a file holds it (from its first bytes), and how to open it."""
+
+    source: str
+    recognise: Callable[[Path, bytes], bool]
+    """Given the path and up to `HEAD` bytes from its start (b"" for a folder)."""
+    open: Callable[[Path, str, str | None], Log]
+    """Given the path, the name as the user gave it, and ``--tag`` (None: the format's own)."""
+
+
+HEAD = 1 << 16
+"""Bytes of a file's start a reader may look at to recognise its format."""
+
+READERS = ["hf"]
+"""The formats, tried in this order: each a module here holding ``READER``."""
+
+
+def reader(name: str) -> Reader:
+    found: Reader = importlib.import_module(f"lrsched_cli.check.runlog.{name}").READER
+    return found
+
+
+def open_log(name: str, tag: str | None) -> Log:
+    """The series ``tag`` of the run log at ``name`` (a file, or a folder a logger writes)."""
+    path = Path(name)
+    try:
+        if path.is_dir():
+            head = b""
+        else:
+            with open(path, "rb") as file:
+                head = file.read(HEAD)
+    except OSError as error:
+        raise InputError(None, f"cannot read {name!r}: {error.strerror or error}") from None
+    for key in READERS:
+        found = reader(key)
+        if found.recognise(path, head):
+            return found.open(path, name, tag)
+    known = ", ".join(reader(key).source for key in READERS)
+    raise InputError(None, f"{name!r} is not a run log lrsched reads ({known})")

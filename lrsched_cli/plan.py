@@ -6,6 +6,7 @@ lrsched tabulates, how many rows to show, and every resolved parameter (the JSON
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
@@ -28,7 +29,7 @@ class Plan(NamedTuple):
     schedule: Schedule
     rows: int
     params: dict[str, Any]
-    """Every resolved parameter, in epochs, defaults included: the JSON output's ``params``."""
+    """Every resolved parameter, each in its own unit, defaults included: the JSON ``params``."""
     notes: tuple[str, ...] = ()
     """Notes for stderr: values that look like another meaning (the entry's ``notes``)."""
 
@@ -44,8 +45,10 @@ def plan(
 ) -> Plan:
     """Resolve defaults, check everything once, and build the schedule on the step clock.
 
-    Durations stay in epochs for the user; with ``steps_per_epoch`` K they are multiplied by K,
-    so the schedule counts optimizer steps and every boundary lands on an exact step.
+    Durations keep the unit they are declared in (`registry.Unit`): one in epochs is multiplied
+    by ``steps_per_epoch`` K, so the schedule counts optimizer steps and every boundary lands on
+    an exact step; one in steps (``--total-steps``) already counts them. ``epochs`` (the rows
+    without K) and ``warmup`` are epochs.
     """
     if epochs is not None and epochs < 0:
         raise ScheduleError("epochs", f"must not be negative, got {epochs}")
@@ -55,8 +58,15 @@ def plan(
         raise ScheduleError("steps_per_epoch", f"must be a positive integer, got {steps_per_epoch}")
     resolved = dict(params)
     unset = None  # a length that defaults from no rows: the params record none (JSON null)
+    k = steps_per_epoch or 1
+    clock = 1 if entry.per_epoch else k
     if entry.from_warmup and resolved.get(entry.from_warmup) is None:
-        resolved[entry.from_warmup] = warmup or entry.default(entry.from_warmup)
+        warmup_length = warmup * _per(entry.from_warmup, clock)
+        resolved[entry.from_warmup] = warmup_length or entry.default(entry.from_warmup)
+    for parameter in entry.parameters():  # a duration defaulting to one epoch, in its own unit
+        one_epoch = PARAMS[parameter.name].one_epoch and parameter.default is not inspect.Parameter.empty
+        if one_epoch and resolved.get(parameter.name) is None:
+            resolved[parameter.name] = _per(parameter.name, clock)
     for name, source in entry.follows.items():
         if resolved.get(name) is None:
             resolved[name] = resolved.get(source, entry.default(source))
@@ -67,31 +77,41 @@ def plan(
             unset = entry.length
         elif rows <= warmup:
             raise ScheduleError("warmup", f"must be shorter than the {rows} rows, got {warmup}")
-        else:
-            resolved[entry.length] = rows - warmup
+        else:  # the epochs after the warmup, in the length's own unit
+            resolved[entry.length] = (rows - warmup) * _per(entry.length, clock)
 
-    k = steps_per_epoch or 1
-    clock = 1 if entry.per_epoch else k
     on_steps = {name: in_steps(name, value, clock) for name, value in resolved.items()}
     for name, value in on_steps.items():
-        _in_range(name, value, k if clock != 1 else 1)
+        _in_range(name, value, clock if _unit(name) == "epochs" else 1)
     _in_range("warmup", warmup * k, k)
     own = entry.factory(**on_steps)
     if clock != k:
         own = _held(own, k)
     schedule = schedules.with_warmup(own, warmup=warmup * k, warmup_start_lr=warmup_start_lr)
-    if epochs is None:
-        if entry.length:
-            epochs = warmup + resolved[entry.length]
-        else:
-            epochs = warmup + entry.natural(resolved) if entry.natural else DEFAULT_ROWS
-    _in_range("epochs", epochs * k, k)
-    _check_end(schedule, epochs, k, warmup=warmup, per_step=k // clock)
+    if epochs is not None:
+        rows = epochs * k
+    elif entry.length:
+        rows = warmup * k + on_steps[entry.length]
+    else:
+        # the natural length is on the schedule's own clock, held for k // clock steps per unit
+        rows = warmup * k + entry.natural(on_steps) * (k // clock) if entry.natural else DEFAULT_ROWS * k
+    _in_range("epochs", rows, k)
+    _check_end(schedule, rows, k, warmup=warmup, per_step=k // clock, epochs=epochs)
     resolved.update(warmup=warmup, warmup_start_lr=warmup_start_lr, steps_per_epoch=steps_per_epoch)
     if unset:
         resolved[unset] = None
     notes = tuple(entry.notes(resolved)) if entry.notes else ()
-    return Plan(schedule, epochs * k, resolved, notes)
+    return Plan(schedule, rows, resolved, notes)
+
+
+def _unit(name: str) -> str | None:
+    return PARAMS[name].unit if name in PARAMS else None
+
+
+def _per(name: str, clock: int) -> int:
+    """How many of a parameter's units one epoch holds on the schedule's clock: its steps for a
+    duration in steps (`registry.Unit`), else 1."""
+    return clock if _unit(name) == "steps" else 1
 
 
 def _in_range(name: str, value: Any, steps_per_epoch: int) -> None:
@@ -112,27 +132,30 @@ def _held(schedule: Schedule, steps_per_epoch: int) -> Schedule:
     return rate
 
 
-def _check_end(schedule: Schedule, epochs: int, k: int, *, warmup: int, per_step: int) -> None:
+def _check_end(
+    schedule: Schedule, rows: int, k: int, *, warmup: int, per_step: int, epochs: int | None
+) -> None:
     """Ask for the last row before any is written: a schedule that ends before it is a usage error.
 
     ``per_step`` is how many steps one unit of the schedule's own clock lasts (K when it is held
     per epoch, else 1), to turn the rows it defines into epochs.
     """
-    if epochs == 0:
+    if rows == 0:
         return
     try:
-        schedule(epochs * k - 1)
+        schedule(rows - 1)
     except BeyondEnd as end:
         most = (warmup * k + end.rows * per_step) // k
         raise ScheduleError("epochs", f"must be at most {most} here, got {epochs}: {end.message}") from None
 
 
 def in_steps(name: str, value: Any, steps_per_epoch: int) -> Any:
-    """A parameter's value on the step clock: a duration (in epochs) times the steps per epoch.
+    """A parameter's value on the step clock: a duration in epochs times the steps per epoch; a
+    duration in steps, and any other value, as it is.
 
     The one place epochs become steps; a comma list stays a tuple.
     """
-    if steps_per_epoch == 1 or value is None or name not in PARAMS or not PARAMS[name].duration:
+    if steps_per_epoch == 1 or value is None or _unit(name) != "epochs":
         return value
     if isinstance(value, tuple):
         return tuple(v * steps_per_epoch for v in value)

@@ -20,7 +20,7 @@ import typer
 from lrsched_cli.frameworks import EmitTarget
 from lrsched_cli.output import SUFFIXES, Format
 from lrsched_cli.output.deliver import Delivery
-from lrsched_cli.registry import LARGEST
+from lrsched_cli.registry import LARGEST, PARAMS
 
 
 def flag(name: str) -> str:
@@ -93,12 +93,15 @@ WarmupStartLr = Annotated[
         callback=finite_option, help="Rate the warmup starts from, ramping to the schedule's first."
     ),
 ]
+IN_STEPS = ", ".join(flag(name) for name, param in PARAMS.items() if param.unit == "steps")
 StepsPerEpoch = Annotated[
     int | None,
     typer.Option(
         min=1,
         callback=count_option,
-        help="Show one row per optimizer step, K per epoch; durations stay in epochs.",
+        help="Show one row per optimizer step, K per epoch. Durations in epochs (--epochs, --warmup, "
+        f"--step-size, --t-max, ...) are multiplied by K; those in steps ({IN_STEPS}) count "
+        "optimizer steps as given.",
     ),
 ]
 Expect = Annotated[

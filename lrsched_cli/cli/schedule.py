@@ -38,6 +38,9 @@ def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Para
     if parameter.name == entry.length:
         annotation, default = int | None, None
         help_text += " [default: the rows, minus warmup]"
+    elif PARAMS[parameter.name].one_epoch and default is not inspect.Parameter.empty:
+        annotation, default = annotation | None, None
+        help_text += " [default: one epoch]"
     elif parameter.name == entry.from_warmup:
         annotation, default = annotation | None, None
         help_text += f" [default: the warmup length, else {parameter.default}]"

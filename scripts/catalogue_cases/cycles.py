@@ -127,7 +127,7 @@ ONECYCLE = [
         4,
     ),
     (
-        "onecycle --max-lr 0.1 --total-steps 10 --steps-per-epoch 4",
+        "onecycle --max-lr 0.1 --total-steps 40 --steps-per-epoch 4",
         lambda o, S: S.OneCycleLR(o, 0.1, epochs=10, steps_per_epoch=4),
         40,
     ),
@@ -208,7 +208,7 @@ WSD: list[tuple[str, dict[str, Any], int]] = [  # (argv, get_wsd_schedule keywor
         14,
     ),
     (
-        "wsd --lr 0.001 --warmup 2 --stable-steps 3 --decay-steps 4 --steps-per-epoch 5",
+        "wsd --lr 0.001 --warmup 2 --stable-steps 15 --decay-steps 20 --steps-per-epoch 5",
         {"num_warmup_steps": 10, "num_stable_steps": 15, "num_decay_steps": 20},
         45,
     ),

@@ -21,7 +21,7 @@ CASES: dict[str, tuple[str, ...]] = {
     "exponential --lr 0.1 --gamma 0.9 --warmup 2": ("torch", "optax", "timm"),
     "exponential --lr 0.1 --gamma 0.5 --decay-steps 4": ("torch", "keras", "optax", "timm"),
     "exponential --lr 0.1 --gamma 0.5 --decay-steps 4 --staircase": ("torch", "keras", "optax", "timm"),
-    "exponential --lr 0.1 --decay-rate 0.3 --decay-steps 3 --staircase --steps-per-epoch 2": (
+    "exponential --lr 0.1 --decay-rate 0.3 --decay-steps 6 --staircase --steps-per-epoch 2": (
         "torch",
         "keras",
         "optax",

@@ -92,9 +92,11 @@ def plan(
         rows = epochs * k
     elif entry.length:
         rows = warmup * k + on_steps[entry.length]
-    else:
-        # the natural length is on the schedule's own clock, held for k // clock steps per unit
-        rows = warmup * k + entry.natural(on_steps) * (k // clock) if entry.natural else DEFAULT_ROWS * k
+    else:  # the natural length is on the schedule's own clock, held for k // clock steps a unit
+        shape = entry.natural(on_steps) if entry.natural else None
+        rows = DEFAULT_ROWS * k if shape is None else warmup * k + shape * (k // clock)
+        if entry.endless:
+            rows = max(rows, DEFAULT_ROWS * k)
     _in_range("epochs", rows, k)
     _check_end(schedule, rows, k, warmup=warmup, per_step=k // clock, epochs=epochs)
     resolved.update(warmup=warmup, warmup_start_lr=warmup_start_lr, steps_per_epoch=steps_per_epoch)

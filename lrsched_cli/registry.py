@@ -100,10 +100,15 @@ class Entry(NamedTuple):
     examples: tuple[str, ...]
     length: str | None = None
     """A parameter that defaults to the rows (minus warmup), and gives the default row count."""
-    natural: Callable[[Mapping[str, Any]], int] | None = None
+    natural: Callable[[Mapping[str, Any]], int | None] | None = None
     """The schedule's own length, after warmup, on its own clock (steps, or epochs where it is
-    stepped per epoch), from its parameters on that clock: the default row count when it has no
-    `length` parameter."""
+    stepped per epoch), from its parameters on that clock: rows enough to show its whole shape,
+    the default row count when it has no `length` parameter. None: a shape without an end."""
+    endless: bool = False
+    """The shape never ends (a decay by a factor, restarts): `natural` is only where its first
+    change shows, and the default is the tutorial's 30 rows, or up to that change when later."""
+    rows_help: str = "30"
+    """The default row count, in words, for this command's --epochs help (in epochs)."""
     from_warmup: str | None = None
     """A parameter that defaults to the warmup's length, or without warmup to its own default."""
     follows: Mapping[str, str] = MappingProxyType({})
@@ -153,6 +158,17 @@ def loader_options(loader: Callable[..., Any]) -> list[inspect.Parameter]:
     return [p for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
 
 
+def _one_period_more(points: tuple[int, ...]) -> int | None:
+    """Rows up to the last of ``points`` (milestones, boundaries) and as many again as the gap
+    before it, so the last rate shows as long as the one before: (30, 80) -> 130. None without
+    points: the rate never changes."""
+    distinct = sorted(set(points))
+    if not distinct:
+        return None
+    last, before = distinct[-1], ([0, *distinct])[-2]
+    return max(last + (last - before), last + 1)
+
+
 def _decay_rate_as_a_factor(params: Mapping[str, Any]) -> list[str]:
     """exponential's --decay-rate is the tutorial's continuous rate k, e^(-k p); Keras's and optax's
     ``decay_rate`` is the factor per decay_steps. A rate below 1 with --decay-steps looks like the
@@ -177,6 +193,9 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched step --lr 0.1 --step-size 10",
                 "lrsched step --lr 0.1 --step-size 30 --gamma 0.5 -n 90",
             ),
+            natural=lambda params: params["step_size"] + 1,
+            endless=True,
+            rows_help="30, or to the first drop when later (--warmup + --step-size + 1)",
         ),
         Entry(
             "exponential",
@@ -186,6 +205,10 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched exponential --lr 0.1 --gamma 0.95 -f csv",
                 "lrsched exponential --lr 0.1 --gamma 0.5 --decay-steps 10 --staircase",
             ),
+            natural=lambda params: params["decay_steps"] + 1,
+            endless=True,
+            rows_help="30, or to the end of the first --decay-steps when later "
+            "(--warmup + --decay-steps + 1)",
             notes=_decay_rate_as_a_factor,
             wording={
                 "decay_rate": "Continuous decay rate k, at least 0: lr(t) = lr * e^(-k p), "
@@ -204,6 +227,7 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched cosine --lr 0.1 --min-lr 0.001",
                 "lrsched cosine --lr 0.1 --t-max 90 --warmup 5 -f json",
             ),
+            rows_help="--warmup + --t-max; 30 without --t-max",
             length="t_max",
         ),
         Entry(
@@ -214,6 +238,9 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched cosine-restarts --lr 0.1 --t-0 5 --t-mult 2 -n 35",
                 "lrsched cosine-restarts --lr 0.1 --t-0 10 --decay 0.5 -n 40",
             ),
+            natural=lambda params: params["t_0"] + 1,
+            endless=True,
+            rows_help="30, or to the first restart when later (--warmup + --t-0 + 1)",
         ),
         Entry(
             "multistep",
@@ -222,11 +249,16 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched multistep --lr 0.1 -n 100",
                 "lrsched multistep --lr 0.1 --milestones 10,20,20 --gamma 0.5",
             ),
+            natural=lambda params: _one_period_more(params["milestones"]),
+            rows_help="--warmup + the last milestone + the gap before it (30,80: 130), so the last rate "
+            "shows as long as the one before; 30 without milestones",
         ),
         Entry(
             "constant",
             schedules.constant,
             ("lrsched constant --lr 0.1 -n 10", "lrsched constant --lr 0.1 --factor 0.5 --total-iters 3"),
+            natural=lambda params: params["total_iters"] + 1,
+            rows_help="--warmup + --total-iters + 1, the first row back at --lr",
             wording={"factor": "Fraction of --lr the rate holds at until --total-iters, 0 to 1."},
         ),
         Entry(
@@ -236,6 +268,8 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched linear --lr 0.1 -n 10",
                 "lrsched linear --lr 0.1 --start-factor 1 --end-factor 0.01 --total-iters 20",
             ),
+            natural=lambda params: params["total_iters"] + 1,
+            rows_help="--warmup + --total-iters + 1, the first row at the final rate",
         ),
         Entry(
             "polynomial",
@@ -244,6 +278,7 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched polynomial --lr 0.1 --power 2",
                 "lrsched polynomial --lr 0.1 --total-iters 20 --min-lr 0.001 -n 25",
             ),
+            rows_help="--warmup + --total-iters; 30 without --total-iters",
             length="total_iters",
         ),
         Entry(
@@ -253,6 +288,9 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched piecewise",
                 "lrsched piecewise --boundaries 5,15 --values 0.05,0.1,0.01 --warmup 3",
             ),
+            natural=lambda params: _one_period_more(params["boundaries"]),
+            rows_help="--warmup + the last boundary + the gap before it (10,20: 30), so the last value "
+            "shows as long as the one before; 30 without boundaries",
         ),
         Entry(
             "inverse-time",
@@ -261,6 +299,10 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched inverse-time --lr 0.1 --decay-rate 0.5",
                 "lrsched inverse-time --lr 0.1 --decay-rate 1 --decay-steps 10 --staircase",
             ),
+            natural=lambda params: params["decay_steps"] + 1,
+            endless=True,
+            rows_help="30, or to the end of the first --decay-steps when later "
+            "(--warmup + --decay-steps + 1)",
             wording={
                 "decay_rate": "Decay rate k, at least 0: lr(t) = lr / (1 + k p), p = t / --decay-steps.",
                 "decay_steps": f"Steps of one unit of p: --decay-rate applies once over them{IN_STEPS}.",
@@ -273,6 +315,7 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched onecycle --max-lr 0.1 -n 100",
                 "lrsched onecycle --max-lr 0.1 --total-steps 50 --three-phase --anneal-strategy linear",
             ),
+            rows_help="--warmup + --total-steps; 30 without --total-steps",
             length="total_steps",
         ),
         Entry(
@@ -282,6 +325,8 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 10",
                 "lrsched cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 5 --mode triangular2 -n 60",
             ),
+            natural=lambda params: params["step_size_up"] + params["step_size_down"] + 1,
+            rows_help="--warmup + one full cycle, back at --base-lr (--step-size-up + --step-size-down + 1)",
             follows={"step_size_down": "step_size_up"},
             wording={
                 "mode": "Peak policy: triangular keeps every peak at --max-lr, triangular2 halves it each "
@@ -297,6 +342,7 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched inverse-sqrt --lr 0.001 --timescale 100 -n 1000 -f csv",
             ),
             from_warmup="timescale",
+            rows_help="30, as the shape has no end",
         ),
         Entry(
             "wsd",
@@ -306,6 +352,7 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched wsd --lr 0.001 --stable-steps 20 --decay-steps 10 --decay-type 1-sqrt --min-lr 1e-5",
             ),
             natural=lambda params: params["stable_steps"] + params["decay_steps"],
+            rows_help="--warmup + --stable-steps + --decay-steps",
             wording={"decay_steps": f"Steps of the decay phase, from --lr down to --min-lr{IN_STEPS}."},
         ),
         Entry(
@@ -316,6 +363,7 @@ SCHEDULES: dict[str, Entry] = {
                 "lrsched plateau --lr 0.1 --metrics log.csv --column val_acc --mode max --cooldown 1",
             ),
             natural=lambda params: len(params["metrics"]),
+            rows_help="--warmup + one per value in --metrics",
             per_epoch=True,
             wording={
                 "factor": "Multiplier of the rate at each drop, at least 0 and below 1.",

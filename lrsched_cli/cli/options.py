@@ -49,17 +49,17 @@ def zero_unsigned(value: float | None) -> float | None:
     return 0.0 if value == 0 else value
 
 
-Epochs = Annotated[
-    int | None,
-    typer.Option(
-        "--epochs",
-        "-n",
-        min=0,
-        callback=count_option,
-        help="Rows to show [default: the schedule's natural length, else 30].",
-        show_default=False,
-    ),
-]
+def _epochs(help_text: str) -> Any:
+    return typer.Option("--epochs", "-n", min=0, callback=count_option, help=help_text, show_default=False)
+
+
+def epochs_option(default: str) -> Any:
+    """A schedule command's --epochs/-n, its help saying what the default is for that command."""
+    help_text = f"Epochs to show: a row each, or --steps-per-epoch rows each [default: {default}]."
+    return Annotated[int | None, _epochs(help_text)]
+
+
+Epochs = Annotated[int | None, _epochs("Rows to show [default: the schedule's natural length, else 30].")]
 FORMAT_HELP = (
     "Output format{which} [default: from --output's extension ({suffixes}), else {default}; a "
     "--format the extension contradicts is an error]."

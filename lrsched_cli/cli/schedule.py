@@ -18,7 +18,15 @@ from typing import Annotated, Any
 import typer
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY, SHAPING, count_option, finite_option, flag, zero_unsigned
+from lrsched_cli.cli.options import (
+    DELIVERY,
+    SHAPING,
+    count_option,
+    epochs_option,
+    finite_option,
+    flag,
+    zero_unsigned,
+)
 from lrsched_cli.errors import EmitError, InputError, LrschedError
 from lrsched_cli.inputs import excerpt
 from lrsched_cli.output import Format, Series
@@ -63,6 +71,11 @@ def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Para
         annotation=Annotated[cli_type, option],
         default=default,
     )
+
+
+def _epochs(entry: Entry, parameter: inspect.Parameter) -> inspect.Parameter:
+    """--epochs, its help saying what this command's default row count is."""
+    return parameter.replace(annotation=epochs_option(entry.rows_help))
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -139,7 +152,8 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
         series = Series(entry.name, ready.params, rates, shaping["steps_per_epoch"], length=ready.rows)
         return Rows(series, delivery, notes=ready.notes)
 
-    command.__signature__ = inspect.Signature(own + SHAPING + DELIVERY)  # type: ignore[attr-defined]
+    shaping = [_epochs(entry, p) if p.name == "epochs" else p for p in SHAPING]
+    command.__signature__ = inspect.Signature(own + shaping + DELIVERY)  # type: ignore[attr-defined]
     command.__name__ = entry.name.replace("-", "_")
     return command
 

@@ -134,8 +134,8 @@ ONECYCLE = [
 ]
 
 CYCLIC: list[tuple[str, dict[str, Any], int]] = [
-    ("cyclic --base-lr 0.001 --max-lr 0.006", {}, 30),  # PyTorch's 2000-step ramp
-    ("cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 5", {"step_size_up": 5}, 30),
+    ("cyclic --base-lr 0.001 --max-lr 0.006 -n 30", {}, 30),  # PyTorch's 2000-step ramp
+    ("cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 5", {"step_size_up": 5}, 11),  # one cycle
     (
         "cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 3 --step-size-down 7 -n 40",
         {"step_size_up": 3, "step_size_down": 7},

@@ -106,3 +106,52 @@ def test_every_option_named_steps_counts_steps() -> None:
 def test_steps_per_epoch_help_names_the_durations_in_steps() -> None:
     shown = " ".join(lrsched("onecycle", "--help").stdout.split())
     assert "--total-steps" in shown.split("--steps-per-epoch", 1)[1]
+
+
+# Default row counts: each schedule's natural length covers its whole shape (issue 9, friction).
+@pytest.mark.parametrize(
+    ("argv", "count", "last"),
+    [
+        # the last milestone, 80, and its gap 50 again: 0.001 from row 81 to 130
+        (["multistep", "--lr", "0.1"], 130, 0.1 * 0.1 * 0.1),
+        (["multistep", "--lr", "0.1", "--milestones", "10,20,20"], 30, 0.1 * 0.1**3),
+        (["multistep", "--lr", "0.1", "--milestones", ""], 30, 0.1),  # no milestone: no end
+        # one full cycle of 2000 up and 2000 down, back at --base-lr on row 4001
+        (["cyclic", "--base-lr", "0.001", "--max-lr", "0.006"], 4001, 0.001),
+        (["cyclic", "--base-lr", "0.001", "--max-lr", "0.1", "--step-size-up", "5"], 11, 0.001),
+        (["linear", "--lr", "0.1", "--total-iters", "90"], 91, 0.1),  # end_factor 1 at t = 90
+        (["linear", "--lr", "0.1", "--total-iters", "4", "--warmup", "3"], 8, 0.1),
+        (["constant", "--lr", "0.1"], 6, 0.1),  # 1/3 for 5 rows, then back at --lr
+        (["piecewise"], 30, 0.001),  # boundaries 10,20: 20 + 10
+        # shapes without an end: 30, or up to their first change when it is later
+        (["step", "--lr", "0.1", "--step-size", "10"], 30, 0.1 * 0.1 * 0.1),
+        (["step", "--lr", "0.1", "--step-size", "50"], 51, 0.1 * 0.1),
+        (["step", "--lr", "0.1", "--step-size", "40", "--warmup", "5"], 46, 0.1 * 0.1),
+        (["cosine-restarts", "--lr", "0.1", "--t-0", "50"], 51, 0.1),
+        (["exponential", "--lr", "0.1", "--gamma", "0.5", "--decay-steps", "100", "--staircase"], 101, 0.05),
+        (
+            ["inverse-time", "--lr", "0.1", "--decay-rate", "1", "--decay-steps", "40", "--staircase"],
+            41,
+            0.05,
+        ),
+        (["inverse-sqrt", "--lr", "0.1", "--timescale", "100"], 30, 0.1 / math.sqrt(129 / 100)),
+        # with --steps-per-epoch the shape is on the step clock: 2 epochs of 3 steps, then the end
+        (["linear", "--lr", "0.1", "--total-iters", "2", "--steps-per-epoch", "3"], 7, 0.1),
+    ],
+)
+def test_the_default_rows_cover_the_shape(argv: list[str], count: int, last: float) -> None:
+    got = rows(*argv)
+    assert len(got) == count
+    assert got[-1] == pytest.approx(last, rel=1e-12)
+
+
+def test_epochs_still_wins() -> None:
+    assert len(rows("multistep", "--lr", "0.1", "-n", "5")) == 5
+    assert len(rows("cyclic", "--base-lr", "0.001", "--max-lr", "0.006", "-n", "7")) == 7
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_each_command_says_its_default_row_count(name: str) -> None:
+    shown = " ".join(lrsched(name, "--help").stdout.split()).replace("- ", "-")
+    expected = " ".join(SCHEDULES[name].rows_help.split())
+    assert f"[default: {expected}]" in shown

@@ -11,6 +11,9 @@ callable returning the framework's rates for rows 1, 2, ... (use the helpers in
 snippet that sets ``rates`` (and may set ``framework`` and ``rtol``). Add a group by adding a
 module; this script needs no change.
 
+Detectron2 is not installed anywhere: its cases load detectron2/solver/lr_scheduler.py from a
+checkout, ``DETECTRON2_SRC=DIR DETECTRON2_COMMIT=SHA`` (the commit is recorded in the file).
+
 `tests/test_catalogue_parity.py` runs every argv through lrsched with ``-f json`` and compares.
 
     /work/venvs/trainenv/bin/python scripts/gen_catalogue_goldens.py --keep-missing
@@ -38,7 +41,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "parity" / "catalogue.json"
-FRAMEWORKS = ["torch", "transformers", "keras", "optax", "jax", "timm"]
+FRAMEWORKS = ["torch", "transformers", "keras", "optax", "jax", "timm", "mmengine", "fvcore"]
 MAX_ROWS = 300
 NEAR_ZERO = 1e-15
 """Absolute tolerance of float64 cases, for rates that are 0 up to rounding."""
@@ -120,15 +123,15 @@ def main() -> None:
         try:
             installed = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
-            if name not in recorded_versions:
-                raise
-            continue
-        if recorded_versions and recorded_versions.get(name) != installed:
+            continue  # its cases fail unless kept (--keep-missing), with the recorded version
+        if name in recorded_versions and recorded_versions[name] != installed:
             raise SystemExit(
                 f"{name} {installed} is installed, the file records {recorded_versions.get(name)}"
             )
         versions[name] = installed
     versions["keras_backend"] = os.environ["KERAS_BACKEND"]
+    if os.environ.get("DETECTRON2_SRC"):  # not installed: its solver module is read from a checkout
+        versions["detectron2"] = os.environ.get("DETECTRON2_COMMIT", "unknown commit")
     head = json.dumps({"generator": "scripts/gen_catalogue_goldens.py", "versions": versions})
     lines = ",\n  ".join(json.dumps(c, allow_nan=False) for c in cases)  # a case a line: reviewable diffs
     OUT.parent.mkdir(parents=True, exist_ok=True)

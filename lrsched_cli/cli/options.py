@@ -85,7 +85,41 @@ Precision = Annotated[
 ]
 Warmup = Annotated[
     int,
-    typer.Option(min=0, callback=count_option, help="Epochs of linear warmup before the schedule starts."),
+    typer.Option(
+        min=0,
+        callback=count_option,
+        help="Epochs of linear warmup before the schedule starts (in steps: --warmup-steps; a "
+        "fraction of the run: --warmup-ratio; give one of the three).",
+    ),
+]
+WarmupSteps = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        callback=count_option,
+        help="Steps of linear warmup instead of --warmup's epochs: optimizer steps with "
+        "--steps-per-epoch, else epochs.",
+        show_default=False,
+    ),
+]
+WarmupRatio = Annotated[
+    float | None,
+    typer.Option(
+        callback=finite_option,
+        help="Warmup as a fraction of the run's rows (--epochs, required), rounded up to whole "
+        "steps as Hugging Face's warmup_ratio: ceil(ratio x rows).",
+        show_default=False,
+    ),
+]
+ByEpoch = Annotated[
+    bool,
+    typer.Option(
+        "--by-epoch",
+        help="With --steps-per-epoch: step the schedule once per epoch, each epoch's rate held for "
+        "its steps, and let the warmup (in steps) cover the run's first steps, ramping to the rate "
+        "where it ends (Detectron2's WarmupParamScheduler; MMEngine's per-iteration warmup before "
+        "a by_epoch scheduler).",
+    ),
 ]
 WarmupStartLr = Annotated[
     float,
@@ -177,8 +211,11 @@ EmitTo = Annotated[
 def shaping_options(
     epochs: Epochs = None,
     warmup: Warmup = 0,
+    warmup_steps: WarmupSteps = None,
+    warmup_ratio: WarmupRatio = None,
     warmup_start_lr: WarmupStartLr = 0.0,
     steps_per_epoch: StepsPerEpoch = None,
+    by_epoch: ByEpoch = False,
     emit_to: EmitTo = None,
 ) -> None:
     """Never called: its signature declares what every schedule command adds to its own options."""

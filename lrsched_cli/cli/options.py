@@ -20,7 +20,7 @@ import typer
 from lrsched_cli.frameworks import EmitTarget
 from lrsched_cli.output import SUFFIXES, Format
 from lrsched_cli.output.deliver import Delivery
-from lrsched_cli.registry import LARGEST
+from lrsched_cli.registry import LARGEST, PARAMS
 
 
 def flag(name: str) -> str:
@@ -49,17 +49,17 @@ def zero_unsigned(value: float | None) -> float | None:
     return 0.0 if value == 0 else value
 
 
-Epochs = Annotated[
-    int | None,
-    typer.Option(
-        "--epochs",
-        "-n",
-        min=0,
-        callback=count_option,
-        help="Rows to show [default: the schedule's natural length, else 30].",
-        show_default=False,
-    ),
-]
+def _epochs(help_text: str) -> Any:
+    return typer.Option("--epochs", "-n", min=0, callback=count_option, help=help_text, show_default=False)
+
+
+def epochs_option(default: str) -> Any:
+    """A schedule command's --epochs/-n, its help saying what the default is for that command."""
+    help_text = f"Epochs to show: a row each, or --steps-per-epoch rows each [default: {default}]."
+    return Annotated[int | None, _epochs(help_text)]
+
+
+Epochs = Annotated[int | None, _epochs("Rows to show [default: the schedule's natural length, else 30].")]
 FORMAT_HELP = (
     "Output format{which} [default: from --output's extension ({suffixes}), else {default}; a "
     "--format the extension contradicts is an error]."
@@ -85,7 +85,41 @@ Precision = Annotated[
 ]
 Warmup = Annotated[
     int,
-    typer.Option(min=0, callback=count_option, help="Epochs of linear warmup before the schedule starts."),
+    typer.Option(
+        min=0,
+        callback=count_option,
+        help="Epochs of linear warmup before the schedule starts (in steps: --warmup-steps; a "
+        "fraction of the run: --warmup-ratio; give one of the three).",
+    ),
+]
+WarmupSteps = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        callback=count_option,
+        help="Steps of linear warmup instead of --warmup's epochs: optimizer steps with "
+        "--steps-per-epoch, else epochs.",
+        show_default=False,
+    ),
+]
+WarmupRatio = Annotated[
+    float | None,
+    typer.Option(
+        callback=finite_option,
+        help="Warmup as a fraction of the run's rows (--epochs, required), rounded up to whole "
+        "steps as Hugging Face's warmup_ratio: ceil(ratio x rows).",
+        show_default=False,
+    ),
+]
+ByEpoch = Annotated[
+    bool,
+    typer.Option(
+        "--by-epoch",
+        help="With --steps-per-epoch: step the schedule once per epoch, each epoch's rate held for "
+        "its steps, and let the warmup (in steps) cover the run's first steps, ramping to the rate "
+        "where it ends (Detectron2's WarmupParamScheduler; MMEngine's per-iteration warmup before "
+        "a by_epoch scheduler).",
+    ),
 ]
 WarmupStartLr = Annotated[
     float,
@@ -93,12 +127,15 @@ WarmupStartLr = Annotated[
         callback=finite_option, help="Rate the warmup starts from, ramping to the schedule's first."
     ),
 ]
+IN_STEPS = ", ".join(flag(name) for name, param in PARAMS.items() if param.unit == "steps")
 StepsPerEpoch = Annotated[
     int | None,
     typer.Option(
         min=1,
         callback=count_option,
-        help="Show one row per optimizer step, K per epoch; durations stay in epochs.",
+        help="Show one row per optimizer step, K per epoch. Durations in epochs (--epochs, --warmup, "
+        f"--step-size, --t-max, ...) are multiplied by K; those in steps ({IN_STEPS}) count "
+        "optimizer steps as given.",
     ),
 ]
 Expect = Annotated[
@@ -199,8 +236,11 @@ EmitTo = Annotated[
 def shaping_options(
     epochs: Epochs = None,
     warmup: Warmup = 0,
+    warmup_steps: WarmupSteps = None,
+    warmup_ratio: WarmupRatio = None,
     warmup_start_lr: WarmupStartLr = 0.0,
     steps_per_epoch: StepsPerEpoch = None,
+    by_epoch: ByEpoch = False,
     emit_to: EmitTo = None,
 ) -> None:
     """Never called: its signature declares what every schedule command adds to its own options."""

@@ -19,7 +19,15 @@ from typing import Annotated, Any
 import typer
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY, SHAPING, count_option, finite_option, flag, zero_unsigned
+from lrsched_cli.cli.options import (
+    DELIVERY,
+    SHAPING,
+    count_option,
+    epochs_option,
+    finite_option,
+    flag,
+    zero_unsigned,
+)
 from lrsched_cli.errors import EmitError, InputError, LrschedError
 from lrsched_cli.inputs import excerpt
 from lrsched_cli.output import Format, Series
@@ -40,6 +48,9 @@ def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Para
     if parameter.name == entry.length:
         annotation, default = int | None, None
         help_text += " [default: the rows, minus warmup]"
+    elif PARAMS[parameter.name].one_epoch and default is not inspect.Parameter.empty:
+        annotation, default = annotation | None, None
+        help_text += " [default: one epoch]"
     elif parameter.name == entry.from_warmup:
         annotation, default = annotation | None, None
         help_text += f" [default: the warmup length, else {parameter.default}]"
@@ -62,6 +73,11 @@ def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Para
         annotation=Annotated[cli_type, option],
         default=default,
     )
+
+
+def _epochs(entry: Entry, parameter: inspect.Parameter) -> inspect.Parameter:
+    """--epochs, its help saying what this command's default row count is."""
+    return parameter.replace(annotation=epochs_option(entry.rows_help))
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -139,7 +155,8 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
         planner = _planner(entry, options, shaping, ready) if delivery.check_run else None
         return Rows(series, delivery, notes=ready.notes, planner=planner)
 
-    command.__signature__ = inspect.Signature(own + SHAPING + DELIVERY)  # type: ignore[attr-defined]
+    shaping = [_epochs(entry, p) if p.name == "epochs" else p for p in SHAPING]
+    command.__signature__ = inspect.Signature(own + shaping + DELIVERY)  # type: ignore[attr-defined]
     command.__name__ = entry.name.replace("-", "_")
     return command
 

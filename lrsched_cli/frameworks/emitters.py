@@ -21,7 +21,11 @@ def emitters(key: str) -> Mapping[str, Emitter | str]:
     return table
 
 
-WARMUP = ("warmup", "warmup_start_lr", "steps_per_epoch")
+WARMUP = ("warmup", "warmup_steps", "warmup_ratio", "warmup_start_lr", "steps_per_epoch", "by_epoch")
+BY_EPOCH = (
+    "--by-epoch steps the schedule once per epoch and its warmup once per optimizer step: two "
+    "schedulers stepped at different times, which one expression cannot build"
+)
 
 
 def spec_of(entry: Entry, plan: Plan) -> Spec:
@@ -29,11 +33,13 @@ def spec_of(entry: Entry, plan: Plan) -> Spec:
     if entry.length and plan.params.get(entry.length) is None:
         option = "--" + entry.length.replace("_", "-")
         raise EmitError(f"{option} defaults to the rows, and --epochs 0 gives none: give {option}")
+    if plan.params.get("by_epoch"):
+        raise EmitError(BY_EPOCH)
     k = plan.params.get("steps_per_epoch") or 1
     defaults = {p.name: p.default for p in entry.parameters() if p.default is not inspect.Parameter.empty}
     own = defaults | {name: value for name, value in plan.params.items() if name not in WARMUP}
     on_steps = {name: in_steps(name, value, k) for name, value in own.items()}
-    warmup = plan.params.get("warmup", 0) * k
+    warmup = plan.params.get("warmup_steps", plan.params.get("warmup", 0) * k)
     return Spec(
         params=on_steps,
         warmup=warmup,

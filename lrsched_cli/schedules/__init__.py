@@ -4,7 +4,7 @@ Standard library only: no typer, rich or numpy, no I/O, no state.
 """
 
 from lrsched_cli.errors import BeyondEnd, ScheduleError
-from lrsched_cli.schedules.core import Schedule, join, linear_ramp, with_warmup
+from lrsched_cli.schedules.core import Schedule, join, linear_ramp, warmup_over, with_warmup
 from lrsched_cli.schedules.cycles import cyclic, one_cycle
 from lrsched_cli.schedules.decay import cosine, cosine_restarts, exponential, step_decay
 from lrsched_cli.schedules.piecewise import constant, multistep, piecewise_constant
@@ -32,6 +32,7 @@ __all__ = [
     "polynomial",
     "reduce_on_plateau",
     "step_decay",
+    "warmup_over",
     "warmup_stable_decay",
     "with_warmup",
 ]

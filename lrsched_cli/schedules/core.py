@@ -113,3 +113,26 @@ def with_warmup(schedule: Schedule, *, warmup: int, warmup_start_lr: float = 0.0
         return schedule
     ramp = linear_ramp(start_lr=warmup_start_lr, end_lr=first_rate, length=warmup)
     return join([ramp, schedule], [warmup])
+
+
+def warmup_over(schedule: Schedule, *, warmup: int, warmup_start_lr: float = 0.0) -> Schedule:
+    """Replace the first ``warmup`` steps of ``schedule`` by a ramp into it; its clock runs on.
+
+        lr(t) = X + (S - X) * t / W     for t < W, where X = warmup_start_lr, S = schedule(W)
+        lr(t) = schedule(t)             for t >= W
+
+    As Detectron2's WarmupParamScheduler (its default, rescale_interval=False) ramps from
+    warmup_factor * base to the base schedule's value where the warmup ends, and the base keeps
+    the run's clock: a per-epoch schedule still changes at the run's epoch boundaries.
+    """
+    at_least("warmup", warmup, 0)
+    if warmup == 0:
+        return schedule
+    end_rate = schedule(warmup)
+    floor_below("warmup_start_lr", warmup_start_lr, "the schedule's rate where the warmup ends", end_rate)
+    ramp = linear_ramp(start_lr=warmup_start_lr, end_lr=end_rate, length=warmup)
+
+    def warmed(t: int) -> float:
+        return ramp(t) if t < warmup else schedule(t)
+
+    return warmed

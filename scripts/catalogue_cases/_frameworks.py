@@ -130,3 +130,56 @@ def optax(make: Callable[[Any], Any], rows: int) -> Run:
         return [float(schedule(t)) for t in range(rows)]
 
     return Run("optax", rates, FLOAT32)
+
+
+def mmengine(make: Callable[[Any, Any], list[Any]], epochs: int, steps_per_epoch: int, lr: float) -> Run:
+    """``make(optim_wrapper, mmengine.optim.scheduler)`` -> its param schedulers, stepped as
+    MMEngine's ParamSchedulerHook steps them: those with ``by_epoch=False`` after every
+    iteration, the others after every epoch; a row is the rate each iteration's update applies."""
+
+    def rates() -> list[float]:
+        import mmengine.optim as optim  # type: ignore[import-not-found,unused-ignore]
+        import mmengine.optim.scheduler as schedulers  # type: ignore[import-not-found,unused-ignore]
+
+        optimizer = _optimizer(lr)
+        made = make(optim.OptimWrapper(optimizer), schedulers)
+        values = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(epochs):
+                for _ in range(steps_per_epoch):
+                    values.append(float(optimizer.param_groups[0]["lr"]))
+                    optimizer.step()
+                    for scheduler in made:
+                        if not scheduler.by_epoch:
+                            scheduler.step()
+                for scheduler in made:
+                    if scheduler.by_epoch:
+                        scheduler.step()
+        return values
+
+    return Run("mmengine", rates)
+
+
+def detectron2(make: Callable[[Any, Any], Any], rows: int, lr: float) -> Run:
+    """``make(fvcore.common.param_scheduler, WarmupParamScheduler)`` -> a multiplier, run by
+    Detectron2's LRMultiplier (max_iter = rows) and stepped once per iteration, as its
+    LRScheduler hook does. Detectron2 is not installed: its solver/lr_scheduler.py (which needs
+    only torch and fvcore) is loaded from the checkout named by DETECTRON2_SRC."""
+
+    def rates() -> list[float]:
+        source = os.environ.get("DETECTRON2_SRC")
+        if not source:
+            raise ModuleNotFoundError("DETECTRON2_SRC names no detectron2 checkout", name="detectron2")
+        path = os.path.join(source, "detectron2", "solver", "lr_scheduler.py")
+        spec = importlib.util.spec_from_file_location("detectron2_lr_scheduler", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        import fvcore.common.param_scheduler as fvcore  # type: ignore[import-not-found,unused-ignore]
+
+        optimizer = _optimizer(lr)
+        scheduler = module.LRMultiplier(optimizer, make(fvcore, module.WarmupParamScheduler), max_iter=rows)
+        return _stepped(scheduler, optimizer, rows)
+
+    return Run("detectron2", rates)

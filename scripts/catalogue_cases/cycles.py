@@ -127,15 +127,15 @@ ONECYCLE = [
         4,
     ),
     (
-        "onecycle --max-lr 0.1 --total-steps 10 --steps-per-epoch 4",
+        "onecycle --max-lr 0.1 --total-steps 40 --steps-per-epoch 4",
         lambda o, S: S.OneCycleLR(o, 0.1, epochs=10, steps_per_epoch=4),
         40,
     ),
 ]
 
 CYCLIC: list[tuple[str, dict[str, Any], int]] = [
-    ("cyclic --base-lr 0.001 --max-lr 0.006", {}, 30),  # PyTorch's 2000-step ramp
-    ("cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 5", {"step_size_up": 5}, 30),
+    ("cyclic --base-lr 0.001 --max-lr 0.006 -n 30", {}, 30),  # PyTorch's 2000-step ramp
+    ("cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 5", {"step_size_up": 5}, 11),  # one cycle
     (
         "cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 3 --step-size-down 7 -n 40",
         {"step_size_up": 3, "step_size_down": 7},
@@ -208,7 +208,7 @@ WSD: list[tuple[str, dict[str, Any], int]] = [  # (argv, get_wsd_schedule keywor
         14,
     ),
     (
-        "wsd --lr 0.001 --warmup 2 --stable-steps 3 --decay-steps 4 --steps-per-epoch 5",
+        "wsd --lr 0.001 --warmup 2 --stable-steps 15 --decay-steps 20 --steps-per-epoch 5",
         {"num_warmup_steps": 10, "num_stable_steps": 15, "num_decay_steps": 20},
         45,
     ),

@@ -82,7 +82,7 @@ CASES = [
         optax(lambda ox: ox.exponential_decay(0.1, transition_steps=10, decay_rate=0.5), 40),
     ),
     (
-        "exponential --lr 0.1 --gamma 0.5 --decay-steps 2 --staircase --steps-per-epoch 3 -n 8",
+        "exponential --lr 0.1 --gamma 0.5 --decay-steps 6 --staircase --steps-per-epoch 3 -n 8",
         optax(lambda ox: ox.exponential_decay(0.1, transition_steps=6, decay_rate=0.5, staircase=True), 24),
     ),
     (

@@ -103,7 +103,7 @@ CASES = [
         keras(lambda K: K.InverseTimeDecay(0.1, 10, 1.0, staircase=True), 40),
     ),
     (
-        "inverse-time --lr 0.1 --decay-rate 1 --decay-steps 2 --staircase --steps-per-epoch 4 -n 6",
+        "inverse-time --lr 0.1 --decay-rate 1 --decay-steps 8 --staircase --steps-per-epoch 4 -n 6",
         keras(lambda K: K.InverseTimeDecay(0.1, 8, 1.0, staircase=True), 24),
     ),
     (

@@ -326,7 +326,7 @@ def test_check_reports_rows_per_step_against_rows_per_epoch(tmp_path: Path) -> N
 
 def test_check_reports_parameter_differences_recorded_in_json(tmp_path: Path) -> None:
     # 30 rows of 0.1 either way: only the parameters differ
-    path = written(tmp_path, "s.json", "step", "--lr", "0.1", "--step-size", "30", "-f", "json")
+    path = written(tmp_path, "s.json", "step", "--lr", "0.1", "--step-size", "30", "-n", "30", "-f", "json")
     report = fails("step", "--lr", "0.1", "--step-size", "40", "-n", "30", "--check", path)
     assert report == (
         f"--check {path} failed (exact): 0 of 30 rows differ\n"

@@ -215,7 +215,7 @@ def test_bad_input_is_a_usage_error_naming_the_spec(
 
 def test_on_a_log_axis_a_series_all_at_zero_is_left_out_not_an_error() -> None:
     """Only when no SPEC has a rate above 0 is --log-y a usage error."""
-    zero = "multistep --lr 0.1 --milestones 0 --gamma 0"
+    zero = "multistep --lr 0.1 --milestones 0 --gamma 0 -n 30"
     result = lrsched("compare", COSINE, zero, "-f", "plot", "--log-y")
     assert result.exit_code == 0, result.stderr
     assert "30 rows at 0 or below, not drawn on the log axis" in " ".join(result.stdout.split())

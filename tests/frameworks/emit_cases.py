@@ -21,7 +21,7 @@ CASES: dict[str, tuple[str, ...]] = {
     "exponential --lr 0.1 --gamma 0.9 --warmup 2": ("torch", "optax", "timm"),
     "exponential --lr 0.1 --gamma 0.5 --decay-steps 4": ("torch", "keras", "optax", "timm"),
     "exponential --lr 0.1 --gamma 0.5 --decay-steps 4 --staircase": ("torch", "keras", "optax", "timm"),
-    "exponential --lr 0.1 --decay-rate 0.3 --decay-steps 3 --staircase --steps-per-epoch 2": (
+    "exponential --lr 0.1 --decay-rate 0.3 --decay-steps 6 --staircase --steps-per-epoch 2": (
         "torch",
         "keras",
         "optax",
@@ -50,14 +50,14 @@ CASES: dict[str, tuple[str, ...]] = {
     # the catalogue
     "multistep --lr 0.1 -n 100": ("torch", "keras", "optax"),
     "multistep --lr 0.1 --milestones 0,3,3,7 --gamma 0.5 -n 12": ("torch", "keras", "optax"),
-    "multistep --lr 0.1 --milestones 3,6 --warmup 2 --warmup-start-lr 0.01 --steps-per-epoch 2": (
+    "multistep --lr 0.1 --milestones 3,6 --warmup 2 --warmup-start-lr 0.01 --steps-per-epoch 2 -n 30": (
         "torch",
         "optax",
     ),
     "multistep --lr 0.1 --milestones 0,2 --gamma 0 --warmup 3 -n 8": ("torch", "optax"),
     "constant --lr 0.1 -n 10": ("torch", "keras", "optax"),
-    "constant --lr 0.1 --factor 0.5 --total-iters 3 --warmup 2": ("torch", "optax"),
-    "constant --lr 0.1 --factor 1 --total-iters 3 --warmup 2": ("torch", "optax", "hf", "timm"),
+    "constant --lr 0.1 --factor 0.5 --total-iters 3 --warmup 2 -n 30": ("torch", "optax"),
+    "constant --lr 0.1 --factor 1 --total-iters 3 --warmup 2 -n 30": ("torch", "optax", "hf", "timm"),
     "linear --lr 0.1 -n 10": ("torch", "keras", "optax"),
     "linear --lr 0.1 --start-factor 1 --end-factor 0.01 --total-iters 20 -n 25": (
         "torch",
@@ -75,7 +75,7 @@ CASES: dict[str, tuple[str, ...]] = {
     "polynomial --lr 0.1 --total-iters 20 --min-lr 0.001 -n 25": ("keras", "optax", "hf", "timm"),
     "polynomial --lr 0.1 --total-iters 6 --power 0.5 --warmup 3 -n 12": ("torch", "optax", "hf", "timm"),
     "piecewise": ("keras", "optax"),
-    "piecewise --boundaries 5,15 --values 0.05,0.1,0.01 --warmup 3": ("optax",),
+    "piecewise --boundaries 5,15 --values 0.05,0.1,0.01 --warmup 3 -n 30": ("optax",),
     "inverse-time --lr 0.1 --decay-rate 0.5": ("keras",),
     "inverse-time --lr 0.1 --decay-rate 1 --decay-steps 10 --staircase": ("keras",),
     "onecycle --max-lr 0.1 --total-steps 30": ("torch", "optax"),

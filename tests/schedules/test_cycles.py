@@ -65,7 +65,7 @@ def test_onecycle_warmup_shortens_the_default_cycle_and_ramps_to_its_first_rate(
     [
         (["--total-steps", "10", "-n", "12"], "11"),
         (["--total-steps", "10", "--warmup", "3", "-n", "15"], "14"),
-        (["--total-steps", "10", "--steps-per-epoch", "4", "-n", "11"], "10"),
+        (["--total-steps", "40", "--steps-per-epoch", "4", "-n", "11"], "10"),
     ],
 )
 def test_onecycle_past_the_extrapolated_step_is_a_usage_error(argv: list[str], most: str) -> None:

@@ -93,7 +93,7 @@ def test_wsd_holds_then_decays_then_stays_at_min_lr(decay: DecayType, expected: 
 def test_wsd_rows_are_warmup_stable_and_decay() -> None:
     assert len(rates("wsd", "--lr", "1", "--warmup", "3", "--stable-steps", "4", "--decay-steps", "5")) == 12
     assert (
-        len(rates("wsd", "--lr", "1", "--stable-steps", "4", "--decay-steps", "5", "--steps-per-epoch", "2"))
+        len(rates("wsd", "--lr", "1", "--stable-steps", "8", "--decay-steps", "10", "--steps-per-epoch", "2"))
         == 18
     )
 

@@ -55,6 +55,7 @@ Examples:
   lrsched trainer hf args.yaml --samples 1000 --world-size 3
   lrsched trainer hf --set num_train_epochs=3 --set warmup_steps=0.1 --samples 1000 -f csv
   lrsched trainer hf args.json --samples 1000 --version 4.48 --quiet
+  lrsched trainer deepspeed ds_config.json --samples 1000 --world-size 8 --epochs 3
 """
 
 Name = Annotated[str, typer.Argument(metavar="NAME", help="The trainer: " + ", ".join(TRAINERS) + ".")]
@@ -92,6 +93,16 @@ Version = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print neither the derivation nor the notes.")]
+LoopEpochs = Annotated[
+    int | None,
+    typer.Option(
+        "--epochs",
+        min=1,
+        help="Passes of your own training loop over the data, for a trainer whose config has no "
+        "run length (deepspeed).",
+        show_default=False,
+    ),
+]
 
 
 def trainer_options(
@@ -103,6 +114,7 @@ def trainer_options(
     batch_size: BatchSize = None,
     version: Version = None,
     quiet: Quiet = False,
+    epochs: LoopEpochs = None,
 ) -> None:
     """Never called: its signature declares the options of `trainer` besides the delivery ones."""
 
@@ -116,6 +128,7 @@ def trainer_command(
     batch_size: int | None,
     version: str | None,
     quiet: bool,
+    epochs: int | None,
     **options: Any,
 ) -> Rows:
     delivery = Delivery(**options)
@@ -127,8 +140,12 @@ def trainer_command(
         raise LrschedError(
             "name", f"unknown trainer {name!r}{hint(name, TRAINERS)}; known: {', '.join(TRAINERS)}"
         )
+    if epochs is not None and not TRAINERS[name].loop:
+        raise LrschedError(
+            "epochs", f"is for a trainer whose config has no run length; {name}'s config has one"
+        )
     values, from_set = override(_read(config), sets or [])
-    run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version)
+    run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version, epochs=epochs)
     try:
         derivation = derive(name, values, run)
         reproduction = _reproduce(derivation)

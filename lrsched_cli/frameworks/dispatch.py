@@ -115,12 +115,15 @@ def _with_note(reproduction: Reproduction, note: str) -> Reproduction:
     return dataclasses.replace(reproduction, notes=lambda rows: [note, *notes(rows)])
 
 
-def _construct(call: Call, registry: Mapping[str, Mapping[str, Scheduler]], notes: list[str]) -> Reproduction:
-    """The reproduction ``call`` builds, nested calls first; notes on what was written go to ``notes``."""
-    framework, function = _resolve(call.name, registry)
+def _construct(
+    call: Call, registry: Mapping[str, Mapping[str, Scheduler]], notes: list[str], within: str | None = None
+) -> Reproduction:
+    """The reproduction ``call`` builds, nested calls first; notes on what was written go to ``notes``.
+    ``within`` is the framework of the call this one is nested in: its names come first."""
+    framework, function = _resolve(call.name, registry, within)
     scheduler = call.name.rpartition(".")[2]
-    args = [_evaluate(arg, registry, notes) for arg in call.args]
-    kwargs = {key: _evaluate(value, registry, notes) for key, value in call.kwargs.items()}
+    args = [_evaluate(arg, registry, notes, framework) for arg in call.args]
+    kwargs = {key: _evaluate(value, registry, notes, framework) for key, value in call.kwargs.items()}
     try:
         bound = inspect.signature(function).bind(*args, **kwargs)
     except TypeError as exc:
@@ -155,30 +158,33 @@ def _unbound(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> lis
     """The names without a value anywhere in ``call``, in order, each once: in arithmetic, in a
     lambda, or standing for an argument other than the optimizer."""
     found: dict[str, None] = {}
-    pending: list[tuple[object, bool]] = [(call, False)]
+    pending: list[tuple[object, bool, str | None]] = [(call, False, None)]
     while pending:
-        value, optimizer = pending.pop()
+        value, optimizer, within = pending.pop()
         if isinstance(value, Unbound):
             found.update(dict.fromkeys(value.names))
         elif isinstance(value, Name) and not optimizer:
             found[value.id] = None
         elif isinstance(value, Call):
-            pending += reversed(_arguments(value, registry))
+            pending += reversed(_arguments(value, registry, within))
         elif isinstance(value, (list, tuple)):
-            pending += [(item, False) for item in reversed(value)]
+            pending += [(item, False, within) for item in reversed(value)]
         elif isinstance(value, dict):
-            pending += [(item, False) for pair in reversed(value.items()) for item in reversed(pair)]
+            pending += [(item, False, within) for pair in reversed(value.items()) for item in reversed(pair)]
     return list(found)
 
 
-def _arguments(call: Call, registry: Mapping[str, Mapping[str, Scheduler]]) -> list[tuple[object, bool]]:
-    """``call``'s arguments, each with whether it is the optimizer (where a bare name belongs)."""
+def _arguments(
+    call: Call, registry: Mapping[str, Mapping[str, Scheduler]], within: str | None
+) -> list[tuple[object, bool, str | None]]:
+    """``call``'s arguments, each with whether it is the optimizer (where a bare name belongs)
+    and the framework they are nested in."""
     try:
-        _, function = _resolve(call.name, registry)
+        framework, function = _resolve(call.name, registry, within)
         bound = inspect.signature(function).bind(*call.args, **call.kwargs).arguments
     except (DialectError, TypeError):  # reported when the call is constructed
-        return [(value, isinstance(value, Name)) for value in (*call.args, *call.kwargs.values())]
-    return [(value, name == OPTIMIZER) for name, value in bound.items()]
+        return [(value, isinstance(value, Name), within) for value in (*call.args, *call.kwargs.values())]
+    return [(value, name == OPTIMIZER, framework) for name, value in bound.items()]
 
 
 def _signature(name: str, function: Scheduler) -> str:
@@ -195,16 +201,19 @@ def _ratio_note(scheduler: str, name: str, value: object) -> str:
     return ""
 
 
-def _evaluate(value: Value, registry: Mapping[str, Mapping[str, Scheduler]], notes: list[str]) -> object:
-    """Arguments as the framework function receives them: nested calls constructed first."""
+def _evaluate(
+    value: Value, registry: Mapping[str, Mapping[str, Scheduler]], notes: list[str], within: str
+) -> object:
+    """Arguments as the framework function receives them: nested calls constructed first, their
+    names looked up in ``within`` (the framework of the call they are in) first."""
     if isinstance(value, Call):
-        return _construct(value, registry, notes)
+        return _construct(value, registry, notes, within)
     if isinstance(value, list):
-        return [_evaluate(item, registry, notes) for item in value]
+        return [_evaluate(item, registry, notes, within) for item in value]
     if isinstance(value, tuple):
-        return tuple(_evaluate(item, registry, notes) for item in value)
+        return tuple(_evaluate(item, registry, notes, within) for item in value)
     if isinstance(value, dict):
-        return {key: _evaluate(item, registry, notes) for key, item in value.items()}
+        return {key: _evaluate(item, registry, notes, within) for key, item in value.items()}
     return value
 
 
@@ -226,7 +235,9 @@ def _json(value: object) -> object:
     return value
 
 
-def _resolve(dotted: str, registry: Mapping[str, Mapping[str, Scheduler]]) -> tuple[str, Scheduler]:
+def _resolve(
+    dotted: str, registry: Mapping[str, Mapping[str, Scheduler]], within: str | None = None
+) -> tuple[str, Scheduler]:
     module, _, name = dotted.rpartition(".")
     frameworks = [
         framework
@@ -239,8 +250,12 @@ def _resolve(dotted: str, registry: Mapping[str, Mapping[str, Scheduler]]) -> tu
     found = [
         (framework, registry[framework][name]) for framework in frameworks if name in registry[framework]
     ]
-    if len(found) > 1 and not module:  # a bare name shared with a stack stays the core framework's
-        found = [pair for pair in found if FRAMEWORKS[pair[0]].core] or found
+    if len(found) > 1 and not module:  # a bare name: the enclosing call's framework's, else the core one's
+        found = (
+            [pair for pair in found if pair[0] == within]
+            or [pair for pair in found if FRAMEWORKS[pair[0]].core]
+            or found
+        )
     if len(found) == 1:
         return found[0]
     if found:

@@ -32,6 +32,9 @@ class Trainer(NamedTuple):
     versions: Mapping[str, str]
     """The releases whose arithmetic differs, oldest first, each with what it does; the last is
     the newest known, and the default."""
+    loop: bool = False
+    """Whether the run's length is ``--epochs`` (the user's own loop over the data: DeepSpeed's
+    config has none); other trainers refuse ``--epochs``."""
 
     keys: Mapping[str, str] = MappingProxyType({})
     """The config keys that set ``accumulation``, ``batch_size`` and ``max_steps``, where it has
@@ -53,6 +56,8 @@ class Run(NamedTuple):
     """The dataloader's batch size, where the config has none (Lightning)."""
     version: str | None
     """The release whose arithmetic to follow (None: the newest known)."""
+    epochs: int | None = None
+    """``--epochs``: the passes of the user's loop over the data (`Trainer.loop`)."""
 
 
 Steps = Callable[[], Iterator[int]]

@@ -26,6 +26,8 @@ HEAVY = [
     "lrsched_cli.frameworks.dispatch",
     "lrsched_cli.frameworks.expression",
     "lrsched_cli.frameworks.emitters",
+    "lrsched_cli.frameworks.deepspeed.reproduce",
+    "lrsched_cli.trainers.deepspeed.derive",
 ]
 
 

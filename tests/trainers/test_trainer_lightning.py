@@ -101,7 +101,7 @@ def test_max_epochs_unset_is_1000_epochs() -> None:
         ),
         (
             ["--batch-size", "4"],
-            ISSUE.replace("OneCycleLR", "OneCycle"),
+            ISSUE.replace("OneCycleLR", "OneCycleRL"),
             ["lr_scheduler.scheduler", "OneCycleLR"],
         ),
         (

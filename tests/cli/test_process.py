@@ -24,6 +24,8 @@ HEAVY = [
     "lrsched_cli.frameworks.dispatch",
     "lrsched_cli.frameworks.expression",
     "lrsched_cli.frameworks.emitters",
+    "lrsched_cli.frameworks.detectron2.reproduce",
+    "lrsched_cli.trainers.detectron2",
 ]
 
 

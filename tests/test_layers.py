@@ -182,10 +182,11 @@ def test_typer_only_in_cli_and_the_core_on_the_standard_library() -> None:
 
 
 def test_every_framework_is_one_folder_reading_and_writing_it() -> None:
-    folders = [path for path in (ROOT / PACKAGE / "frameworks").iterdir() if (path / "__init__.py").exists()]
-    assert folders, "no framework folders found"
     from lrsched_cli.frameworks import FRAMEWORKS
 
+    folders = [path for path in (ROOT / PACKAGE / "frameworks").iterdir() if (path / "__init__.py").exists()]
+    assert folders, "no framework folders found"
+    assert sorted(folder.name for folder in folders) == sorted(FRAMEWORKS)
     for folder in folders:
         assert (folder / "reproduce.py").exists(), folder.name
         assert (folder / "emit.py").exists() == FRAMEWORKS[folder.name].emits, folder.name

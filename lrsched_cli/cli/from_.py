@@ -6,6 +6,7 @@ command's are, with the framework's notes for stderr (``--quiet`` silences them)
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 import sys
@@ -33,13 +34,13 @@ HELP = """Reproduce a framework's scheduler from the line that constructs it.
 
 Paste the line from your training code (`scheduler = ...` too); lrsched parses it (never
 evaluates it) and computes the rates that framework will use, step by step: PyTorch, Keras,
-optax, Hugging Face transformers and timm. The optimizer is any name (optimizer,
-self.optimizer); --lr is its learning rate, needed by schedulers that scale it (PyTorch,
-Hugging Face, timm). Arguments may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers
-and on names given with --let (--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K
-gives a scheduler stepped once per epoch (PyTorch, timm with t_in_epochs=True) a row per
-optimizer step; where the framework steps per update (Hugging Face, Keras, optax), rows are
-steps already.
+optax, Hugging Face transformers, timm, and the big-model stacks (fvcore/Detectron2). The
+optimizer is any name (optimizer, self.optimizer); --lr is its learning rate, needed by
+schedulers that scale it (PyTorch, Hugging Face, timm, Detectron2's LRMultiplier).
+Arguments may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers and on names given
+with --let (--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K gives a scheduler
+stepped once per epoch (PyTorch, timm with t_in_epochs=True) a row per optimizer step; where
+the framework steps per update (Hugging Face, Keras, optax), rows are steps already.
 """
 
 EPILOG = """\b
@@ -111,6 +112,8 @@ def from_command(
         )
     k = steps_per_epoch or 1
     steps = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
+    if reproduction.over is not None:  # a function of progress: its rates depend on the rows
+        reproduction = dataclasses.replace(reproduction, rates=reproduction.over(steps))
     if steps * k > MAX_ROWS:
         raise DialectError(
             None,

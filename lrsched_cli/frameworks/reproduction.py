@@ -62,6 +62,9 @@ class Reproduction:
     unit: Unit | None = None
     """What t counts when the scheduler fixes it (timm's ``t_in_epochs``); None: the framework's
     `Framework.unit`, which the dispatcher fills in."""
+    over: Callable[[int], Rates] | None = None
+    """For a schedule of training progress (fvcore's ParamScheduler, row i at i / N): the rates
+    of a run of N rows, which ``lrsched from`` uses in place of ``rates`` (that of 30 rows)."""
 
 
 def stateless(

@@ -28,6 +28,8 @@ HEAVY = [
     "lrsched_cli.frameworks.emitters",
     "lrsched_cli.frameworks.deepspeed.reproduce",
     "lrsched_cli.trainers.deepspeed.derive",
+    "lrsched_cli.frameworks.detectron2.reproduce",
+    "lrsched_cli.trainers.detectron2",
 ]
 
 

@@ -24,6 +24,12 @@ HEAVY = [
     "lrsched_cli.frameworks.dispatch",
     "lrsched_cli.frameworks.expression",
     "lrsched_cli.frameworks.emitters",
+    "lrsched_cli.frameworks.porting",
+    "lrsched_cli.frameworks.canonical",
+    *(
+        f"lrsched_cli.frameworks.{framework}.generic"
+        for framework in ("torch", "keras", "optax", "hf", "timm")
+    ),
 ]
 
 

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY, Epochs, StepsPerEpoch, finite_option
-from lrsched_cli.errors import DialectError, LrschedError, RateError
+from lrsched_cli.cli.options import DELIVERY, EmitTo, Epochs, StepsPerEpoch, finite_option
+from lrsched_cli.cli.schedule import emit_alone
+from lrsched_cli.errors import DialectError, EmitError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import Reproduction, reproduce, supported
-from lrsched_cli.frameworks.expression import bindings
+from lrsched_cli.frameworks.expression import bindings, intended_rows
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
+from lrsched_cli.output.destination import destination
 from lrsched_cli.output.series import CHUNK
 from lrsched_cli.plan import DEFAULT_ROWS
 
@@ -40,7 +42,9 @@ schedulers that scale it (PyTorch, Hugging Face, timm, Detectron2's LRMultiplier
 Arguments may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers and on names given
 with --let (--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K gives a scheduler
 stepped once per epoch (PyTorch, timm with t_in_epochs=True) a row per optimizer step; where
-the framework steps per update (Hugging Face, Keras, optax), rows are steps already.
+the framework steps per update (Hugging Face, Keras, optax), rows are steps already. --emit FRAMEWORK
+writes the same schedule for another framework (or as the lrsched command line), checked on
+every row shown, or says why it cannot.
 """
 
 EPILOG = """\b
@@ -49,6 +53,7 @@ Examples:
   lrsched from "get_cosine_schedule_with_warmup(optimizer, 100, 1000)" --lr 3e-4
   lrsched from "optax.warmup_cosine_decay_schedule(0.0, 0.1, 100, 1000)" -f csv
   lrsched from "self.scheduler = StepLR(self.optimizer, EPOCHS // 3)" --lr 0.1 --let EPOCHS=90
+  lrsched from "OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)" --emit optax
 """
 
 Expression = Annotated[
@@ -82,6 +87,7 @@ def from_options(
     epochs: Epochs = None,
     steps_per_epoch: StepsPerEpoch = None,
     quiet: Quiet = False,
+    emit_to: EmitTo = None,
 ) -> None:
     """Never called: its signature declares the options of `from` besides the delivery ones."""
 
@@ -93,9 +99,18 @@ def from_command(
     epochs: int | None,
     steps_per_epoch: int | None,
     quiet: bool,
+    emit_to: str | None,
     **options: Any,
-) -> Rows:
+) -> Rows | None:
     delivery = Delivery(**options)
+    if emit_to is not None:
+        emit_alone(delivery)
+        if steps_per_epoch is not None:
+            raise LrschedError(
+                "emit",
+                "writes the scheduler stepped as your code steps it; --steps-per-epoch only spreads "
+                f"its rows over the steps of an epoch: drop it, got {steps_per_epoch}",
+            )
     if delivery.checking:
         delivery.checks()  # parsed now: a malformed --expect fails before any work
     if lr is not None and lr < 0:
@@ -111,7 +126,7 @@ def from_command(
             f"with t_in_epochs=True) over their steps, got {steps_per_epoch}",
         )
     k = steps_per_epoch or 1
-    steps = epochs if epochs is not None else reproduction.length or DEFAULT_ROWS
+    steps = epochs if epochs is not None else intended_rows(expr) or reproduction.length or DEFAULT_ROWS
     if reproduction.over is not None:  # a function of progress: its rates depend on the rows
         reproduction = dataclasses.replace(reproduction, rates=reproduction.over(steps))
     if steps * k > MAX_ROWS:
@@ -121,6 +136,9 @@ def from_command(
             + (f" of {k} rows each" if k > 1 else "")
             + f", more rows than lrsched can count (at most {MAX_ROWS}): give --epochs",
         )
+    if emit_to is not None:
+        print_port(reproduction, lr, steps, emit_to, delivery, quiet)
+        return None
     # a check writes nothing, and computes only the rows it needs
     computed = None if delivery.checking else _compute(reproduction.rates(lr), steps)
     params = {
@@ -155,6 +173,24 @@ def _planner(reproduction: Reproduction, lr: float | None, steps_per_epoch: int 
         return again
 
     return Planner(rates, lambda change: "as planned", updates_per_epoch=steps_per_epoch, rows=rows)
+
+
+def print_port(
+    reproduction: Reproduction, lr: float | None, rows: int, target: str, delivery: Delivery, quiet: bool
+) -> None:
+    """``--emit TARGET``: the schedule written for the target, checked on the ``rows`` rows."""
+    from lrsched_cli.frameworks.porting import port
+
+    try:
+        ported = port(reproduction, lr, rows, target)
+    except EmitError as error:
+        message = f"{target} cannot reproduce {reproduction.scheduler} exactly: {error}"
+        raise LrschedError("emit", message) from None
+    with destination(delivery.output) as stream:
+        stream.write(ported.code + "\n")
+    if not quiet:
+        for note in ported.notes:
+            typer.echo(f"note: {note}", err=True)
 
 
 HELD_ROWS = 1 << 20

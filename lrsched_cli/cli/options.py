@@ -227,7 +227,9 @@ EmitTo = Annotated[
         "--emit",
         help="Print instead one Python expression building this schedule in FRAMEWORK, with the same "
         "rates (torch, hf, timm: to a relative 1e-9; keras, optax: to 1e-6 of the peak; exit 2 if it "
-        "cannot); torch, hf and timm scale an `optimizer` built with lr=--lr.",
+        "cannot); torch, hf and timm scale an `optimizer` built with lr=--lr. A line ending in "
+        "'# lrsched: N rows' states the rows it was checked on, which `lrsched from` reads. lrsched: "
+        "the generic command line, every parameter resolved.",
         show_default=False,
     ),
 ]

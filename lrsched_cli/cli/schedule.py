@@ -140,10 +140,8 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
         delivery = Delivery(**{p.name: options.pop(p.name) for p in DELIVERY})
         shaping = {p.name: options.pop(p.name) for p in SHAPING}
         emit_to = shaping.pop("emit_to")
-        if emit_to is not None and delivery.checking:
-            raise LrschedError("emit", "prints code, --expect and --check check rows: give one or the other")
-        if emit_to is not None and (delivery.format not in (None, Format.blog) or delivery.log_y):
-            raise LrschedError("emit", "prints one line of code: --format and --log-y do not apply to it")
+        if emit_to is not None:
+            emit_alone(delivery)
         if delivery.checking:
             delivery.checks()  # parsed now: a malformed --expect fails before any work
         ready = plan(entry, _from_cli(entry, options), **shaping)
@@ -180,12 +178,22 @@ def _planner(entry: Entry, options: Mapping[str, Any], shaping: Mapping[str, Any
     return Planner(rates, say, changes, current, shaping["steps_per_epoch"], ready.rows)
 
 
+def emit_alone(delivery: Delivery) -> None:
+    """Refuse the delivery options --emit would ignore: it prints code, not rows."""
+    if delivery.checking:
+        raise LrschedError("emit", "prints code, --expect and --check check rows: give one or the other")
+    if delivery.format not in (None, Format.blog) or delivery.log_y:
+        raise LrschedError("emit", "prints one line of code: --format and --log-y do not apply to it")
+
+
 def print_expression(entry: Entry, ready: Plan, framework: EmitTarget, output: Path | None) -> None:
-    """``--emit``: the framework's expression instead of the rows, on one line for ``$(...)``."""
-    from lrsched_cli.frameworks.emitters import expression
+    """``--emit``: the framework's expression instead of the rows, on one line for ``$(...)``;
+    ``--emit lrsched``: the command line with every resolved parameter."""
+    from lrsched_cli.frameworks.canonical import command_line
+    from lrsched_cli.frameworks.emitters import emitted
 
     try:
-        code = expression(entry, ready, framework)
+        code = command_line(entry, ready) if framework == "lrsched" else emitted(entry, ready, framework)[0]
     except EmitError as error:
         message = f"{framework} cannot reproduce this {entry.name} schedule exactly: {error}"
         raise LrschedError("emit", message) from None

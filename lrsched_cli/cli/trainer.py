@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY
+from lrsched_cli.cli.options import DELIVERY, EmitTo
 from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
 from lrsched_cli.output import Format, Series, format_for
@@ -115,6 +115,7 @@ def trainer_options(
     version: Version = None,
     quiet: Quiet = False,
     epochs: LoopEpochs = None,
+    emit_to: EmitTo = None,
 ) -> None:
     """Never called: its signature declares the options of `trainer` besides the delivery ones."""
 
@@ -129,9 +130,14 @@ def trainer_command(
     version: str | None,
     quiet: bool,
     epochs: int | None,
+    emit_to: str | None,
     **options: Any,
-) -> Rows:
+) -> Rows | None:
     delivery = Delivery(**options)
+    if emit_to is not None:
+        from lrsched_cli.cli.schedule import emit_alone
+
+        emit_alone(delivery)
     if delivery.checking:
         delivery.checks()  # parsed now: a malformed --expect fails before any work
     fmt = format_for(delivery.format, delivery.output, Format.blog)
@@ -157,6 +163,9 @@ def trainer_command(
         ):
             raise LrschedError("sets", error.message) from None
         raise
+    if emit_to is not None:
+        _print_port(reproduction, derivation, emit_to, delivery, quiet)
+        return None
     params = {
         "trainer": name,
         "version": derivation.version,
@@ -223,6 +232,22 @@ def _planner(name: str, values: dict[str, Any], run: Run, derivation: Derivation
 
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _print_port(
+    reproduction: Reproduction, derivation: Derivation, target: str, delivery: Delivery, quiet: bool
+) -> None:
+    """``--emit TARGET``: the per-update schedule, written for the target (``lrsched``: as the
+    generic command line), checked on every update."""
+    from lrsched_cli.cli.from_ import print_port
+
+    if derivation.steps is not None:
+        raise LrschedError(
+            "emit",
+            f"{target} cannot reproduce this run exactly: the trainer steps {reproduction.scheduler} "
+            "other than once per update, and --emit writes a schedule of the update",
+        )
+    print_port(reproduction, derivation.lr, derivation.total_updates, target, delivery, quiet)
 
 
 def _length_notes(reproduction: Reproduction, derivation: Derivation, used: int) -> list[str]:

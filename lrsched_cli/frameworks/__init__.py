@@ -28,7 +28,10 @@ FRAMEWORKS: Mapping[str, Framework] = {
     ]
 }
 
-EmitTarget = StrEnum("EmitTarget", {key: key for key, record in FRAMEWORKS.items() if record.emits})  # type: ignore[misc]
-"""The choices of ``--emit``: every emitting framework's key (Typer takes choices from an Enum)."""
+EmitTarget = StrEnum(  # type: ignore[misc]
+    "EmitTarget", {key: key for key, record in FRAMEWORKS.items() if record.emits} | {"lrsched": "lrsched"}
+)
+"""The choices of ``--emit``: every emitting framework's key, and ``lrsched``, the generic command
+line (Typer takes choices from an Enum)."""
 
 __all__ = ["FRAMEWORKS", "EmitTarget", "Framework"]

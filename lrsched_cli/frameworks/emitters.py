@@ -6,10 +6,11 @@ import importlib
 import inspect
 from collections.abc import Mapping
 
-from lrsched_cli.errors import EmitError
+from lrsched_cli.errors import EmitError, LrschedError
 from lrsched_cli.frameworks import FRAMEWORKS
 from lrsched_cli.frameworks.emitting import Emitter, Spec
-from lrsched_cli.plan import Plan, in_steps
+from lrsched_cli.frameworks.reproduction import Reproduction
+from lrsched_cli.plan import DEFAULT_ROWS, Plan, in_steps
 from lrsched_cli.registry import Entry
 
 
@@ -57,3 +58,23 @@ def expression(entry: Entry, plan: Plan, key: str) -> str:
     if isinstance(emitter, str):
         raise EmitError(emitter)
     return emitter(spec_of(entry, plan))
+
+
+def emitted(entry: Entry, plan: Plan, key: str) -> tuple[str, Reproduction]:
+    """The line ``--emit`` prints (the expression, with its row count where `lrsched from`
+    would show another by default), and the expression as ``from`` reads it."""
+    from lrsched_cli.frameworks.dispatch import reproduce
+
+    code = expression(entry, plan, key)
+    try:
+        read = reproduce(code, lr=plan.params.get("lr"), frameworks=[key])
+    except LrschedError as error:  # an emitter's bug: never print code `from` cannot read
+        raise AssertionError(f"{code} does not read back: {error.message}") from None
+    natural = read.length if read.length is not None else DEFAULT_ROWS
+    return (code if natural == plan.rows else code + ROWS_COMMENT.format(rows=plan.rows)), read
+
+
+ROWS_COMMENT = "  # lrsched: {rows} rows"
+"""What ends an emitted line whose rows `lrsched from` would not show by default (a cosine's
+T_max + 1, 30 where the scheduler has no length): the rows the code was written for, which
+``from`` reads back as its default --epochs (`expression.intended_rows`)."""

@@ -406,3 +406,23 @@ class _Reader:
             ast.Subscript: "indexing: write the value, or a name given with --let NAME=VALUE",
         }.get(type(node), "not allowed")
         return DialectError(None, f"{role} cannot be `{text}` ({reason}); expected {ALLOWED}")
+
+
+_ROWS = re.compile(r"#\s*lrsched:\s*([0-9]{1,19})\s+rows\s*")
+
+
+def intended_rows(expression: str) -> int | None:
+    """The row count an ``--emit`` line states in its trailing comment (``# lrsched: 30 rows``),
+    read with Python's tokenizer so that a ``#`` inside a string is not one; None without it."""
+    import io
+    import tokenize
+
+    comments = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(expression.strip()).readline):
+            if token.type == tokenize.COMMENT:
+                comments.append(token.string)
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None  # parse() reports what is wrong with the expression
+    found = _ROWS.fullmatch(comments[-1].strip()) if comments else None
+    return int(found.group(1)) if found else None

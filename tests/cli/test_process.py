@@ -30,6 +30,12 @@ HEAVY = [
     "lrsched_cli.trainers.deepspeed.derive",
     "lrsched_cli.frameworks.detectron2.reproduce",
     "lrsched_cli.trainers.detectron2",
+    "lrsched_cli.frameworks.porting",
+    "lrsched_cli.frameworks.canonical",
+    *(
+        f"lrsched_cli.frameworks.{framework}.generic"
+        for framework in ("torch", "keras", "optax", "hf", "timm")
+    ),
 ]
 
 

@@ -32,15 +32,16 @@ def _rates(argv: list[str]) -> list[float]:
 
 @pytest.mark.parametrize(("command", "framework"), PAIRS)
 def test_lrsched_from_gives_back_the_same_rows(command: str, framework: str) -> None:
+    """The README's round trip, for every emitting pair: ``lrsched from "$(lrsched ... --emit X)"``
+    prints the command's rows, as many as it prints (no --epochs: the line says how many)."""
     argv = shlex.split(command)
     emitted = lrsched(*argv, "--emit", framework)
     assert emitted.exit_code == 0, emitted.stderr
     assert emitted.stdout.count("\n") == 1  # one expression, one line: $(...) takes it whole
-    lr = float(argv[argv.index("--lr") + 1]) if "--lr" in argv else None  # the optimizer's
-    reproduction = reproduce(emitted.stdout.strip(), lr=lr)
-    assert reproduction.framework == framework
+    lr = ["--lr", argv[argv.index("--lr") + 1]] if "--lr" in argv else []  # the optimizer's
+    assert reproduce(emitted.stdout.strip(), lr=None if not lr else float(lr[1])).framework == framework
     ours = _rates(argv)
-    theirs = list(itertools.islice(reproduction.rates(lr if reproduction.needs_lr else None), len(ours)))
+    theirs = _rates(["from", emitted.stdout.strip(), *lr])
     assert len(theirs) == len(ours)
     peak = max(ours)
     wrong = [
@@ -58,10 +59,13 @@ def test_a_framework_that_cannot_express_the_schedule_refuses(command: str, fram
 
 
 def test_the_round_trip_through_the_from_command() -> None:
+    """The README's example (issue 9, defect 5): 30 rows back, not T_max + 1 = 31."""
     emitted = lrsched("cosine", "--lr", "0.1", "--emit", "torch").stdout.strip()
-    back = lrsched("from", emitted, "--lr", "0.1", "-n", "30")
+    assert emitted.endswith("  # lrsched: 30 rows")
+    back = lrsched("from", emitted, "--lr", "0.1")
     assert back.exit_code == 0, back.stderr
     assert back.stdout == lrsched("cosine", "--lr", "0.1").stdout
+    assert lrsched("from", emitted, "--lr", "0.1", "-n", "31").stdout.count("\n") == 31  # -n still wins
 
 
 T = "torch.optim.lr_scheduler."
@@ -71,7 +75,7 @@ EMITTED = {
     "step --lr 0.1 --step-size 10 --gamma 0.5 --emit keras": f"{K}ExponentialDecay("
     "initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5, staircase=True)",
     "cosine --lr 0.1 --t-max 90 --warmup 5 --emit optax": "optax.warmup_cosine_decay_schedule("
-    "init_value=0.0, peak_value=0.1, warmup_steps=5, decay_steps=95, end_value=0.0)",
+    "init_value=0.0, peak_value=0.1, warmup_steps=5, decay_steps=95, end_value=0.0)  # lrsched: 95 rows",
     "cosine --lr 0.1 --t-max 90 --warmup 5 --emit hf": "transformers.get_cosine_schedule_with_warmup("
     "optimizer, num_warmup_steps=5, num_training_steps=95)",
     "cosine --lr 0.1 --min-lr 0.001 --warmup 2 --warmup-start-lr 0.01 --emit timm": "timm.scheduler."
@@ -81,12 +85,12 @@ EMITTED = {
     "cosine --lr 0.1 --t-max 10 --warmup 3 --emit torch": f"{T}SequentialLR(optimizer, schedulers=["
     f"{T}ConstantLR(optimizer, factor=0.0, total_iters=1), "
     f"{T}LinearLR(optimizer, start_factor=0.3333333333333333, end_factor=1.0, total_iters=2), "
-    f"{T}CosineAnnealingLR(optimizer, T_max=10, eta_min=0.0)], milestones=[1, 3])",
+    f"{T}CosineAnnealingLR(optimizer, T_max=10, eta_min=0.0)], milestones=[1, 3])  # lrsched: 13 rows",
     # --steps-per-epoch: durations in steps, and timm counts updates
     "step --lr 0.1 --step-size 2 --steps-per-epoch 100 --emit timm": "timm.scheduler.StepLRScheduler("
-    "optimizer, decay_t=200, decay_rate=0.1, t_in_epochs=False)",
+    "optimizer, decay_t=200, decay_rate=0.1, t_in_epochs=False)  # lrsched: 3000 rows",
     "cosine-restarts --lr 0.1 --t-0 10 --t-mult 2 --emit keras": f"{K}CosineDecayRestarts("
-    "initial_learning_rate=0.1, first_decay_steps=10, t_mul=2.0, m_mul=1.0, alpha=0.0)",
+    "initial_learning_rate=0.1, first_decay_steps=10, t_mul=2.0, m_mul=1.0, alpha=0.0)  # lrsched: 30 rows",
     "cosine-restarts --lr 0.1 --t-0 10 --emit hf": "transformers."
     "get_cosine_with_hard_restarts_schedule_with_warmup("
     "optimizer, num_warmup_steps=0, num_training_steps=30, num_cycles=3)",

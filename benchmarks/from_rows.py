@@ -1,0 +1,80 @@
+"""`lrsched from` at 1,000,000 CSV rows, one case per framework, against the plain-Python floor.
+
+    python benchmarks/from_rows.py [--quick] [--only NAME]
+
+The floor is bench.py's: a list comprehension of a cosine's rates and one write (1M rows). Each
+case is one framework's scheduler call run for the same row count; the cases and the floor run
+in turn, interleaved, and each figure is the median CPU time (user + system) over the rounds,
+so a busy machine moves both sides together. Budget (DESIGN.md): every `from` within 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+PYTHON = sys.executable
+LRSCHED = shutil.which("lrsched", path=str(Path(PYTHON).parent)) or "lrsched"
+N = 1_000_000
+
+FLOOR = (
+    "import math, sys\n"
+    f"n = {N}\n"
+    "sys.stdout.write('epoch,lr\\n' + ''.join([f'{k},{0.05 * (1 + math.cos(math.pi * (k - 1) / n))!r}\\n'"
+    " for k in range(1, n + 1)]))\n"
+)
+
+CASES = {
+    "torch": ["CosineAnnealingLR(optimizer, T_max=1000000)", "--lr", "0.1"],
+    "torch step": ["StepLR(optimizer, step_size=1000, gamma=0.9)", "--lr", "0.1"],
+    "hf": ["get_cosine_schedule_with_warmup(optimizer, 1000, 1000000)", "--lr", "0.1"],
+    "timm": ["CosineLRScheduler(optimizer, t_initial=1000000, warmup_t=1000)", "--lr", "0.1"],
+    "keras": ["keras.optimizers.schedules.CosineDecay(0.1, decay_steps=1000000)"],
+    "optax": ["optax.cosine_decay_schedule(0.1, decay_steps=1000000)"],
+    "optax warmup": ["optax.warmup_cosine_decay_schedule(0.0, 0.1, 1000, 1000000)"],
+}
+"""Each framework's common schedule, as a user pastes it."""
+
+
+def cpu(argv: list[str]) -> float:
+    """CPU seconds (user + system) of one run, its output thrown away."""
+    with open(os.devnull, "w") as sink:
+        proc = subprocess.Popen(argv, stdout=sink)
+        _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {argv}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="3 rounds instead of 5")
+    parser.add_argument("--only", action="append", choices=list(CASES), help="run only these cases")
+    options = parser.parse_args()
+    cases = {
+        "floor": [PYTHON, "-c", FLOOR],
+        **{
+            name: [LRSCHED, "from", *argv, "-n", str(N), "-f", "csv"]
+            for name, argv in CASES.items()
+            if not options.only or name in options.only
+        },
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(3 if options.quick else 5):
+        for name, argv in cases.items():
+            times[name].append(cpu(argv))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    floor = medians.pop("floor")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; CPU-time medians, interleaved")
+    print(f"{'floor':<13}: {floor:5.2f} s")
+    for name, seconds in medians.items():
+        print(f"{name:<13}: {seconds:5.2f} s -> {seconds / floor:.2f}x the floor (budget 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,8 @@
 The floor is bench.py's: a list comprehension of a cosine's rates and one write (1M rows). Each
 case is one framework's scheduler call run for the same row count; the cases and the floor run
 in turn, interleaved, and each figure is the median CPU time (user + system) over the rounds,
-so a busy machine moves both sides together. Budget (DESIGN.md): every `from` within 1.5x.
+so a busy machine moves both sides together; "paired" is the median of each round's ratio to
+that round's floor, steadier when the load changes. Budget (DESIGN.md): every `from` within 1.5x.
 """
 
 from __future__ import annotations
@@ -73,7 +74,10 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; CPU-time medians, interleaved")
     print(f"{'floor':<13}: {floor:5.2f} s")
     for name, seconds in medians.items():
-        print(f"{name:<13}: {seconds:5.2f} s -> {seconds / floor:.2f}x the floor (budget 1.5x)")
+        paired = statistics.median(ours / base for ours, base in zip(times[name], times["floor"]))
+        print(
+            f"{name:<13}: {seconds:5.2f} s -> {seconds / floor:.2f}x the floor, {paired:.2f}x paired (budget 1.5x)"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`lrsched from` at 1,000,000 CSV rows, one case per framework, against the plain-Python floor.
+"""`lrsched from` (and `trainer`) at 1,000,000 CSV rows, one case per framework, against the floor.
 
     python benchmarks/from_rows.py [--quick] [--only NAME]
 
@@ -30,16 +30,19 @@ FLOOR = (
     " for k in range(1, n + 1)]))\n"
 )
 
+CONFIG = Path(__file__).resolve().parent.parent / "tests" / "examples" / "hf-args.yaml"
 CASES = {
-    "torch": ["CosineAnnealingLR(optimizer, T_max=1000000)", "--lr", "0.1"],
-    "torch step": ["StepLR(optimizer, step_size=1000, gamma=0.9)", "--lr", "0.1"],
-    "hf": ["get_cosine_schedule_with_warmup(optimizer, 1000, 1000000)", "--lr", "0.1"],
-    "timm": ["CosineLRScheduler(optimizer, t_initial=1000000, warmup_t=1000)", "--lr", "0.1"],
-    "keras": ["keras.optimizers.schedules.CosineDecay(0.1, decay_steps=1000000)"],
-    "optax": ["optax.cosine_decay_schedule(0.1, decay_steps=1000000)"],
-    "optax warmup": ["optax.warmup_cosine_decay_schedule(0.0, 0.1, 1000, 1000000)"],
+    "torch": ["from", "CosineAnnealingLR(optimizer, T_max=1000000)", "--lr", "0.1"],
+    "torch step": ["from", "StepLR(optimizer, step_size=1000, gamma=0.9)", "--lr", "0.1"],
+    "hf": ["from", "get_cosine_schedule_with_warmup(optimizer, 1000, 1000000)", "--lr", "0.1"],
+    "timm": ["from", "CosineLRScheduler(optimizer, t_initial=1000000, warmup_t=1000)", "--lr", "0.1"],
+    "keras": ["from", "keras.optimizers.schedules.CosineDecay(0.1, decay_steps=1000000)"],
+    "optax": ["from", "optax.cosine_decay_schedule(0.1, decay_steps=1000000)"],
+    "optax warmup": ["from", "optax.warmup_cosine_decay_schedule(0.0, 0.1, 1000, 1000000)"],
+    "trainer hf": ["trainer", "hf", str(CONFIG), "--samples", "10666656", "--quiet"],  # 999,999 updates
 }
-"""Each framework's common schedule, as a user pastes it."""
+"""Each framework's common schedule, as a user pastes it (and README's trainer config, sized to
+a million updates)."""
 
 
 def cpu(argv: list[str]) -> float:
@@ -60,7 +63,7 @@ def main() -> None:
     cases = {
         "floor": [PYTHON, "-c", FLOOR],
         **{
-            name: [LRSCHED, "from", *argv, "-n", str(N), "-f", "csv"]
+            name: [LRSCHED, *argv, *(["-n", str(N)] if argv[0] == "from" else []), "-f", "csv"]
             for name, argv in CASES.items()
             if not options.only or name in options.only
         },

@@ -97,6 +97,15 @@ def test_a_plain_run_imports_nothing_heavy(argv: list[str]) -> None:
     assert [heavy for heavy in HEAVY if _loaded(heavy, modules)] == []
 
 
+def test_compare_without_checks_imports_neither_the_check_modules_nor_decimal() -> None:
+    modules = _modules_after(["compare", "step --lr 0.1 --step-size 10", "cosine --lr 0.1", "-f", "csv"])
+    assert [m for m in ("lrsched_cli.check", "decimal") if _loaded(m, modules)] == []
+    checked = _modules_after(
+        ["compare", "step --lr 0.1 --step-size 10", "cosine --lr 0.1", "--expect", "1:1=0.1"]
+    )
+    assert _loaded("lrsched_cli.check", checked)  # the probe sees them when they load
+
+
 def _modules_after(argv: list[str], cwd: Path | None = None) -> list[str]:
     probe = (
         "import runpy, sys, json, atexit\n"

@@ -12,13 +12,40 @@ Source read: keras/src/optimizers/schedules/learning_rate_schedule.py (Keras 3.1
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable
 from functools import partial
 
 from lrsched_cli.errors import DialectError
-from lrsched_cli.frameworks._float32 import PI, ceil32, cos32, div32, floor32, log32, pow32
+from lrsched_cli.frameworks._float32 import (
+    PI,
+    Floats,
+    ceil32s,
+    clamped,
+    cos32,
+    cos32s,
+    counts32,
+    div32,
+    div32s,
+    divided32s,
+    float32s,
+    floor32,
+    floor32s,
+    log32,
+    pow32,
+    pow32s,
+    powers32s,
+)
 from lrsched_cli.frameworks._float32 import float32 as f
-from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, number, past_end, stateless
+from lrsched_cli.frameworks.reproduction import (
+    Reproduction,
+    boolean,
+    describe,
+    elementwise,
+    number,
+    past_end,
+    vectorised,
+)
 
 FRAMEWORK = "keras"
 
@@ -43,8 +70,9 @@ def _positive_steps(name: str, value: object) -> float:
     return f(steps)
 
 
-_schedule = partial(stateless, FRAMEWORK)
-"""(scheduler, value, length=None, notes=None) -> Reproduction of this framework."""
+_schedule = partial(vectorised, FRAMEWORK)
+"""(scheduler, values, length=None, notes=None) -> Reproduction of this framework: its rates at
+a block of steps at a time, each line one tensor op over the block (`_float32`)."""
 
 
 def exponential_decay(
@@ -60,11 +88,11 @@ def exponential_decay(
     rate = f(number("decay_rate", decay_rate))
     stairs = boolean("staircase", staircase)
 
-    def value(t: int) -> float:
-        p = div32(f(t), steps)
+    def value(ts: Floats) -> Floats:
+        p = div32s(counts32(ts), steps)
         if stairs:
-            p = floor32(p)
-        return f(lr0 * pow32(rate, p))
+            p = floor32s(p)
+        return float32s([lr0 * x for x in powers32s(rate, p)])
 
     return _schedule("ExponentialDecay", value)
 
@@ -101,7 +129,7 @@ def piecewise_constant_decay(
             return [f"Keras switches after each boundary: step {edges[0]} still has {describe(values[0])}"]
         return []
 
-    return _schedule("PiecewiseConstantDecay", value, length=edges[-1] + 2, notes=notes)
+    return _schedule("PiecewiseConstantDecay", elementwise(value), length=edges[-1] + 2, notes=notes)
 
 
 def polynomial_decay(
@@ -121,15 +149,19 @@ def polynomial_decay(
     cycles = boolean("cycle", cycle)
     span = f(lr0 - end)
 
-    def value(t: int) -> float:
-        step, period = f(t), steps
+    def value(ts: Floats) -> Floats:
+        step = counts32(ts)
         if cycles:
-            multiplier = 1.0 if step == 0 else ceil32(div32(step, steps))
-            period = f(period * multiplier)
+            multipliers = ceil32s(div32s(step, steps))
+            periods = float32s(
+                [steps * (1.0 if s == 0 else m) for s, m in zip(step, multipliers, strict=True)]
+            )
+            p = divided32s(step, periods)
         else:
-            step = min(step, period)
-        p = div32(step, period)
-        return f(f(span * pow32(f(1 - p), exponent)) + end)
+            p = div32s(clamped(step, steps), steps)
+        return float32s(
+            [x + end for x in float32s([span * x for x in pow32s(float32s([1 - x for x in p]), exponent)])]
+        )
 
     def notes(rows: int) -> list[str]:
         if cycles:
@@ -154,20 +186,27 @@ def inverse_time_decay(
     rate = f(number("decay_rate", decay_rate))
     stairs = boolean("staircase", staircase)
 
-    def value(t: int) -> float:
-        p = div32(f(t), steps)
+    def value(ts: Floats) -> Floats:
+        p = div32s(counts32(ts), steps)
         if stairs:
-            p = floor32(p)
-        return div32(lr0, f(1 + f(rate * p)))
+            p = floor32s(p)
+        denominators = float32s([1 + x for x in float32s([rate * x for x in p])])
+        return divided32s([lr0] * len(denominators), denominators)
 
     return _schedule("InverseTimeDecay", value)
 
 
-def _cosine(step: float, steps: float, peak: float, alpha: float) -> float:
+def _cosine(step: Floats, steps: float, peak: float, alpha: float) -> Floats:
     """Keras's ``_decay_function``: ``alpha`` is a Python number, so ``1 - alpha`` is float64."""
-    fraction = div32(step, steps)
-    cosine = f(0.5 * f(1 + cos32(f(PI * fraction))))
-    return f(peak * f(f(f(1 - alpha) * cosine) + f(alpha)))
+    angle = float32s([PI * x for x in div32s(step, steps)])
+    # 0.5 * x is exact: x = 1 + cos is 0 or at least 2 ** -24, far from float32's subnormals
+    cosine: Floats = [0.5 * x for x in float32s([1 + c for c in cos32s(angle)])]
+    keep, low = f(1 - alpha), f(alpha)
+    if keep != 1.0:  # 1.0 * x is x
+        cosine = float32s([keep * x for x in cosine])
+    if low != 0.0 or keep < 0:  # x + 0.0 is x, but for -0.0, which keep * x >= +0 is not
+        cosine = float32s([x + low for x in cosine])
+    return float32s([peak * x for x in cosine])
 
 
 def cosine_decay(
@@ -186,8 +225,8 @@ def cosine_decay(
     if warmup_target is None:
         end = int(steps)
 
-        def value(t: int) -> float:
-            return _cosine(min(f(t), steps), steps, lr0, floor_fraction)
+        def value(ts: Floats) -> Floats:
+            return _cosine(clamped(counts32(ts), steps), steps, lr0, floor_fraction)
 
     else:
         target = f(number("warmup_target", warmup_target))
@@ -195,11 +234,16 @@ def cosine_decay(
         total = f(steps + warmup)
         end = int(total)
 
-        def value(t: int) -> float:
-            step = min(f(t), total)
-            if step < warmup:
-                return f(f(f(target - lr0) * div32(step, warmup)) + lr0)
-            return _cosine(f(step - warmup), steps, target, floor_fraction)
+        rise = f(target - lr0)
+
+        def value(ts: Floats) -> Floats:
+            step = clamped(counts32(ts), total)
+            warming = bisect_left(step, warmup)  # the steps before warmup, first: they only grow
+            ramp = float32s([x + lr0 for x in float32s([rise * x for x in div32s(step[:warming], warmup)])])
+            return [
+                *ramp,
+                *_cosine(float32s([x - warmup for x in step[warming:]]), steps, target, floor_fraction),
+            ]
 
     def notes(rows: int) -> list[str]:
         found = past_end(end, rows, "CosineDecay stays at its final rate")
@@ -240,7 +284,7 @@ def cosine_decay_restarts(
         cosine = f(f(0.5 * peak) * f(1.0 + cos32(f(PI * fraction))))
         return f(lr0 * f(f(f(1 - low) * cosine) + low))
 
-    return _schedule("CosineDecayRestarts", value, length=int(first))
+    return _schedule("CosineDecayRestarts", elementwise(value), length=int(first))
 
 
 SCHEDULERS: dict[str, Callable[..., Reproduction]] = {

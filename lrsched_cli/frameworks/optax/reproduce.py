@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from itertools import count, islice, pairwise
 
 from lrsched_cli.errors import DialectError
-from lrsched_cli.frameworks._float32 import PI, cos32, div32
+from lrsched_cli.frameworks._float32 import PI, Floats, cos32, div32
 from lrsched_cli.frameworks._float32 import float32 as f
 from lrsched_cli.frameworks.optax.schedules import (
     FRAMEWORK,
@@ -34,6 +34,7 @@ from lrsched_cli.frameworks.reproduction import (
     Reproduction,
     boolean,
     describe,
+    elementwise,
     integer,
     number,
     past_end,
@@ -41,15 +42,38 @@ from lrsched_cli.frameworks.reproduction import (
 
 
 def _join(values: list[Value], boundaries: list[float]) -> Value:
-    """optax's join_schedules: past each boundary the next schedule, on its own clock."""
-    pairs = list(zip(boundaries, values[1:], strict=False))
+    """optax's join_schedules: past each boundary the next schedule, on its own clock.
 
+    Integer boundaries in order split a block of steps into runs, each one schedule's on its
+    own clock; any others are followed step by step.
+    """
+    pairs = list(zip(boundaries, values[1:], strict=False))
+    edges = [boundary for boundary, _ in pairs]
+    step_by_step = _join_step_by_step(values[0], pairs)
+    if not all(isinstance(edge, int) for edge in edges) or edges != sorted(edges):
+        return elementwise(step_by_step)
+
+    def value(ts: Floats) -> Floats:
+        if not isinstance(ts, range):
+            return [step_by_step(t) for t in ts]  # type: ignore[arg-type]
+        runs = [(0, values[0]), *pairs]  # schedule i from its boundary on, until the next's
+        output: list[float] = []
+        for (begin, child), (end, _) in zip(runs, [*runs[1:], (ts.stop, values[0])], strict=True):
+            low, high = max(begin, ts.start), min(max(end, begin), ts.stop)
+            if low < high:
+                output += child(range(int(low - begin), int(high - begin)))  # int: checked above
+        return output
+
+    return value
+
+
+def _join_step_by_step(first: Value, pairs: list[tuple[float, Value]]) -> Callable[[int], float]:
     def value(t: int) -> float:
-        output = values[0](t)
+        output = first([t])[0]
         for boundary, child in pairs:
             if not t < boundary:
                 local = t - boundary  # a float boundary (warmup_steps=0.5) makes a float32 count
-                output = child(local if isinstance(local, int) else f(local))  # type: ignore[arg-type]
+                output = child([local if isinstance(local, int) else f(local)])[0]
         return output
 
     return value
@@ -176,7 +200,7 @@ def piecewise_constant_schedule(
         return level
 
     length = int(pairs[-1][0]) + 1 if pairs else None
-    return _reproduction("piecewise_constant_schedule", value, length)
+    return _reproduction("piecewise_constant_schedule", elementwise(value), length)
 
 
 def _interpolate(kind: str, init_value: float, pairs: list[tuple[float, float]]) -> Value:
@@ -198,7 +222,7 @@ def _interpolate(kind: str, init_value: float, pairs: list[tuple[float, float]])
                 total = f(total + between(levels[i], levels[i + 1], div32(f(t - bounds[i]), f(size))))
         return f(total + levels[-1]) if bounds[-1] <= t else total
 
-    return value
+    return elementwise(value)
 
 
 def piecewise_interpolate_schedule(

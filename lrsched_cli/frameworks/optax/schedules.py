@@ -20,37 +20,51 @@ from collections.abc import Callable
 from functools import partial
 
 from lrsched_cli.errors import DialectError
-from lrsched_cli.frameworks._float32 import PI, cos32, div32, floor32, integer_pow32, pow32
+from lrsched_cli.frameworks._float32 import (
+    PI,
+    Floats,
+    clamped,
+    cos32s,
+    counts32,
+    div32s,
+    float32s,
+    floor32s,
+    integer_pow32s,
+    pow32s,
+    powers32s,
+)
 from lrsched_cli.frameworks._float32 import float32 as f
 from lrsched_cli.frameworks.reproduction import (
     Reproduction,
+    Values,
     boolean,
     describe,
     number,
     past_end,
-    stateless,
+    vectorised,
 )
 
 FRAMEWORK = "optax"
 
-Value = Callable[[int], float]
-"""The schedule at step count t, as the optimizer uses it (a float32 value)."""
+Value = Values
+"""The schedule at a range of step counts t, as the optimizer uses it (float32 values), computed
+a block at a time: each line is one array op over the block."""
 
 
-def _power(x: float, exponent: float) -> float:
+def _power(xs: Floats, exponent: float) -> Floats:
     """``x ** exponent`` in JAX: a Python int exponent is `integer_pow32`, anything else ``pow``."""
     if isinstance(exponent, int) and not isinstance(exponent, bool):
-        return integer_pow32(x, exponent)
-    return pow32(x, f(exponent))
+        return integer_pow32s(xs, exponent)
+    return pow32s(xs, f(exponent))
 
 
-_reproduction = partial(stateless, FRAMEWORK)
-"""(scheduler, value, length=None, notes=None) -> Reproduction of this framework."""
+_reproduction = partial(vectorised, FRAMEWORK)
+"""(scheduler, values, length=None, notes=None) -> Reproduction of this framework."""
 
 
 def _constant(init_value: float) -> Value:
     level = f(init_value)
-    return lambda t: level
+    return lambda steps: [level] * len(steps)
 
 
 def _polynomial(init_value: float, end_value: float, power: float, steps: float, begin: float) -> Value:
@@ -62,10 +76,10 @@ def _polynomial(init_value: float, end_value: float, power: float, steps: float,
     end = f(end_value)
     length = f(steps)
 
-    def value(t: int) -> float:
-        done = min(max(t - begin, 0), steps)
-        fraction = f(1 - div32(f(done), length))
-        return f(f(span * _power(fraction, power)) + end)
+    def value(ts: Floats) -> Floats:
+        done = float32s([min(max(t - begin, 0), steps) for t in ts])
+        fraction = float32s([1 - x for x in div32s(done, length)])
+        return float32s([x + end for x in float32s([span * x for x in _power(fraction, power)])])
 
     return value
 
@@ -139,13 +153,14 @@ def _exponential(
     bound = None if end_value is None else f(end_value)
     clip = max if rate < 1.0 else min
 
-    def value(t: int) -> float:
-        elapsed = t - begin
-        p = div32(f(elapsed), length)
+    def value(ts: Floats) -> Floats:
+        elapsed = [t - begin for t in ts]
+        p = div32s(float32s(elapsed), length)
         if staircase:
-            p = floor32(p)
-        decayed = start if elapsed <= 0 else f(start * pow32(base, p))
-        return decayed if bound is None else clip(decayed, bound)
+            p = floor32s(p)
+        grown = float32s([start * x for x in powers32s(base, p)])  # used only where elapsed > 0
+        decayed = [start if e <= 0 else x for e, x in zip(elapsed, grown, strict=True)]
+        return decayed if bound is None else [clip(x, bound) for x in decayed]
 
     return value
 
@@ -178,10 +193,16 @@ def _cosine(init_value: float, steps: float, alpha: float, exponent: float) -> V
     start, length, low = f(init_value), f(steps), f(alpha)
     keep = f(1 - alpha)
 
-    def value(t: int) -> float:
-        done = min(f(t), length)
-        cosine = f(0.5 * f(1 + cos32(div32(f(PI * done), length))))
-        return f(start * f(f(keep * _power(cosine, exponent)) + low))
+    def value(ts: Floats) -> Floats:
+        angle = div32s(float32s([PI * t for t in clamped(counts32(ts), length)]), length)
+        # 0.5 * x is exact: x = 1 + cos is 0 or at least 2 ** -24, far from float32's subnormals
+        cosine = [0.5 * x for x in float32s([1 + c for c in cos32s(angle)])]
+        scaled = _power(cosine, exponent)
+        if keep != 1.0:  # 1.0 * x is x
+            scaled = float32s([keep * x for x in scaled])
+        if low != 0.0 or keep < 0:  # x + 0.0 is x, but for -0.0, which keep * x >= +0 is not
+            scaled = float32s([x + low for x in scaled])
+        return float32s([start * x for x in scaled])
 
     return value
 

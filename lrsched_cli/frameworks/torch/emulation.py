@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import count
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.expression import Lambda, Name
@@ -144,6 +145,10 @@ def rates_of(build: Callable[[Group], Scheduler]) -> Callable[[float | None], It
         try:
             scheduler = build(group)
             yield group.lr
+            if type(scheduler) is LambdaScheduler:  # alone, each step sets base_lr * lr_lambda(t)
+                base, lr_lambda = scheduler.base_lr, scheduler.lr_lambda
+                for t in count(1):
+                    yield base * lr_lambda(t)
             while True:
                 t += 1
                 scheduler.step()

@@ -1,0 +1,86 @@
+"""`lrsched from` (and `trainer`) at 1,000,000 CSV rows, one case per framework, against the floor.
+
+    python benchmarks/from_rows.py [--quick] [--only NAME]
+
+The floor is bench.py's: a list comprehension of a cosine's rates and one write (1M rows). Each
+case is one framework's scheduler call run for the same row count; the cases and the floor run
+in turn, interleaved, and each figure is the median CPU time (user + system) over the rounds,
+so a busy machine moves both sides together; "paired" is the median of each round's ratio to
+that round's floor, steadier when the load changes. Budget (DESIGN.md): every `from` within 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+PYTHON = sys.executable
+LRSCHED = shutil.which("lrsched", path=str(Path(PYTHON).parent)) or "lrsched"
+N = 1_000_000
+
+FLOOR = (
+    "import math, sys\n"
+    f"n = {N}\n"
+    "sys.stdout.write('epoch,lr\\n' + ''.join([f'{k},{0.05 * (1 + math.cos(math.pi * (k - 1) / n))!r}\\n'"
+    " for k in range(1, n + 1)]))\n"
+)
+
+CONFIG = Path(__file__).resolve().parent.parent / "tests" / "examples" / "hf-args.yaml"
+CASES = {
+    "torch": ["from", "CosineAnnealingLR(optimizer, T_max=1000000)", "--lr", "0.1"],
+    "torch step": ["from", "StepLR(optimizer, step_size=1000, gamma=0.9)", "--lr", "0.1"],
+    "hf": ["from", "get_cosine_schedule_with_warmup(optimizer, 1000, 1000000)", "--lr", "0.1"],
+    "timm": ["from", "CosineLRScheduler(optimizer, t_initial=1000000, warmup_t=1000)", "--lr", "0.1"],
+    "keras": ["from", "keras.optimizers.schedules.CosineDecay(0.1, decay_steps=1000000)"],
+    "optax": ["from", "optax.cosine_decay_schedule(0.1, decay_steps=1000000)"],
+    "optax warmup": ["from", "optax.warmup_cosine_decay_schedule(0.0, 0.1, 1000, 1000000)"],
+    "trainer hf": ["trainer", "hf", str(CONFIG), "--samples", "10666656", "--quiet"],  # 999,999 updates
+}
+"""Each framework's common schedule, as a user pastes it (and README's trainer config, sized to
+a million updates)."""
+
+
+def cpu(argv: list[str]) -> float:
+    """CPU seconds (user + system) of one run, its output thrown away."""
+    with open(os.devnull, "w") as sink:
+        proc = subprocess.Popen(argv, stdout=sink)
+        _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {argv}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="3 rounds instead of 5")
+    parser.add_argument("--only", action="append", choices=list(CASES), help="run only these cases")
+    options = parser.parse_args()
+    cases = {
+        "floor": [PYTHON, "-c", FLOOR],
+        **{
+            name: [LRSCHED, *argv, *(["-n", str(N)] if argv[0] == "from" else []), "-f", "csv"]
+            for name, argv in CASES.items()
+            if not options.only or name in options.only
+        },
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(3 if options.quick else 5):
+        for name, argv in cases.items():
+            times[name].append(cpu(argv))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    floor = medians.pop("floor")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; CPU-time medians, interleaved")
+    print(f"{'floor':<13}: {floor:5.2f} s")
+    for name, seconds in medians.items():
+        paired = statistics.median(ours / base for ours, base in zip(times[name], times["floor"]))
+        ratio = f"{seconds / floor:.2f}x the floor, {paired:.2f}x paired"
+        print(f"{name:<13}: {seconds:5.2f} s -> {ratio} (budget 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

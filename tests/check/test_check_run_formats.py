@@ -25,6 +25,12 @@ TB_HF = str(RUNS / "hf-cosine-log1" / "events.out.tfevents.hf-cosine-log1")
 TB_HF5 = str(RUNS / "hf-cosine-log5" / "events.out.tfevents.hf-cosine-log5")
 TB_HF448 = str(RUNS / "hf-4.48-cosine-log1" / "events.out.tfevents.hf-4.48-cosine-log1")
 TB_LIGHTNING = str(RUNS / "lightning-step" / "events.out.tfevents.lightning-step")
+MLFLOW = str(RUNS / "hf-mlflow")
+"""A real transformers Trainer run (the hf-cosine-log1 config) reported to an MLflow file store."""
+MLFLOW_METRIC = str(RUNS / "hf-mlflow" / "metrics" / "learning_rate")
+WANDB_HISTORY = str(RUNS / "wandb" / "history.csv")
+WANDB_PANEL = str(RUNS / "wandb" / "panel.csv")
+"""Built from the real hf-cosine-log1 log in W&B's documented layouts (see the script)."""
 
 COSINE24 = ["from", "CosineAnnealingLR(optimizer, T_max=24)", "--lr", "0.1", "-n", "24", "-q"]
 MMENGINE = [
@@ -140,6 +146,9 @@ def _write(tmp_path: Path, name: str, data: bytes) -> str:
         (SCALARS, -1, "cut short"),
         (SCALARS, 500, "cut short"),
         (TB_HF, -3, "cut short or damaged"),
+        (MLFLOW_METRIC, -1, "cut short"),
+        (WANDB_HISTORY, -1, "cut short"),
+        (WANDB_PANEL, -1, "cut short"),
         (TB_HF, 2000, "cut short or damaged"),
     ],
 )
@@ -167,6 +176,12 @@ def test_a_damaged_event_file_fails_its_crc(tmp_path: Path) -> None:
         ("scalars.json", '{"lr": 0.1, "step": 1}\n{"lr": "x", "step": 2}\n', "line 2 has lr 'x'"),
         ("scalars.json", '{"lr": 0.1, "step": 1}\n{"lr": 0.1, \n', "line 2 is not JSON"),
         ("scalars.json", '{"lr": 0.1, "step": "a"}\n', "line 1 has step 'a'"),
+        ("learning_rate", "1796300777943 0.1 1\n1796300777943 x 2\n", "line 2 is '1796300777943 x 2'"),
+        ("learning_rate", "1796300777943 0.1 1\n1796300777943 0.1 2 3\n", "line 2 has 4 fields"),
+        ("learning_rate", "1796300777943 nan 1\n", "not a finite number"),
+        ("h.csv", ",train/learning_rate,train/global_step\n0,0.1,x\n", "line 2 has step 'x'"),
+        ("h.csv", ",train/learning_rate,_step\n0,0.1,0\n", "counts wandb.log calls"),
+        ("p.csv", '"Step","r - train/learning_rate"\n"1","fast"\n', "has train/learning_rate 'fast'"),
     ],
 )
 def test_a_corrupted_log_is_a_usage_error(tmp_path: Path, name: str, text: str, says: str) -> None:
@@ -184,6 +199,18 @@ def test_a_corrupted_log_is_a_usage_error(tmp_path: Path, name: str, text: str, 
 )
 def test_a_tag_that_does_not_exist_is_a_usage_error(log: str, tag: str, says: str) -> None:
     assert_usage_error(lrsched(*COSINE24, "--check-run", log, "--tag", tag), "'--check-run'", says)
+
+
+def test_an_mlflow_log_is_diagnosed() -> None:
+    result = lrsched(*HF, "--check-run", MLFLOW, "--world-size", "2")
+    assert result.exit_code == 1
+    assert "a world size of 1, not 2 (--world-size 1)" in _diagnosis(result.stderr)
+
+
+def test_mlflow_two_field_line_is_step_0(tmp_path: Path) -> None:
+    """A 2-field line (no step) is step 0, as mlflow's FileStore reads it: before any update."""
+    log = _write(tmp_path, "learning_rate", b"1796300777943 0.1\n")
+    assert_usage_error(lrsched(*COSINE24, "--check-run", log), "step 0 is before the first update")
 
 
 def test_tensorboard_missing_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -58,7 +58,7 @@ class Reader(NamedTuple):
 HEAD = 1 << 16
 """Bytes of a file's start a reader may look at to recognise its format."""
 
-READERS = ["hf", "lightning", "mmengine", "tensorboard"]
+READERS = ["hf", "lightning", "mmengine", "mlflow", "wandb", "tensorboard"]
 """The formats, tried in this order: each a module here holding ``READER``."""
 
 

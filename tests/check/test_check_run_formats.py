@@ -100,6 +100,34 @@ def test_a_scheduler_stepped_per_epoch_is_diagnosed(lightning: list[str]) -> Non
     assert "stepped once every 6 updates" in _diagnosis(generic.stderr)
 
 
+def test_lightning_accumulation_is_rederived(tmp_path: Path) -> None:
+    """Sized by estimated_stepping_batches (24 updates with accumulation 2, as the run had), a
+    plan with accumulation 1 has T_max 48: the diagnosis names the key the run's value fits."""
+    config = tmp_path / "lightning.yaml"
+    config.write_text(
+        "trainer: {max_epochs: 4, accumulate_grad_batches: 1}\noptimizer: {lr: 0.1}\nlr_scheduler: "
+        '{scheduler: "CosineAnnealingLR(optimizer, T_max=estimated_stepping_batches)", interval: step}\n'
+    )
+    argv = [
+        "trainer",
+        "lightning",
+        str(config),
+        "--samples",
+        "48",
+        "--batch-size",
+        "4",
+        "-q",
+        "--check-run",
+        CSV,
+    ]
+    result = lrsched(*argv)
+    assert result.exit_code == 1
+    assert "a gradient accumulation of 2, not 1 (--set trainer.accumulate_grad_batches=2)" in _diagnosis(
+        result.stderr
+    )
+    assert lrsched(*argv, "--set", "trainer.accumulate_grad_batches=2").exit_code == 0
+
+
 def test_lightning_steps_are_0_based() -> None:
     """Row k is Lightning's step k - 1: the rows shifted the other way fail."""
     result = lrsched(*COSINE24, "--check-run", CSV)

@@ -179,6 +179,14 @@ def test_a_truncated_log_is_a_usage_error(tmp_path: Path, keep: int) -> None:
     assert_usage_error(lrsched(*HF, "--check-run", log), "'--check-run'", "is not a whole trainer_state.json")
 
 
+def test_a_truncated_log_says_where_it_ends(tmp_path: Path) -> None:
+    """Cut inside update 4's entry: the string left open starts at line 34, column 7."""
+    log = _cut(tmp_path, Path(STATE).read_text()[:700])
+    assert_usage_error(
+        lrsched(*HF, "--check-run", log), "Unterminated string starting at), at line 34, column 7"
+    )
+
+
 def test_a_log_cut_before_its_history_is_not_recognised(tmp_path: Path) -> None:
     log = _cut(tmp_path, Path(STATE).read_text()[:40])
     assert_usage_error(lrsched(*HF, "--check-run", log), "'--check-run'", "is not a run log lrsched reads")

@@ -104,6 +104,11 @@ def test_a_failed_check_lists_step_logged_and_planned() -> None:
             "the updates up to 11 fit the plan, the later ones --set max_steps=30",
         ),
         (
+            ["polynomial", "--lr", "0.1", "--total-iters", "30", "--power", "1", "-n", "30"],
+            RESUMED,
+            "the updates up to 11 fit --total-iters 20, the later ones the plan",
+        ),
+        (
             ["cosine", "--lr", "0.1", "--t-max", "54", "--warmup", "6", "-n", "60"],
             STATE,
             "the run went through the schedule 2 times as fast as planned",

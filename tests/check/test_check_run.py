@@ -131,6 +131,14 @@ def test_a_wrong_plan_fails_with_the_diagnosis_that_fits(argv: list[str], log: s
     assert words in _diagnosis(result.stderr), result.stderr
 
 
+def test_a_failed_check_says_the_length_the_log_records() -> None:
+    result = lrsched(*HF, "--world-size", "2", "--check-run", STATE)
+    assert "the log says the run had max_steps = 30; the plan has 15 rows" in result.stderr
+    assert (
+        "max_steps" not in lrsched(*HF, "--set", "gradient_accumulation_steps=1", "--check-run", STATE).stderr
+    )
+
+
 def test_the_448_log_passes_once_shifted(tmp_path: Path) -> None:
     """What the diagnosis says is true: transformers 4.48.3 logged at step k the rate of update
     k + 1 (rates in the test from the real 5.24 run: rows 2-30 of it)."""

@@ -179,9 +179,12 @@ def _mappings(planner: Planner, checker: LogChecker) -> Iterator[tuple[str, Call
             lambda row, k=k: k * (row - 1) + 1,  # type: ignore[misc]
         )
     for k in FACTORS:
+        if k == planner.updates_per_epoch:
+            continue  # stepped once per epoch: `_per_epoch` says so
         yield (
             f"the run went through the schedule {k} times as slowly as planned: its scheduler "
-            f"stepped once every {k} updates, or the schedule was sized in micro-batches "
+            f"stepped once every {k} updates (once per epoch, if an epoch is {k} updates: "
+            "Lightning's default 'interval': 'epoch'), or the schedule was sized in micro-batches "
             f"(accumulation {k}) or for {k} processes",
             lambda row, k=k: (row - 1) // k + 1,  # type: ignore[misc]
         )

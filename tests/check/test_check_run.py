@@ -118,6 +118,11 @@ def test_a_failed_check_lists_step_logged_and_planned() -> None:
             STATE,
             "sized for another length: it fits --t-max 27",
         ),
+        (  # 1 to 16000 lengths: narrowed around the best scores before trying one by one
+            ["cosine", "--lr", "0.1", "--t-max", "4000", "--warmup", "3", "-n", "30"],
+            STATE5,
+            "sized for another length: it fits --t-max 27",
+        ),
         (
             ["cosine", "--lr", "0.1", "--t-max", "27", "--warmup", "3", "-n", "20"],
             STATE,

@@ -97,7 +97,23 @@ def test_a_scheduler_stepped_per_epoch_is_diagnosed(lightning: list[str]) -> Non
     )
     assert "set 'interval': 'step'" in result.stderr
     generic = lrsched(*COSINE24, "--check-run", CSV_EPOCH)
-    assert "stepped once every 6 updates" in _diagnosis(generic.stderr)
+    assert "stepped once every 6 updates (once per epoch, if an epoch is 6 updates" in _diagnosis(
+        generic.stderr
+    )
+    held = [
+        "from",
+        "CosineAnnealingLR(optimizer, T_max=24)",
+        "--lr",
+        "0.1",
+        "-n",
+        "4",
+        "--steps-per-epoch",
+        "6",
+    ]
+    assert lrsched(*held, "--check-run", CSV_EPOCH).exit_code == 0  # each epoch's rate held for its steps
+    spread = lrsched("cosine", "--lr", "0.1", "--t-max", "4", "-n", "4", "--steps-per-epoch", "6",
+                     "--check-run", CSV_EPOCH)  # fmt: skip
+    assert _diagnosis(spread.stderr).startswith("diagnosis: the scheduler stepped once per epoch (6 updates)")
 
 
 def test_lightning_accumulation_is_rederived(tmp_path: Path) -> None:

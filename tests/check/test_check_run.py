@@ -226,6 +226,24 @@ def test_a_corrupted_log_is_a_usage_error(tmp_path: Path, text: str, says: str) 
     assert_usage_error(lrsched(*HF, "--check-run", _cut(tmp_path, text)), "'--check-run'", says)
 
 
+@pytest.mark.parametrize("at", [10, 100_000])
+def test_a_log_that_is_not_utf8_is_a_usage_error(tmp_path: Path, at: int) -> None:
+    text = Path(STATE).read_text().replace('"log_history": [', '"log_history": [' + " " * at, 1)
+    data = text.encode().replace(b'"step": 5', b'"st\xffp": 5', 1)
+    log = tmp_path / "trainer_state.json"
+    log.write_bytes(data)
+    assert_usage_error(lrsched(*HF, "--check-run", str(log)), "'--check-run'", "trainer_state.json")
+
+
+@pytest.mark.parametrize("name", ["metrics.csv", "scalars.json", "history.csv", "learning_rate"])
+def test_binary_garbage_is_not_recognised(tmp_path: Path, name: str) -> None:
+    log = tmp_path / name
+    log.write_bytes(bytes(range(256)) * 50)
+    assert_usage_error(
+        lrsched(*HF, "--check-run", str(log)), "'--check-run'", "is not a run log lrsched reads"
+    )
+
+
 def test_an_unrecognised_or_missing_log_is_a_usage_error(tmp_path: Path) -> None:
     other = _cut(tmp_path, "epoch,lr\n1,0.1\n", "rates.csv")
     assert_usage_error(lrsched(*HF, "--check-run", other), "is not a run log lrsched reads")

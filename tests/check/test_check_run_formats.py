@@ -201,6 +201,14 @@ def test_a_truncated_log_is_a_usage_error(tmp_path: Path, source: str, cut: int,
     assert_usage_error(lrsched(*COSINE24, "--check-run", log), "'--check-run'", says)
 
 
+@pytest.mark.parametrize("source", [CSV, SCALARS, MLFLOW_METRIC, WANDB_HISTORY])
+def test_a_log_that_is_not_utf8_is_a_usage_error(tmp_path: Path, source: str) -> None:
+    data = Path(source).read_bytes()
+    cut = data.index(b"\n", len(data) // 2) + 1
+    log = _write(tmp_path, Path(source).name, data[:cut] + b"\xff\xfe\n" + data[cut:])
+    assert_usage_error(lrsched(*COSINE24, "--check-run", log), "'--check-run'")
+
+
 def test_a_damaged_event_file_fails_its_crc(tmp_path: Path) -> None:
     data = bytearray(Path(TB_HF).read_bytes())
     data[1500] ^= 0xFF

@@ -57,7 +57,11 @@ def _points(path: Path, name: str, tag: str, facts: dict[str, Any]) -> Points:
     except OSError as error:
         raise InputError(None, f"cannot read {name!r}: {error.strerror or error}") from None
     with file:
-        stream = JsonStream(file, name, file.read(1 << 16), what=WHAT)
+        try:
+            start = file.read(1 << 16)
+        except UnicodeDecodeError:
+            raise _bad(name, "it is not UTF-8 text") from None
+        stream = JsonStream(file, name, start, what=WHAT)
         stream.take("{")
         seen_history, keys = False, set[str]()
         while stream.peek() != "}":

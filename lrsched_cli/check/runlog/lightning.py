@@ -73,10 +73,10 @@ def _points(path: Path, name: str, column: int, step_column: int, tag: str) -> P
     except OSError as error:
         raise InputError(None, f"cannot read {name!r}: {error.strerror or error}") from None
     with file:
-        lines = iter(file)
-        next(lines)
         width = max(column, step_column) + 1
         try:
+            lines = iter(file)
+            next(lines)
             for number, fields in enumerate(csv.reader(_whole(lines, name)), start=2):
                 if len(fields) < width:
                     raise _bad(name, f"line {number} has {len(fields)} fields")

@@ -20,6 +20,16 @@ files, renamed ``events.out.tfevents.<run>`` (the real name holds a host name an
   both CSVLogger (``metrics.csv``) and TensorBoardLogger.
 - ``lightning-epoch/``: the same with the default ``interval: "epoch"`` (the scheduler steps
   once an epoch), CSVLogger only.
+- ``hf-mlflow/``: the ``hf-cosine-log1`` run with ``report_to=["mlflow"]`` into a file store
+  (``MLFLOW_TRACKING_URI=file://...``, ``MLFLOW_ALLOW_FILE_STORE=true``: mlflow 3.18 keeps the
+  file store in maintenance mode), when a directory holding mlflow-skinny is given with
+  ``--with-mlflow``: the run folder's ``meta.yaml`` and ``metrics/`` (params and tags left out).
+- ``wandb/``: W&B keeps a run's history on its server and an offline run writes no CSV, so
+  these two are built, not exported: the ``hf-cosine-log1`` run's log as the transformers
+  WandbCallback logs it (``rewrite_logs``: ``train/`` before each key, and
+  ``train/global_step``; W&B adds ``_step``, ``_runtime``, ``_timestamp``), laid out as the
+  documentation shows ``run.history()`` written by pandas ``to_csv`` (``history.csv``) and as a
+  line plot's "Export CSV" (``panel.csv``: ``Step``, ``<run name> - <key>``, ``__MIN``, ``__MAX``).
 - ``mmengine/``: MMEngine Runner, iteration-based loop of 20 iterations, SGD 0.1, LinearLR
   warmup over iterations [0, 4) then CosineAnnealingLR over [4, 20), LocalVisBackend: its
   ``scalars.json``.
@@ -28,7 +38,8 @@ Run with the venv ../shared/trainenv.sh builds (transformers 5.24.0, lightning 2
 mmengine 0.10.7)::
 
     pip install --no-deps --target /tmp/tf4483 transformers==4.48.3 "huggingface_hub<1.0" "tokenizers<0.22"
-    python scripts/run_log_fixtures.py --with-448 /tmp/tf4483
+    pip install --target /tmp/mlflow mlflow-skinny==3.18.0
+    python scripts/run_log_fixtures.py --with-448 /tmp/tf4483 --with-mlflow /tmp/mlflow
 """
 
 from __future__ import annotations
@@ -137,6 +148,77 @@ def hf_runs(out: Path, v4: bool) -> None:
         shutil.copyfile(Path(tmp) / "trainer_state.json", target / "trainer_state.json")
 
 
+def hf_mlflow_run(out: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = str(Path(tmp) / "mlruns")  # not there yet: mlflow creates it with experiment 0
+        os.environ["MLFLOW_TRACKING_URI"] = Path(store).as_uri()
+        os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+        _hf_once(tmp, {**HF_RUN, "logging_steps": 1, "report_to": ["mlflow"], "save_strategy": "no"})
+        runs = [
+            meta.parent for meta in Path(store).glob("*/*/meta.yaml") if (meta.parent / "metrics").is_dir()
+        ]
+        assert len(runs) == 1, runs
+        target = out / "hf-mlflow"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(runs[0] / "metrics", target / "metrics")
+        shutil.copyfile(runs[0] / "meta.yaml", target / "meta.yaml")
+
+
+def _hf_once(tmp: str, config: dict[str, Any]) -> None:
+    import torch
+    from torch.utils.data import Dataset
+    from transformers import Trainer, TrainingArguments
+
+    class Ones(Dataset):  # type: ignore[type-arg]
+        def __len__(self) -> int:
+            return HF_SAMPLES
+
+        def __getitem__(self, i: int) -> dict[str, Any]:
+            return {"x": torch.tensor([1.0]), "labels": torch.tensor([0.0])}
+
+    class Tiny(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.zeros(1))
+
+        def forward(self, x: Any, labels: Any = None) -> dict[str, Any]:
+            return {"loss": ((self.w * x - 1.0) ** 2).mean()}
+
+    args = TrainingArguments(
+        output_dir=str(Path(tmp) / "out"),
+        use_cpu=True,
+        disable_tqdm=True,
+        remove_unused_columns=False,
+        seed=0,
+        **config,
+    )
+    Trainer(model=Tiny(), args=args, train_dataset=Ones()).train()
+
+
+def wandb_layouts(out: Path) -> None:
+    import csv
+
+    import pandas as pd
+
+    state = json.loads((out / "hf-cosine-log1" / "trainer_state.json").read_text(encoding="utf-8"))
+    rows = []
+    for number, entry in enumerate(state["log_history"]):
+        logged = {("train/" + key): value for key, value in entry.items() if key != "step"}
+        rows.append({**logged, "train/global_step": entry["step"], "_step": number, "_runtime": 0.01 * number,
+                     "_timestamp": 1796300777.0 + 0.01 * number})  # fmt: skip
+    target = out / "wandb"
+    target.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(target / "history.csv")
+    with open(target / "panel.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, quoting=csv.QUOTE_ALL)
+        key = "run-1 - train/learning_rate"
+        writer.writerow(["Step", key, key + "__MIN", key + "__MAX"])
+        for entry in state["log_history"]:
+            if "learning_rate" in entry:
+                rate = entry["learning_rate"]
+                writer.writerow([entry["step"], rate, rate, rate])
+
+
 def lightning_runs(out: Path) -> None:
     import lightning as L
     import torch
@@ -239,21 +321,31 @@ def mmengine_run(out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--with-448", help="a directory holding transformers 4.48.3")
-    parser.add_argument("--worker", choices=["hf", "hf4", "lightning", "mmengine"], help=argparse.SUPPRESS)
+    parser.add_argument("--with-mlflow", help="a directory holding mlflow-skinny")
+    parser.add_argument(
+        "--worker",
+        choices=["hf", "hf4", "hf-mlflow", "wandb", "lightning", "mmengine"],
+        help=argparse.SUPPRESS,
+    )
     options = parser.parse_args()
     if options.worker:
         {
             "hf": lambda: hf_runs(OUT, v4=False),
             "hf4": lambda: hf_runs(OUT, v4=True),
+            "hf-mlflow": lambda: hf_mlflow_run(OUT),
+            "wandb": lambda: wandb_layouts(OUT),
             "lightning": lambda: lightning_runs(OUT),
             "mmengine": lambda: mmengine_run(OUT),
         }[options.worker]()
         return
-    workers = ["hf", "lightning", "mmengine"] + (["hf4"] if options.with_448 else [])
+    workers = ["hf", "wandb", "lightning", "mmengine"] + (["hf4"] if options.with_448 else [])
+    workers += ["hf-mlflow"] if options.with_mlflow else []
     for worker in workers:  # each in its own process: the trainers print and keep global state
         env = dict(os.environ)
         if worker == "hf4":
             env["PYTHONPATH"] = options.with_448
+        if worker == "hf-mlflow":
+            env["PYTHONPATH"] = options.with_mlflow
         done = subprocess.run([sys.executable, __file__, "--worker", worker], env=env, capture_output=True)
         if done.returncode:
             sys.stderr.write(done.stderr.decode(errors="replace")[-4000:])

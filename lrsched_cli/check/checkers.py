@@ -362,6 +362,11 @@ def _check_log(verdict: Verdict, log: LogChecker, planner: Planner | None) -> Ve
     from lrsched_cli.check.diagnose import diagnose
 
     report.diagnosis = diagnose(log, planner)
+    steps = report.log.facts.get("max_steps")  # what the run itself says of its length
+    if planner is not None and planner.rows is not None and isinstance(steps, int) and steps != planner.rows:
+        report.diagnosis.append(
+            f"the log says the run had max_steps = {steps}; the plan has {planner.rows} rows"
+        )
     return Verdict([*verdict.failed, report], verdict.passed)
 
 

@@ -41,8 +41,8 @@ FACTORS = (2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 24, 32, 64)
 accumulations people use."""
 SKIPS = 32
 """The most updates skipped between two logged points the diagnosis looks for."""
-LENGTHS = 4000
-"""The most total lengths tried one by one; a wider range is searched coarse, then fine."""
+LENGTHS = 200
+"""The most total lengths tried one by one; a wider range is narrowed first (`_search`)."""
 
 
 class Change(NamedTuple):
@@ -179,9 +179,12 @@ def _mappings(planner: Planner, checker: LogChecker) -> Iterator[tuple[str, Call
             lambda row, k=k: k * (row - 1) + 1,  # type: ignore[misc]
         )
     for k in FACTORS:
+        if k == planner.updates_per_epoch:
+            continue  # stepped once per epoch: `_per_epoch` says so
         yield (
             f"the run went through the schedule {k} times as slowly as planned: its scheduler "
-            f"stepped once every {k} updates, or the schedule was sized in micro-batches "
+            f"stepped once every {k} updates (once per epoch, if an epoch is {k} updates: "
+            "Lightning's default 'interval': 'epoch'), or the schedule was sized in micro-batches "
             f"(accumulation {k}) or for {k} processes",
             lambda row, k=k: (row - 1) // k + 1,  # type: ignore[misc]
         )
@@ -194,7 +197,9 @@ def _rederived(sample: Sample, plan: Held, planner: Planner, fits: Fits, wrong: 
         "accumulation": "a gradient accumulation",
         "batch_size": "a batch size",
     }
-    found = []
+    if not wrong:
+        return None
+    probe, found = _Probe(sample, planner, fits, wrong), []
     for field, what in named.items():
         if field not in planner.changes:
             continue
@@ -202,11 +207,7 @@ def _rederived(sample: Sample, plan: Held, planner: Planner, fits: Fits, wrong: 
         tried = sorted({now * k for k in FACTORS} | {now // k for k in FACTORS if now % k == 0} - {now, 0})
         for value in tried:
             change = Change(**{field: value})
-            try:
-                other = Held(planner.rates(change), max(row for row, _ in sample))
-            except LrschedError:
-                continue
-            if _fits(sample, _at_rows(other, sample), fits, wrong):
+            if probe.fit(change):
                 found.append(f"{what} of {value}, not {now} ({planner.say(change)})")
                 break
     if not found:
@@ -239,51 +240,71 @@ def _at_rows(other: Held, sample: Sample) -> Callable[[int], float | None]:
     return lambda index: other.at(sample[index][0])
 
 
-def _lengths(planner: Planner, sample: Sample) -> list[int]:
+def _lengths(planner: Planner, sample: Sample) -> range:
+    """The total lengths tried: from 1 to 4 times the plan's (or twice the log's last row)."""
     now = planner.current.length or max(row for row, _ in sample)
-    top = max(4 * now, 2 * max(row for row, _ in sample))
-    return [length for length in range(1, top + 1) if length != now]
+    return range(1, max(4 * now, 2 * max(row for row, _ in sample)) + 1)
 
 
-def _search(sample: Sample, planner: Planner, fits: Fits, wrong: set[int], lengths: list[int]) -> int | None:
-    """The first length under which the plan fits the sample (probed on two points the plan
-    gets wrong first, then on all)."""
-    if not wrong:
-        return None
-    probes = sorted(wrong)[:2]
-    probe_rows = max(sample[i][0] for i in probes)
-    last = max(row for row, _ in sample)
+class _Probe:
+    """Plans of other lengths, judged first on two points the plan gets wrong (computing only
+    the rows up to them), then on every point."""
 
-    def error(length: int, rows: int, points: list[int]) -> float | None:
+    def __init__(self, sample: Sample, planner: Planner, fits: Fits, wrong: set[int]) -> None:
+        self.sample, self.planner, self.fits, self.wrong = sample, planner, fits, wrong
+        self.probes = sorted(wrong)[:2]
+        self.rows = max(sample[i][0] for i in self.probes)
+
+    def _held(self, change: Change, rows: int) -> Held | None:
         try:
-            other = Held(planner.rates(Change(length=length)), rows)
+            return Held(self.planner.rates(change), rows)
         except LrschedError:
             return None
+
+    def error(self, change: Change) -> float | None:
+        """How far the plan so changed is from the probes, relatively (None: no such plan)."""
+        other = self._held(change, self.rows)
+        if other is None:
+            return None
         total = 0.0
-        for index in points:
-            want = other.at(sample[index][0])
+        for index in self.probes:
+            row, logged = self.sample[index]
+            want = other.at(row)
             if want is None:
                 return None
-            total += abs(want - sample[index][1]) / max(abs(sample[index][1]), 1e-300)
+            total += abs(want - logged) / max(abs(logged), 1e-300)
         return total
 
-    if len(lengths) > LENGTHS:  # coarse, then around the five best
-        step = len(lengths) // LENGTHS + 1
-        coarse = lengths[::step]
-        scored = sorted((e, n) for n in coarse if (e := error(n, probe_rows, probes)) is not None)
-        near = sorted({n for _, best in scored[:5] for n in range(best - step, best + step + 1) if n >= 1})
-        lengths = near
-    for length in lengths:
-        e = error(length, probe_rows, probes)
-        if e is None:
-            continue
-        try:
-            other = Held(planner.rates(Change(length=length)), last)
-        except LrschedError:
-            continue
-        if _fits(sample, _at_rows(other, sample), fits, wrong):
-            return length
-    return None
+    def fit(self, change: Change) -> bool:
+        other = self._held(change, self.rows)
+        if other is None or not all(
+            (want := other.at(self.sample[i][0])) is not None and self.fits(want, self.sample[i][1])
+            for i in self.probes
+        ):
+            return False
+        whole = self._held(change, max(row for row, _ in self.sample))
+        return whole is not None and bool(
+            _fits(self.sample, _at_rows(whole, self.sample), self.fits, self.wrong)
+        )
+
+
+def _search(sample: Sample, planner: Planner, fits: Fits, wrong: set[int], lengths: range) -> int | None:
+    """The first length under which the plan fits the sample. A range wider than `LENGTHS` is
+    narrowed first: scored on the probes at evenly spaced lengths, then around the three best,
+    and again (the error of a smooth schedule varies smoothly with its length)."""
+    if not wrong:
+        return None
+    probe = _Probe(sample, planner, fits, wrong)
+    now = planner.current.length
+    candidates: list[int] | range = lengths
+    while len(candidates) > LENGTHS:
+        step = -(-len(candidates) // LENGTHS)
+        scored = sorted(
+            (e, n) for n in candidates[::step] if (e := probe.error(Change(length=n))) is not None
+        )
+        near = {n for _, best in scored[:3] for n in range(best - step, best + step + 1)}
+        candidates = sorted(n for n in near if lengths.start <= n < lengths.stop)
+    return next((n for n in candidates if n != now and probe.fit(Change(length=n))), None)
 
 
 def _length(sample: Sample, plan: Held, planner: Planner, fits: Fits, wrong: set[int]) -> str | None:

@@ -301,13 +301,15 @@ class JsonStream:
             more = self.file.read(max(1 << 16, len(self.text) - self.at))
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(None, f"cannot read {self.name!r}: {error}") from None
+        if not more:  # the buffer stays as it is: a decoder's error position still holds in it
+            self.eof = True
+            return False
         self.lines_before += self.text.count("\n", 0, self.at)
         self.line_start -= self.at  # where the buffer's current line starts, maybe before it
         if "\n" in self.text[: self.at]:
             self.line_start = self.text.rfind("\n", 0, self.at) + 1 - self.at
         self.text, self.at = self.text[self.at :] + more, 0
-        self.eof = not more
-        return bool(more)
+        return True
 
     def where(self, at: int | None = None) -> str:
         """``line 3, column 14`` of the file, for the buffer's position ``at`` (default: here)."""

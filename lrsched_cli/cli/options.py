@@ -163,8 +163,9 @@ CheckRun = Annotated[
         "--check-run",
         metavar="LOG",
         help="Check instead of writing: the rates a training run logged must be the rows' (exit 1 "
-        "if not, with a diagnosis). LOG: transformers' trainer_state.json; the format is read from "
-        "the content.",
+        "if not, with a diagnosis). LOG: transformers' trainer_state.json, Lightning's metrics.csv, "
+        "MMEngine's scalars.json, a TensorBoard event file or run folder, an MLflow run folder or "
+        "metric file, a W&B CSV export; the format is read from the content.",
         show_default=False,
     ),
 ]

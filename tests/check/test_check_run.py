@@ -104,6 +104,11 @@ def test_a_failed_check_lists_step_logged_and_planned() -> None:
             "the updates up to 11 fit the plan, the later ones --set max_steps=30",
         ),
         (
+            ["polynomial", "--lr", "0.1", "--total-iters", "30", "--power", "1", "-n", "30"],
+            RESUMED,
+            "the updates up to 11 fit --total-iters 20, the later ones the plan",
+        ),
+        (
             ["cosine", "--lr", "0.1", "--t-max", "54", "--warmup", "6", "-n", "60"],
             STATE,
             "the run went through the schedule 2 times as fast as planned",
@@ -111,6 +116,11 @@ def test_a_failed_check_lists_step_logged_and_planned() -> None:
         (
             ["cosine", "--lr", "0.1", "--t-max", "40", "--warmup", "3", "-n", "30"],
             STATE,
+            "sized for another length: it fits --t-max 27",
+        ),
+        (  # 1 to 16000 lengths: narrowed around the best scores before trying one by one
+            ["cosine", "--lr", "0.1", "--t-max", "4000", "--warmup", "3", "-n", "30"],
+            STATE5,
             "sized for another length: it fits --t-max 27",
         ),
         (
@@ -124,6 +134,14 @@ def test_a_wrong_plan_fails_with_the_diagnosis_that_fits(argv: list[str], log: s
     result = lrsched(*argv, "--check-run", log)
     assert (result.exit_code, result.stdout) == (1, ""), result.stderr
     assert words in _diagnosis(result.stderr), result.stderr
+
+
+def test_a_failed_check_says_the_length_the_log_records() -> None:
+    result = lrsched(*HF, "--world-size", "2", "--check-run", STATE)
+    assert "the log says the run had max_steps = 30; the plan has 15 rows" in result.stderr
+    assert (
+        "max_steps" not in lrsched(*HF, "--set", "gradient_accumulation_steps=1", "--check-run", STATE).stderr
+    )
 
 
 def test_the_448_log_passes_once_shifted(tmp_path: Path) -> None:
@@ -179,6 +197,14 @@ def test_a_truncated_log_is_a_usage_error(tmp_path: Path, keep: int) -> None:
     assert_usage_error(lrsched(*HF, "--check-run", log), "'--check-run'", "is not a whole trainer_state.json")
 
 
+def test_a_truncated_log_says_where_it_ends(tmp_path: Path) -> None:
+    """Cut inside update 4's entry: the string left open starts at line 34, column 7."""
+    log = _cut(tmp_path, Path(STATE).read_text()[:700])
+    assert_usage_error(
+        lrsched(*HF, "--check-run", log), "Unterminated string starting at), at line 34, column 7"
+    )
+
+
 def test_a_log_cut_before_its_history_is_not_recognised(tmp_path: Path) -> None:
     log = _cut(tmp_path, Path(STATE).read_text()[:40])
     assert_usage_error(lrsched(*HF, "--check-run", log), "'--check-run'", "is not a run log lrsched reads")
@@ -198,6 +224,24 @@ def test_a_log_cut_before_its_history_is_not_recognised(tmp_path: Path) -> None:
 )
 def test_a_corrupted_log_is_a_usage_error(tmp_path: Path, text: str, says: str) -> None:
     assert_usage_error(lrsched(*HF, "--check-run", _cut(tmp_path, text)), "'--check-run'", says)
+
+
+@pytest.mark.parametrize("at", [10, 100_000])
+def test_a_log_that_is_not_utf8_is_a_usage_error(tmp_path: Path, at: int) -> None:
+    text = Path(STATE).read_text().replace('"log_history": [', '"log_history": [' + " " * at, 1)
+    data = text.encode().replace(b'"step": 5', b'"st\xffp": 5', 1)
+    log = tmp_path / "trainer_state.json"
+    log.write_bytes(data)
+    assert_usage_error(lrsched(*HF, "--check-run", str(log)), "'--check-run'", "trainer_state.json")
+
+
+@pytest.mark.parametrize("name", ["metrics.csv", "scalars.json", "history.csv", "learning_rate"])
+def test_binary_garbage_is_not_recognised(tmp_path: Path, name: str) -> None:
+    log = tmp_path / name
+    log.write_bytes(bytes(range(256)) * 50)
+    assert_usage_error(
+        lrsched(*HF, "--check-run", str(log)), "'--check-run'", "is not a run log lrsched reads"
+    )
 
 
 def test_an_unrecognised_or_missing_log_is_a_usage_error(tmp_path: Path) -> None:

@@ -341,3 +341,13 @@ def test_install_completion_installs_for_the_shell_named(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [".zfunc", ".zshrc"]
     assert "_LRSCHED_COMPLETE" in (tmp_path / ".zfunc" / "_lrsched").read_text()
+
+
+def test_checking_a_json_run_log_imports_no_tensorboard() -> None:
+    from helpers import TESTS
+
+    log = str(TESTS / "runlogs" / "hf-cosine-log1" / "trainer_state.json")
+    argv = ["from", "get_cosine_schedule_with_warmup(optimizer, 3, 30)", "--lr", "0.1", "--check-run", log]
+    modules = _modules_after(argv)
+    assert _loaded("lrsched_cli.check.runlog.hf", modules)
+    assert not _loaded("tensorboard", modules) and not _loaded("numpy", modules)

@@ -58,8 +58,48 @@ class Reader(NamedTuple):
 HEAD = 1 << 16
 """Bytes of a file's start a reader may look at to recognise its format."""
 
-READERS = ["hf"]
+READERS = ["hf", "lightning", "mmengine", "mlflow", "wandb", "tensorboard"]
 """The formats, tried in this order: each a module here holding ``READER``."""
+
+
+class Convention(NamedTuple):
+    """How the logger that wrote a series counts its steps, known from the series' name: for
+    formats any logger writes (TensorBoard)."""
+
+    offset: int
+    words: str
+
+
+CONVENTIONS = {
+    "train/learning_rate": Convention(
+        0, "transformers Trainer: step = updates done (1-based); the rate that update applied (4.51 on)"
+    ),
+    "learning_rate": Convention(
+        0, "transformers Trainer: step = updates done (1-based); the rate that update applied (4.51 on)"
+    ),
+    "lr-": Convention(
+        1, "Lightning LearningRateMonitor: step = updates done before this batch (0-based, row = step + 1)"
+    ),
+    "lr": Convention(0, "MMEngine: step = iterations done (1-based); the rate of that iteration"),
+}
+"""By the series' name, or (ending in ``-``) its start; any other series: row = step."""
+AS_LOGGED = Convention(0, "step = row, as logged (a logger lrsched does not know by this series' name)")
+
+
+def convention(tag: str) -> Convention:
+    if tag in CONVENTIONS:
+        return CONVENTIONS[tag]
+    return next(
+        (c for start, c in CONVENTIONS.items() if start.endswith("-") and tag.startswith(start)), AS_LOGGED
+    )
+
+
+def is_rate(tag: str) -> bool:
+    """Whether a series' name says it is a learning rate (not a momentum, a weight decay)."""
+    last = tag.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+    if tag.startswith("lr-"):
+        return not tag.endswith(("-momentum", "-weight_decay"))
+    return last in ("lr", "learning_rate")
 
 
 def reader(name: str) -> Reader:
@@ -84,3 +124,19 @@ def open_log(name: str, tag: str | None) -> Log:
             return found.open(path, name, tag)
     known = ", ".join(reader(key).source for key in READERS)
     raise InputError(None, f"{name!r} is not a run log lrsched reads ({known})")
+
+
+def one_series(name: str, tag: str | None, names: list[str], rates: list[str], what: str) -> str:
+    """The series to check: ``--tag`` if the log has it, else the log's only rate series; a
+    missing tag, or several rates and no tag, is an `InputError` naming what there is."""
+    if tag is not None:
+        if tag not in names:
+            raise InputError(None, f"{name!r} has no series {tag!r} (it has: {', '.join(names)})")
+        return tag
+    if len(rates) == 1:
+        return rates[0]
+    if not rates:
+        raise InputError(
+            None, f"{name!r} has none of {what} (it has: {', '.join(names)}): name one with --tag"
+        )
+    raise InputError(None, f"{name!r} has several rate series ({', '.join(rates)}): pick one with --tag")

@@ -5,8 +5,8 @@ The Trainer writes it with ``TrainerState.save_to_json`` (every checkpoint, and
 dicts. A training log entry holds ``learning_rate`` and ``step = state.global_step`` after the
 update, so steps are 1-based updates done (row = step). Since transformers 4.51 the rate is the
 one that update applied (``learning_rate = self._get_learning_rate()`` before
-``lr_scheduler.step()``, read in the 4.51.3 wheel); 4.48.3 logged it after the scheduler stepped,
-in ``_maybe_log_save_evaluate``: the next update's rate (PR #36973).
+``lr_scheduler.step()``, read in the 4.51.3 and 4.57.1 wheels); 4.48.3, 4.49.0 and 4.50.3 logged it
+after the scheduler stepped, in ``_maybe_log_save_evaluate``: the next update's rate (PR #36973).
 
 The entries are decoded one at a time, so memory stays flat on any length of history.
 """
@@ -57,7 +57,11 @@ def _points(path: Path, name: str, tag: str, facts: dict[str, Any]) -> Points:
     except OSError as error:
         raise InputError(None, f"cannot read {name!r}: {error.strerror or error}") from None
     with file:
-        stream = JsonStream(file, name, file.read(1 << 16), what=WHAT)
+        try:
+            start = file.read(1 << 16)
+        except UnicodeDecodeError:
+            raise _bad(name, "it is not UTF-8 text") from None
+        stream = JsonStream(file, name, start, what=WHAT)
         stream.take("{")
         seen_history, keys = False, set[str]()
         while stream.peek() != "}":

@@ -1,0 +1,124 @@
+"""Lightning's CSVLogger ``metrics.csv``, with LearningRateMonitor's ``lr-<Optimizer>`` columns.
+
+CSVLogger writes a header of every metric's name and a ``step`` column, one line per
+``log_metrics`` call, blank where a line has no value for a column (csv.DictWriter, ``\\r\\n``
+line ends). LearningRateMonitor logs ``param_group["lr"]`` in ``on_train_batch_start`` with
+``step=trainer.fit_loop.epoch_loop._batches_that_stepped`` (lightning 2.6.6,
+pytorch/callbacks/lr_monitor.py 167-177): the updates done before this batch, so steps are
+0-based (row = step + 1), and the rate is the one the coming update applies. With gradient
+accumulation and ``logging_interval="step"`` each micro-batch logs a line, all with the
+update's step. Its names: ``lr-<Optimizer class>``, ``/pg<N>`` for param groups, or the
+scheduler config's ``name``; ``-momentum`` and ``-weight_decay`` series are not rates.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import Any
+
+from lrsched_cli.check.runlog import Log, Points, Reader, one_series
+from lrsched_cli.errors import InputError
+
+SOURCE = "metrics.csv"
+WHAT = "a whole Lightning metrics.csv"
+NOT_RATES = ("-momentum", "-weight_decay")
+
+
+def _header(head: bytes) -> list[str] | None:
+    first = head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+    fields = first.split(",")
+    return fields if "step" in fields and all(field and not _number(field) for field in fields) else None
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def recognise(path: Path, head: bytes) -> bool:
+    if not head:
+        return (path / SOURCE).is_file()
+    return b"\n" in head and _header(head) is not None
+
+
+def open_log(path: Path, name: str, tag: str | None) -> Log:
+    if path.is_dir():
+        path, name = path / SOURCE, str(Path(name) / SOURCE)
+    with open(path, "rb") as file:
+        columns = _header(file.read(1 << 16)) or []
+    rates = [c for c in columns if c.startswith("lr-") and not c.endswith(NOT_RATES)]
+    wanted = one_series(name, tag, columns, rates, "LearningRateMonitor's lr- columns")
+    facts: dict[str, Any] = {}
+    return Log(
+        name=name,
+        source=SOURCE,
+        tag=wanted,
+        points=_points(path, name, columns.index(wanted), columns.index("step"), wanted),
+        offset=1,
+        float32=False,
+        convention="step = updates done before this batch (0-based, row = step + 1); the rate its "
+        "update applies",
+        facts=facts,
+    )
+
+
+def _points(path: Path, name: str, column: int, step_column: int, tag: str) -> Points:
+    try:
+        file = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by the with below)
+    except OSError as error:
+        raise InputError(None, f"cannot read {name!r}: {error.strerror or error}") from None
+    with file:
+        width = max(column, step_column) + 1
+        try:
+            lines = iter(file)
+            next(lines)
+            for number, fields in enumerate(csv.reader(_whole(lines, name)), start=2):
+                if len(fields) < width:
+                    raise _bad(name, f"line {number} has {len(fields)} fields")
+                if fields[column] == "":
+                    continue
+                yield _step(name, number, fields[step_column]), _rate(name, number, tag, fields[column])
+        except csv.Error as error:
+            raise _bad(name, f"it cannot be read as CSV: {error}") from None
+        except UnicodeDecodeError:
+            raise _bad(name, "it is not UTF-8 text") from None
+
+
+def _whole(lines: Any, name: str) -> Any:
+    """The lines, refusing a last one cut short (the logger ends every line)."""
+    for line in lines:
+        if not line.endswith("\n"):
+            raise _bad(name, "its last line ends without a newline: the file was cut short")
+        yield line
+
+
+def _bad(name: str, why: str) -> InputError:
+    return InputError(None, f"{name!r} is not {WHAT}: {why}")
+
+
+def _step(name: str, number: int, text: str) -> int:
+    try:
+        step = int(text)
+    except ValueError:
+        raise _bad(name, f"line {number} has step {text[:40]!r}, not a count of updates") from None
+    if step < 0:
+        raise _bad(name, f"line {number} has step {step}")
+    return step
+
+
+def _rate(name: str, number: int, tag: str, text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = math.nan
+    if not math.isfinite(rate):
+        raise _bad(name, f"line {number} has {tag} {text[:40]!r}, not a finite number")
+    return rate
+
+
+READER = Reader(SOURCE, recognise, open_log)

@@ -253,9 +253,13 @@ def _dry_run(rates: Iterator[float], derivation: Derivation) -> None:
     """Compute every row once before writing any: a rate that overflows, or a scheduler that
     ends before training does, is a usage error with stdout still empty."""
     rows = 0
-    for rows, rate in enumerate(rates, start=1):
-        if not math.isfinite(rate):
-            raise ConfigError(derivation.argument_key(None), RateError(rows, rate).message)
+    try:
+        for rows, rate in enumerate(rates, start=1):
+            if not math.isfinite(rate):
+                raise ConfigError(derivation.argument_key(None), RateError(rows, rate).message)
+    except DialectError as error:  # the scheduler fails part-way: on the key its argument came from
+        message = error.message.removeprefix(f"{error.argument}: ") if error.argument else error.message
+        raise ConfigError(derivation.argument_key(error.argument), message) from None
     if rows < derivation.total_updates:
         raise ConfigError(
             derivation.argument_key(None),

@@ -26,6 +26,8 @@ HEAVY = [
     "lrsched_cli.frameworks.emitters",
     "lrsched_cli.frameworks.detectron2.reproduce",
     "lrsched_cli.trainers.detectron2",
+    "lrsched_cli.frameworks.nemo.reproduce",
+    "lrsched_cli.trainers.nemo",
 ]
 
 

@@ -124,7 +124,7 @@ def trainer_command(
         raise LrschedError(
             "name", f"unknown trainer {name!r}{hint(name, TRAINERS)}; known: {', '.join(TRAINERS)}"
         )
-    values, from_set = override(_read(config), sets or [])
+    values, from_set = override(_read(config, TRAINERS[name].arguments), sets or [])
     run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version)
     try:
         derivation = derive(name, values, run)
@@ -187,8 +187,9 @@ def _length_notes(reproduction: Reproduction, derivation: Derivation, used: int)
     return []
 
 
-def _read(path: str | None) -> dict[str, Any]:
-    """The config file's mapping ('-': stdin; none: an empty config)."""
+def _read(path: str | None, arguments: bool = False) -> dict[str, Any]:
+    """The config file's mapping ('-': stdin; none: an empty config); a file of launch arguments
+    as ``{"arguments": its text}``."""
     if path is None:
         return {}
     try:
@@ -205,6 +206,10 @@ def _read(path: str | None) -> dict[str, Any]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LrschedError("config", f"{source}: not UTF-8 text (a binary file?)") from None
+    if arguments:
+        if "\0" in text:
+            raise LrschedError("config", f"{source}: a binary file, not a file of arguments")
+        return {"arguments": text}
     return parse(text, source)
 
 

@@ -32,6 +32,11 @@ class Trainer(NamedTuple):
     """The releases whose arithmetic differs, oldest first, each with what it does; the last is
     the newest known, and the default."""
 
+    arguments: bool = False
+    """Whether CONFIG is the launch's command-line arguments (fairseq), not JSON or YAML: it is
+    read as text and handed to ``derive`` as ``{"arguments": text}`` (``--set KEY=VALUE`` adds
+    ``KEY``, an argument's name without its dashes)."""
+
     @property
     def newest(self) -> str:
         return list(self.versions)[-1]

@@ -28,6 +28,8 @@ HEAVY = [
     "lrsched_cli.trainers.detectron2",
     "lrsched_cli.frameworks.nemo.reproduce",
     "lrsched_cli.trainers.nemo",
+    "lrsched_cli.frameworks.fairseq.reproduce",
+    "lrsched_cli.trainers.fairseq",
 ]
 
 

@@ -24,7 +24,7 @@ SIZES = ["--samples", "1000", "--world-size", "3"]
 def test_every_trainer_is_one_folder_with_its_derivation_and_one_table_line() -> None:
     folders = {p.name for p in (ROOT / "lrsched_cli" / "trainers").iterdir() if (p / "__init__.py").exists()}
     assert folders == set(TRAINERS)
-    assert folders >= {"hf", "lightning", "timm", "torchtune", "detectron2", "nemo"}
+    assert folders >= {"hf", "lightning", "timm", "torchtune", "detectron2", "nemo", "fairseq"}
     for name in folders:
         assert (ROOT / "lrsched_cli" / "trainers" / name / "derive.py").exists(), name
 
@@ -82,6 +82,8 @@ def test_an_image_without_a_file_fails_before_the_derivation_is_printed() -> Non
                 "lrsched_cli.trainers.detectron2.derive",
                 "lrsched_cli.frameworks.nemo.reproduce",
                 "lrsched_cli.trainers.nemo.derive",
+                "lrsched_cli.frameworks.fairseq.reproduce",
+                "lrsched_cli.trainers.fairseq.derive",
             ],
         ),
     ],

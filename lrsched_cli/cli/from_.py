@@ -36,9 +36,10 @@ HELP = """Reproduce a framework's scheduler from the line that constructs it.
 
 Paste the line from your training code (`scheduler = ...` too); lrsched parses it (never
 evaluates it) and computes the rates that framework will use, step by step: PyTorch, Keras,
-optax, Hugging Face transformers, timm, and the big-model stacks (fvcore/Detectron2). The
-optimizer is any name (optimizer, self.optimizer); --lr is its learning rate, needed by
-schedulers that scale it (PyTorch, Hugging Face, timm, Detectron2's LRMultiplier).
+optax, Hugging Face transformers, timm, and the big-model stacks (fvcore/Detectron2, NeMo, fairseq).
+The optimizer is any name (optimizer, self.optimizer); --lr is its learning rate, needed by
+schedulers that scale it (PyTorch, Hugging Face, timm, NeMo, Detectron2's LRMultiplier,
+fairseq's without lr in their config).
 Arguments may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers and on names given
 with --let (--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K gives a scheduler
 stepped once per epoch (PyTorch, timm with t_in_epochs=True) a row per optimizer step; where

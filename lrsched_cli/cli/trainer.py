@@ -150,7 +150,7 @@ def trainer_command(
         raise LrschedError(
             "epochs", f"is for a trainer whose config has no run length; {name}'s config has one"
         )
-    values, from_set = override(_read(config), sets or [])
+    values, from_set = override(_read(config, TRAINERS[name].arguments), sets or [])
     run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version, epochs=epochs)
     try:
         derivation = derive(name, values, run)
@@ -274,8 +274,9 @@ def _length_notes(reproduction: Reproduction, derivation: Derivation, used: int)
     return []
 
 
-def _read(path: str | None) -> dict[str, Any]:
-    """The config file's mapping ('-': stdin; none: an empty config)."""
+def _read(path: str | None, arguments: bool = False) -> dict[str, Any]:
+    """The config file's mapping ('-': stdin; none: an empty config); a file of launch arguments
+    as ``{"arguments": its text}``."""
     if path is None:
         return {}
     try:
@@ -292,6 +293,10 @@ def _read(path: str | None) -> dict[str, Any]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LrschedError("config", f"{source}: not UTF-8 text (a binary file?)") from None
+    if arguments:
+        if "\0" in text:
+            raise LrschedError("config", f"{source}: a binary file, not a file of arguments")
+        return {"arguments": text}
     return parse(text, source)
 
 
@@ -340,9 +345,13 @@ def _dry_run(rates: Iterator[float], derivation: Derivation) -> None:
     """Compute every row once before writing any: a rate that overflows, or a scheduler that
     ends before training does, is a usage error with stdout still empty."""
     rows = 0
-    for rows, rate in enumerate(rates, start=1):
-        if not math.isfinite(rate):
-            raise ConfigError(derivation.argument_key(None), RateError(rows, rate).message)
+    try:
+        for rows, rate in enumerate(rates, start=1):
+            if not math.isfinite(rate):
+                raise ConfigError(derivation.argument_key(None), RateError(rows, rate).message)
+    except DialectError as error:  # the scheduler fails part-way: on the key its argument came from
+        message = error.message.removeprefix(f"{error.argument}: ") if error.argument else error.message
+        raise ConfigError(derivation.argument_key(error.argument), message) from None
     if rows < derivation.total_updates:
         raise ConfigError(
             derivation.argument_key(None),

@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from lrsched_cli.frameworks import deepspeed, detectron2, hf, keras, optax, timm, torch
+from lrsched_cli.frameworks import (
+    deepspeed,
+    detectron2,
+    fairseq,
+    hf,
+    keras,
+    nemo,
+    optax,
+    timm,
+    torch,
+)
 from lrsched_cli.frameworks.base import Framework
 
 FRAMEWORKS: Mapping[str, Framework] = {
@@ -25,6 +35,8 @@ FRAMEWORKS: Mapping[str, Framework] = {
         timm.FRAMEWORK,
         deepspeed.FRAMEWORK,
         detectron2.FRAMEWORK,
+        nemo.FRAMEWORK,
+        fairseq.FRAMEWORK,
     ]
 }
 

@@ -11,7 +11,16 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
-from lrsched_cli.trainers import deepspeed, detectron2, hf, lightning, timm, torchtune
+from lrsched_cli.trainers import (
+    deepspeed,
+    detectron2,
+    fairseq,
+    hf,
+    lightning,
+    nemo,
+    timm,
+    torchtune,
+)
 from lrsched_cli.trainers.base import Derivation, Run, Trainer
 
 TRAINERS: Mapping[str, Trainer] = {
@@ -23,6 +32,8 @@ TRAINERS: Mapping[str, Trainer] = {
         torchtune.TRAINER,
         deepspeed.TRAINER,
         detectron2.TRAINER,
+        nemo.TRAINER,
+        fairseq.TRAINER,
     ]
 }
 

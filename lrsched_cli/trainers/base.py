@@ -40,6 +40,11 @@ class Trainer(NamedTuple):
     """The config keys that set ``accumulation``, ``batch_size`` and ``max_steps``, where it has
     them: what ``--check-run``'s diagnosis names when another value fits the run's log."""
 
+    arguments: bool = False
+    """Whether CONFIG is the launch's command-line arguments (fairseq), not JSON or YAML: it is
+    read as text and handed to ``derive`` as ``{"arguments": text}`` (``--set KEY=VALUE`` adds
+    ``KEY``, an argument's name without its dashes)."""
+
     @property
     def newest(self) -> str:
         return list(self.versions)[-1]

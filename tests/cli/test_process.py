@@ -36,6 +36,10 @@ HEAVY = [
         f"lrsched_cli.frameworks.{framework}.generic"
         for framework in ("torch", "keras", "optax", "hf", "timm")
     ),
+    "lrsched_cli.frameworks.nemo.reproduce",
+    "lrsched_cli.trainers.nemo",
+    "lrsched_cli.frameworks.fairseq.reproduce",
+    "lrsched_cli.trainers.fairseq",
 ]
 
 

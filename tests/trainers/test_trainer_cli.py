@@ -24,7 +24,7 @@ SIZES = ["--samples", "1000", "--world-size", "3"]
 def test_every_trainer_is_one_folder_with_its_derivation_and_one_table_line() -> None:
     folders = {p.name for p in (ROOT / "lrsched_cli" / "trainers").iterdir() if (p / "__init__.py").exists()}
     assert folders == set(TRAINERS)
-    assert folders >= {"hf", "lightning", "timm", "torchtune", "deepspeed", "detectron2"}
+    assert folders >= {"hf", "lightning", "timm", "torchtune", "deepspeed", "detectron2", "nemo", "fairseq"}
     for name in folders:
         assert (ROOT / "lrsched_cli" / "trainers" / name / "derive.py").exists(), name
 
@@ -80,6 +80,10 @@ def test_an_image_without_a_file_fails_before_the_derivation_is_printed() -> Non
                 "lrsched_cli.frameworks.torch.reproduce",
                 "lrsched_cli.frameworks.detectron2.reproduce",
                 "lrsched_cli.trainers.detectron2.derive",
+                "lrsched_cli.frameworks.nemo.reproduce",
+                "lrsched_cli.trainers.nemo.derive",
+                "lrsched_cli.frameworks.fairseq.reproduce",
+                "lrsched_cli.trainers.fairseq.derive",
             ],
         ),
     ],

@@ -55,7 +55,13 @@ saying why there is none."""
 def translators(framework: str) -> Mapping[str, Translator | str]:
     """A framework's table, from its folder's ``generic`` module: per scheduler name, its
     translator, or why lrsched has no generic equivalent of it."""
-    module = importlib.import_module(f"lrsched_cli.frameworks.{framework}.generic")
+    name = f"lrsched_cli.frameworks.{framework}.generic"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:  # a framework lrsched reads but does not port from (yet)
+            return {}
+        raise
     table: Mapping[str, Translator | str] = module.GENERIC
     return table
 

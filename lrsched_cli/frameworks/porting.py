@@ -152,9 +152,22 @@ def port(reproduction: Reproduction, lr: float | None, rows: int, target: str) -
         reproduction.scheduler,
     )
     notes = []
+    if read.unit != reproduction.unit:
+        notes.append(_pace(source, reproduction.scheduler, FRAMEWORKS[target], read))
     if read.needs_lr and ready.params.get("lr") != lr:
         notes.append(f"{read.scheduler} scales the optimizer's rate: build it with lr={ready.params['lr']!r}")
     return Port(code, notes)
+
+
+def _pace(source: Framework, scheduler: str, target: Framework, read: Reproduction) -> str:
+    """The note where the two frameworks count t differently: scheduler.step() calls (epochs in
+    most loops) against optimizer updates."""
+    if read.unit == "step":
+        return (
+            f"{target.name} steps {read.scheduler} once per optimizer update: these are its rows where "
+            f"your loop called {source.name}'s scheduler.step() once per update too"
+        )
+    return f"call scheduler.step() once per optimizer update, as {source.name} steps {scheduler}"
 
 
 def _plan(entry: Entry, equivalent: Generic, rows: int) -> Plan:

@@ -173,6 +173,21 @@ def test_refusals_name_what_differs(argv: list[str], fragments: list[str]) -> No
     assert_usage_error(lrsched("from", *argv), "'--emit'", *fragments)
 
 
+def test_a_port_between_clocks_says_how_to_step_it() -> None:
+    to_updates = lrsched("from", "StepLR(optimizer, 3)", "--lr", "0.1", "--emit", "optax")
+    assert "optax steps exponential_decay once per optimizer update" in to_updates.stderr
+    to_calls = lrsched(
+        "from", "get_linear_schedule_with_warmup(optimizer, 2, 9)", "--lr", "0.1", "--emit", "torch"
+    )
+    assert "call scheduler.step() once per optimizer update, as transformers steps" in to_calls.stderr
+    same = lrsched(
+        "from", "get_linear_schedule_with_warmup(optimizer, 2, 9)", "--lr", "0.1", "--emit", "optax"
+    )
+    assert same.stderr == ""
+    quiet = lrsched("from", "StepLR(optimizer, 3)", "--lr", "0.1", "--emit", "optax", "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
 def test_a_port_from_a_framework_without_lr_names_the_optimizers_rate() -> None:
     result = lrsched("from", "keras.optimizers.schedules.ExponentialDecay(0.05, 10, 0.5)", "--emit", "torch")
     assert result.exit_code == 0

@@ -95,15 +95,6 @@ def whole(argument: str, value: object) -> int:
     return int(value)
 
 
-def refuse(why: str) -> Translator:
-    """A translator for a scheduler that has no generic equivalent with any arguments."""
-
-    def translator(arguments: Arguments, lr: float | None) -> Generic:
-        raise EmitError(why)
-
-    return translator
-
-
 @dataclass(frozen=True)
 class Port:
     """What ``from --emit`` prints: the code, and notes for stderr."""

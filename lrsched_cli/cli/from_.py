@@ -127,7 +127,9 @@ def from_command(
             f"with t_in_epochs=True) over their steps, got {steps_per_epoch}",
         )
     k = steps_per_epoch or 1
-    steps = epochs if epochs is not None else intended_rows(expr) or reproduction.length or DEFAULT_ROWS
+    stated = intended_rows(expr)  # an --emit line's rows
+    natural = reproduction.length if (reproduction.length or 0) >= 0 else None  # none below 0 steps
+    steps = next(rows for rows in (epochs, stated, natural, DEFAULT_ROWS) if rows is not None)
     if reproduction.over is not None:  # a function of progress: its rates depend on the rows
         reproduction = dataclasses.replace(reproduction, rates=reproduction.over(steps))
     if steps * k > MAX_ROWS:

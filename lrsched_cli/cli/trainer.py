@@ -241,7 +241,11 @@ def _print_port(
     generic command line), checked on every update."""
     from lrsched_cli.cli.from_ import print_port
 
-    if derivation.steps is not None:
+    steps = derivation.steps
+    once_per_update = steps is None or all(
+        wanted == t for t, wanted in enumerate(islice(steps(), derivation.total_updates))
+    )
+    if not once_per_update:
         raise LrschedError(
             "emit",
             f"{target} cannot reproduce this run exactly: the trainer steps {reproduction.scheduler} "

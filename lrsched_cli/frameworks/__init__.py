@@ -4,7 +4,8 @@
 its `Framework` record (in ``__init__``), ``reproduce.py`` (a ``SCHEDULERS`` table of functions
 with the framework's own signatures) and ``emit.py`` (an ``EMITTERS`` table), plus its line
 here. `dispatch.reproduce` reads a call (``lrsched from``), `emitters.expression` writes one
-(``--emit``); both load a framework's modules only when they need them.
+(``--emit``), `porting.port` writes a call for another framework through its folder's
+``generic.py`` (``from --emit``); each loads a framework's modules only when it needs them.
 """
 
 from __future__ import annotations

@@ -55,7 +55,13 @@ saying why there is none."""
 def translators(framework: str) -> Mapping[str, Translator | str]:
     """A framework's table, from its folder's ``generic`` module: per scheduler name, its
     translator, or why lrsched has no generic equivalent of it."""
-    module = importlib.import_module(f"lrsched_cli.frameworks.{framework}.generic")
+    name = f"lrsched_cli.frameworks.{framework}.generic"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:  # a framework lrsched reads but does not port from (yet)
+            return {}
+        raise
     table: Mapping[str, Translator | str] = module.GENERIC
     return table
 
@@ -87,15 +93,6 @@ def whole(argument: str, value: object) -> int:
             )
         return int(value)
     return int(value)
-
-
-def refuse(why: str) -> Translator:
-    """A translator for a scheduler that has no generic equivalent with any arguments."""
-
-    def translator(arguments: Arguments, lr: float | None) -> Generic:
-        raise EmitError(why)
-
-    return translator
 
 
 @dataclass(frozen=True)
@@ -146,9 +143,22 @@ def port(reproduction: Reproduction, lr: float | None, rows: int, target: str) -
         reproduction.scheduler,
     )
     notes = []
+    if read.unit != reproduction.unit:
+        notes.append(_pace(source, reproduction.scheduler, FRAMEWORKS[target], read))
     if read.needs_lr and ready.params.get("lr") != lr:
         notes.append(f"{read.scheduler} scales the optimizer's rate: build it with lr={ready.params['lr']!r}")
     return Port(code, notes)
+
+
+def _pace(source: Framework, scheduler: str, target: Framework, read: Reproduction) -> str:
+    """The note where the two frameworks count t differently: scheduler.step() calls (epochs in
+    most loops) against optimizer updates."""
+    if read.unit == "step":
+        return (
+            f"{target.name} steps {read.scheduler} once per optimizer update: these are its rows where "
+            f"your loop called {source.name}'s scheduler.step() once per update too"
+        )
+    return f"call scheduler.step() once per optimizer update, as {source.name} steps {scheduler}"
 
 
 def _plan(entry: Entry, equivalent: Generic, rows: int) -> Plan:

@@ -54,7 +54,18 @@ SOURCES: list[Source] = [
         "CosineAnnealingLR(optimizer, T_max=25)], milestones=[5])",
         0.1,
     ),
+    Source(
+        "torch",
+        "SequentialLR(optimizer, schedulers=[ConstantLR(optimizer, factor=0.0, total_iters=1), "
+        "LinearLR(optimizer, start_factor=0.25, total_iters=3), StepLR(optimizer, step_size=5)], "
+        "milestones=[1, 4])",
+        0.1,
+        20,
+    ),
+    Source("torch", "CosineAnnealingLR(optimizer, T_max=100, eta_min=1e-5)", 0.1),
+    Source("torch", "ChainedScheduler([StepLR(optimizer, 3), ExponentialLR(optimizer, 0.9)])", 0.1, 10),
     Source("torch", "LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)", 0.1, 10),
+    Source("torch", "MultiplicativeLR(optimizer, lambda epoch: 0.95)", 0.1, 10),
     # Keras
     Source(
         "keras", "keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=5, decay_rate=0.5)", None, 20
@@ -96,22 +107,33 @@ SOURCES: list[Source] = [
         "optax.piecewise_interpolate_schedule('cosine', 0.004, {29: 25.0, 99: 4e-06})",
     ),
     Source("optax", "optax.cosine_onecycle_schedule(100, 0.1)"),
+    Source("optax", "optax.linear_onecycle_schedule(100, 0.1)"),
+    Source("optax", "optax.warmup_constant_schedule(0.0, 0.1, 5)", None, 10),
+    Source(
+        "optax",
+        "optax.sgdr_schedule([dict(init_value=0.0, peak_value=0.1, warmup_steps=2, decay_steps=10)])",
+    ),
     Source(
         "optax",
         "optax.join_schedules([optax.linear_schedule(0.0, 0.1, 5), "
         "optax.cosine_decay_schedule(0.1, 20)], [5])",
     ),
     # Hugging Face
+    Source("hf", "get_constant_schedule(optimizer)", 0.1, 10),
     Source("hf", "get_constant_schedule_with_warmup(optimizer, num_warmup_steps=5)", 0.1, 12),
     Source("hf", "get_linear_schedule_with_warmup(optimizer, 5, 30)", 0.1),
     Source("hf", "get_cosine_schedule_with_warmup(optimizer, 5, 30)", 0.1),
     Source("hf", "get_cosine_schedule_with_warmup(optimizer, 0, 20)", 0.1),
     Source("hf", "get_cosine_with_min_lr_schedule_with_warmup(optimizer, 5, 30, min_lr=0.001)", 0.1),
+    Source(
+        "hf", "get_cosine_with_min_lr_schedule_with_warmup_lr_rate(optimizer, 5, 30, min_lr_rate=0.1)", 0.1
+    ),
     Source("hf", "get_cosine_with_hard_restarts_schedule_with_warmup(optimizer, 0, 30, num_cycles=3)", 0.1),
     Source("hf", "get_polynomial_decay_schedule_with_warmup(optimizer, 5, 30, lr_end=0.001, power=2.0)", 0.1),
     Source("hf", "get_inverse_sqrt_schedule(optimizer, num_warmup_steps=5)", 0.1, 30),
     Source("hf", "get_wsd_schedule(optimizer, 5, 10, num_stable_steps=10)", 0.1),
     Source("hf", "get_scheduler('cosine', optimizer, num_warmup_steps=5, num_training_steps=30)", 0.1),
+    Source("hf", "get_cosine_schedule_with_warmup(optimizer, 300, 3000)", 2e-5),
     # timm
     Source("timm", "CosineLRScheduler(optimizer, t_initial=20, lr_min=0.001)", 0.1),
     Source(

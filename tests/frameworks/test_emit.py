@@ -209,6 +209,21 @@ def test_whatever_emits_reproduces_lrscheds_rows(argv: list[str], framework: str
     assert len(theirs) == len(ours) and not wrong, (emitted.stdout, wrong[:5])
 
 
+@settings(max_examples=100, deadline=None)
+@given(argv=emit_argvs())
+def test_the_lrsched_line_prints_the_same_rows_and_is_a_fixed_point(argv: list[str]) -> None:
+    """``--emit lrsched``: every resolved parameter written out; the line prints the rows again,
+    and written out again it is the same line."""
+    line = lrsched(*argv, "--emit", "lrsched")
+    if lrsched(*argv, "-f", "json").exit_code != 0:  # a usage error either way
+        assert line.exit_code == 2 and line.stdout == ""
+        return
+    assert line.exit_code == 0, line.stderr
+    words = shlex.split(line.stdout)
+    assert _rates(words[1:]) == _rates(argv)
+    assert lrsched(*words[1:], "--emit", "lrsched").stdout == line.stdout
+
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Emit framework code", 1)[1].split("\n## ", 1)[0]
 

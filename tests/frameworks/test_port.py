@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import math
 import shlex
+import sys
+import types
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +24,7 @@ from port_cases import SOURCES, TARGETS, Source
 
 from lrsched_cli.frameworks import FRAMEWORKS
 from lrsched_cli.frameworks.expression import intended_rows
+from lrsched_cli.frameworks.porting import translators
 
 PORTED = parity("port")
 RECORDS: list[dict[str, Any]] = PORTED["cases"]
@@ -167,6 +171,21 @@ def test_a_refused_port_is_a_usage_error_saying_why(pair: tuple[dict[str, Any], 
 )
 def test_refusals_name_what_differs(argv: list[str], fragments: list[str]) -> None:
     assert_usage_error(lrsched("from", *argv), "'--emit'", *fragments)
+
+
+def test_a_port_between_clocks_says_how_to_step_it() -> None:
+    to_updates = lrsched("from", "StepLR(optimizer, 3)", "--lr", "0.1", "--emit", "optax")
+    assert "optax steps exponential_decay once per optimizer update" in to_updates.stderr
+    to_calls = lrsched(
+        "from", "get_linear_schedule_with_warmup(optimizer, 2, 9)", "--lr", "0.1", "--emit", "torch"
+    )
+    assert "call scheduler.step() once per optimizer update, as transformers steps" in to_calls.stderr
+    same = lrsched(
+        "from", "get_linear_schedule_with_warmup(optimizer, 2, 9)", "--lr", "0.1", "--emit", "optax"
+    )
+    assert same.stderr == ""
+    quiet = lrsched("from", "StepLR(optimizer, 3)", "--lr", "0.1", "--emit", "optax", "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
 
 
 def test_a_port_from_a_framework_without_lr_names_the_optimizers_rate() -> None:
@@ -334,3 +353,49 @@ def test_the_readme_pairs_table_says_which_source_reaches_which_target() -> None
             if "code" in record["ports"][target]:
                 cells[i] = "yes"
     assert written == reached
+
+
+def test_a_lightning_run_stepped_per_update_emits_and_one_stepped_per_epoch_is_refused(
+    tmp_path: Path,
+) -> None:
+    config = (EXAMPLES / "lightning.yaml").read_text()
+    per_update = lrsched(
+        "trainer", "lightning", str(EXAMPLES / "lightning.yaml"), "--samples", "1000", "--batch-size", "32",
+        "--emit", "lrsched",
+    )  # fmt: skip
+    assert per_update.stdout.startswith("lrsched onecycle --max-lr 2e-05 --total-steps 9 ")
+    per_epoch = tmp_path / "per-epoch.yaml"
+    per_epoch.write_text(config.replace("interval: step", "interval: epoch"))
+    refused = lrsched(
+        "trainer", "lightning", str(per_epoch), "--samples", "1000", "--batch-size", "32", "--emit", "torch"
+    )
+    assert_usage_error(refused, "'--emit'", "other than once per update")
+
+
+def test_a_framework_without_a_generic_module_has_no_translators(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stack lrsched reads (``from``) but does not port from: refused, never a traceback."""
+    folder = types.ModuleType("lrsched_cli.frameworks.stack")
+    folder.__path__ = [str(tmp_path)]  # a framework folder with no generic.py
+    monkeypatch.setitem(sys.modules, folder.__name__, folder)
+    assert translators("stack") == {}
+
+
+def test_a_stated_row_count_of_zero_is_kept() -> None:
+    assert lrsched("from", "StepLR(optimizer, 3)  # lrsched: 0 rows", "--lr", "0.1").stdout == ""
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "CyclicLR(optimizer, 0.0, 0.001, -1)",
+        "keras.optimizers.schedules.PiecewiseConstantDecay([-5], [0.1, 0.01])",
+    ],
+)
+def test_a_negative_natural_length_is_none(expression: str) -> None:
+    """Found by fuzzing the ports: torch's CyclicLR takes step_size_up=-1 (a cycle of -2 steps), and
+    `from` counted -2 rows (an islice traceback); such a call shows the default 30 rows."""
+    result = lrsched("from", expression, "--lr", "0.1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("\n") == 30

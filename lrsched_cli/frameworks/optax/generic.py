@@ -133,7 +133,7 @@ def interpolate(a: Arguments, lr: float | None) -> Generic:
 
 
 def _one_cycle(kind: str, start: float, knots: list[tuple[int, float]]) -> Generic:
-    if len(knots) not in (2, 3) or start <= 0:
+    if len(knots) not in (2, 3) or start <= 0 or not all(scale > 0 for _, scale in knots):
         raise EmitError(NOT_ONE_CYCLE)
     total = knots[-1][0] + 1
     first, div = knots[0]

@@ -104,7 +104,7 @@ def CyclicLR(
         last_epoch,
         lambda group: _CyclicLR(group, low, high, up, down, str(mode), factor, scale_fn, str(scale_mode)),
         needs_lr=False,
-        length=int(cycle) if cycle == int(cycle) else None,
+        length=int(cycle) if cycle == int(cycle) and cycle > 0 else None,  # torch takes negative sizes
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lrsched_cli.errors import EmitError
-from lrsched_cli.frameworks.porting import Arguments, Generic, Translator, nested, refuse, whole
+from lrsched_cli.frameworks.porting import Arguments, Generic, Translator, nested, whole
 from lrsched_cli.frameworks.reproduction import describe
 
 
@@ -155,10 +155,8 @@ GENERIC: dict[str, Translator | str] = {
     "CyclicLR": cyclic,
     "OneCycleLR": one_cycle,
     "SequentialLR": sequential,
-    "ChainedScheduler": refuse(
-        "ChainedScheduler multiplies its schedulers' factors each step, and lrsched's schedules have "
-        "no such join"
-    ),
+    "ChainedScheduler": "ChainedScheduler multiplies its schedulers' factors each step, and lrsched's "
+    "schedules have no such join",
     "LambdaLR": "LambdaLR's rate is a lambda, and lrsched knows a schedule by its parameters",
     "MultiplicativeLR": "MultiplicativeLR's rate is a lambda, and lrsched knows a schedule by its parameters",
 }

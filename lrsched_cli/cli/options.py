@@ -124,7 +124,9 @@ ByEpoch = Annotated[
 WarmupStartLr = Annotated[
     float,
     typer.Option(
-        callback=finite_option, help="Rate the warmup starts from, ramping to the schedule's first."
+        callback=finite_option,
+        help="Rate the warmup starts from, ramping to the schedule's first (with --by-epoch: to its rate "
+        "where the warmup ends).",
     ),
 ]
 IN_STEPS = ", ".join(flag(name) for name, param in PARAMS.items() if param.unit == "steps")

@@ -399,3 +399,44 @@ def test_a_negative_natural_length_is_none(expression: str) -> None:
     result = lrsched("from", expression, "--lr", "0.1")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("\n") == 30
+
+
+@pytest.mark.parametrize(
+    ("argv", "warmup"),
+    [
+        (
+            ["cosine", "--lr", "0.1", "--warmup-steps", "3", "--steps-per-epoch", "2", "-n", "5"],
+            "--warmup-steps 3",
+        ),
+        (
+            ["cosine", "--lr", "0.1", "--warmup-ratio", "0.25", "-n", "8"],
+            "--warmup-steps 2",
+        ),  # ceil(8 x 0.25)
+        (
+            [
+                "step",
+                "--lr",
+                "0.1",
+                "--step-size",
+                "2",
+                "--warmup-steps",
+                "3",
+                "--steps-per-epoch",
+                "2",
+                "--by-epoch",
+                "-n",
+                "5",
+            ],
+            "--by-epoch",
+        ),
+        (["constant", "--lr", "0.1", "--steps-per-epoch", "3"], "--warmup 0"),  # 16 rows: no whole epochs
+    ],
+)
+def test_the_lrsched_line_keeps_a_warmup_in_steps_and_a_natural_length_of_steps(
+    argv: list[str], warmup: str
+) -> None:
+    line = lrsched(*argv, "--emit", "lrsched")
+    assert line.exit_code == 0, line.stderr
+    assert warmup in line.stdout
+    words = shlex.split(line.stdout)
+    assert _rates(*words[1:]) == _rates(*argv)

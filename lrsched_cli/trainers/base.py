@@ -33,6 +33,9 @@ class Trainer(NamedTuple):
     """The releases whose arithmetic differs, oldest first, each with what it does; the last is
     the newest known, and the default."""
 
+    logs_next_before: str | None = None
+    """Releases before this one log, at each update, the rate after the scheduler stepped (the
+    next update's): ``--check-run`` of its logs reads step k as row k + 1 under them."""
     keys: Mapping[str, str] = MappingProxyType({})
     """The config keys that set ``accumulation``, ``batch_size`` and ``max_steps``, where it has
     them: what ``--check-run``'s diagnosis names when another value fits the run's log."""

@@ -333,7 +333,7 @@ def run(
     the rows with a change, for the diagnosis of a run log that differs.
     """
     try:
-        log = _log(checks) if checks.run_log is not None else None
+        log = _log(checks, planner) if checks.run_log is not None else None
         verdict = _run(
             checks, chunks, length=length, schedule=schedule, params=params, per_step=per_step, log=log
         )
@@ -342,7 +342,9 @@ def run(
         raise (error if error.param else error.named("check")) from None
 
 
-def _log(checks: Checks) -> LogChecker:
+def _log(checks: Checks, planner: Planner | None) -> LogChecker:
+    """The run log's checker; a log whose trainer, at the plan's release, logged the next
+    update's rate is read one row on, its last point (after the last update) spared."""
     from lrsched_cli.check.logged import LogChecker
     from lrsched_cli.check.runlog import open_log
 
@@ -352,7 +354,10 @@ def _log(checks: Checks) -> LogChecker:
         log = open_log(checks.run_log, checks.tag)
     except InputError as error:
         raise error.named("check_run") from None
-    return LogChecker(log, tolerance.absolute, tolerance.relative)
+    ahead = planner is not None and planner.logged_next is not None and planner.logged_next[0] == log.logger
+    if ahead and planner is not None and planner.logged_next is not None:
+        log = log._replace(offset=log.offset + 1, convention=planner.logged_next[1])
+    return LogChecker(log, tolerance.absolute, tolerance.relative, spare_last=ahead)
 
 
 def _check_log(verdict: Verdict, log: LogChecker, planner: Planner | None) -> Verdict:

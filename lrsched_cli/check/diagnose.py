@@ -71,6 +71,9 @@ class Planner(NamedTuple):
     updates_per_epoch: int | None = None
     rows: int | None = None
     """The plan's row count, when known."""
+    logged_next: tuple[str, str] | None = None
+    """A trainer whose logs, at the release this plan follows, hold at each update the next
+    update's rate, and that in words: its logs are read so (`lrsched_cli.check.logged`)."""
 
 
 Fits = Callable[[float, float], bool]
@@ -163,6 +166,13 @@ def _mappings(planner: Planner, checker: LogChecker) -> Iterator[tuple[str, Call
         "scheduler stepped once before the first update",
         lambda row: row + 1,
     )
+    if planner.logged_next is not None:
+        yield (
+            "shifted by one update: the log holds each update's own rate, not the next update's as "
+            "the release this plan follows logs it: the run's release logs the rate that update "
+            "applied (transformers 4.51 on); give that --version",
+            lambda row: row - 1,
+        )
     yield (
         "shifted by one update: each logged rate is the plan's for the previous update. The run's "
         "scheduler starts a step late (its first update ran the initial rate twice)",

@@ -24,7 +24,7 @@ from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
 from lrsched_cli.output import Format, Series, format_for
 from lrsched_cli.output.deliver import Delivery, Rows, check_output_options
 from lrsched_cli.trainers import TRAINERS, Derivation, Run, derive
-from lrsched_cli.trainers.base import ConfigError
+from lrsched_cli.trainers.base import ConfigError, release
 from lrsched_cli.trainers.config import hint, override, parse
 
 if TYPE_CHECKING:
@@ -227,7 +227,18 @@ def _planner(name: str, values: dict[str, Any], run: Run, derivation: Derivation
         accumulation=_int(derivation.config.get(keys.get("accumulation", ""))),
         batch_size=_int(derivation.config.get(keys.get("batch_size", ""))),
     )
-    return Planner(again, say, changes, current, derivation.updates_per_epoch, derivation.total_updates)
+    record = TRAINERS[name]
+    before = record.logs_next_before
+    logged_next = None
+    if before is not None and release(record, derivation.version)[1] < release(record, before)[1]:
+        words = (
+            f"{record.name} before {before}: step = updates done (1-based); the rate after the "
+            "scheduler stepped, the next update's (row = step + 1)"
+        )
+        logged_next = (name, words)
+    return Planner(
+        again, say, changes, current, derivation.updates_per_epoch, derivation.total_updates, logged_next
+    )
 
 
 def _int(value: object) -> int | None:

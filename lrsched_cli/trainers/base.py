@@ -36,6 +36,9 @@ class Trainer(NamedTuple):
     """Whether the run's length is ``--epochs`` (the user's own loop over the data: DeepSpeed's
     config has none); other trainers refuse ``--epochs``."""
 
+    logs_next_before: str | None = None
+    """Releases before this one log, at each update, the rate after the scheduler stepped (the
+    next update's): ``--check-run`` of its logs reads step k as row k + 1 under them."""
     keys: Mapping[str, str] = MappingProxyType({})
     """The config keys that set ``accumulation``, ``batch_size`` and ``max_steps``, where it has
     them: what ``--check-run``'s diagnosis names when another value fits the run's log."""

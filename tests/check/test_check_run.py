@@ -144,6 +144,26 @@ def test_a_failed_check_says_the_length_the_log_records() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "log", [STATE448, str(RUNS / "hf-4.48-cosine-log1" / "events.out.tfevents.hf-4.48-cosine-log1")]
+)
+def test_a_448_log_is_read_as_448_wrote_it_with_version(log: str) -> None:
+    """Under --version 4.48 the Trainer's logged rate at step k is row k + 1's; the last point,
+    the rate after the last update, is no row's."""
+    result = lrsched(*HF, "--version", "4.48", "--check-run", log)
+    assert result.exit_code == 0, result.stderr
+    assert "29 points of" in result.stderr
+    assert "(the last, logged after the last update, not compared)" in result.stderr
+
+
+def test_a_new_log_under_an_old_version_is_diagnosed() -> None:
+    result = lrsched(*HF, "--version", "4.48", "--check-run", STATE)
+    assert result.exit_code == 1
+    assert "transformers Trainer before 4.51: step = updates done (1-based); the rate after" in result.stderr
+    assert "the log holds each update's own rate" in _diagnosis(result.stderr)
+    assert lrsched(*HF, "--version", "4.51", "--check-run", STATE).exit_code == 0
+
+
 def test_the_448_log_passes_once_shifted(tmp_path: Path) -> None:
     """What the diagnosis says is true: transformers 4.48.3 logged at step k the rate of update
     k + 1 (rates in the test from the real 5.24 run: rows 2-30 of it)."""

@@ -43,6 +43,10 @@ class Log(NamedTuple):
     facts: dict[str, Any]
     """What else the log says about the run (``max_steps``, ``logging_steps``), filled in as
     the points are read."""
+    logger: str | None = None
+    """The trainer that wrote it (``hf``, ``lightning``: `lrsched_cli.trainers.TRAINERS`' keys),
+    when the format or the series' name shows it; ``lrsched trainer`` then follows that
+    trainer's release (`Planner.logged_next`)."""
 
 
 class Reader(NamedTuple):
@@ -68,19 +72,22 @@ class Convention(NamedTuple):
 
     offset: int
     words: str
+    logger: str | None = None
 
 
 CONVENTIONS = {
     "train/learning_rate": Convention(
-        0, "transformers Trainer: step = updates done (1-based); the rate that update applied (4.51 on)"
+        0, "transformers Trainer: step = updates done (1-based); the rate that update applied (4.51 on)", "hf"
     ),
     "learning_rate": Convention(
-        0, "transformers Trainer: step = updates done (1-based); the rate that update applied (4.51 on)"
+        0, "transformers Trainer: step = updates done (1-based); the rate that update applied (4.51 on)", "hf"
     ),
     "lr-": Convention(
-        1, "Lightning LearningRateMonitor: step = updates done before this batch (0-based, row = step + 1)"
+        1,
+        "Lightning LearningRateMonitor: step = updates done before this batch (0-based, row = step + 1)",
+        "lightning",
     ),
-    "lr": Convention(0, "MMEngine: step = iterations done (1-based); the rate of that iteration"),
+    "lr": Convention(0, "MMEngine: step = iterations done (1-based); the rate of that iteration", "mmengine"),
 }
 """By the series' name, or (ending in ``-``) its start; any other series: row = step."""
 AS_LOGGED = Convention(0, "step = row, as logged (a logger lrsched does not know by this series' name)")

@@ -48,6 +48,7 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
         float32=False,
         convention="step = updates done (1-based); the rate that update applied (transformers 4.51 on)",
         facts=facts,
+        logger="hf",
     )
 
 

@@ -64,6 +64,7 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
         convention="step = updates done before this batch (0-based, row = step + 1); the rate its "
         "update applies",
         facts=facts,
+        logger="lightning",
     )
 
 

@@ -55,6 +55,7 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
         float32=False,
         convention=counted.words,
         facts={},
+        logger=counted.logger,
     )
 
 

@@ -60,6 +60,7 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
         float32=False,
         convention=convention("lr").words + " (iterations are micro-batches under accumulative_counts)",
         facts={},
+        logger="mmengine",
     )
 
 

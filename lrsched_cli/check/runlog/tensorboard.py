@@ -121,6 +121,7 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
         float32=True,
         convention=counted.words,
         facts={},
+        logger=counted.logger,
     )
 
 

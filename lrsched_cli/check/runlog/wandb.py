@@ -72,6 +72,7 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
         float32=False,
         convention=f"{counted.words}; the step is the column {step!r}",
         facts={},
+        logger=counted.logger,
     )
 
 

@@ -12,6 +12,7 @@ TRAINER = Trainer(
         "5.1": "warmup_steps below 1 is a ratio; warmup_ratio, deprecated, replaces warmup_steps",
         "5.24": "warmup_ratio removed: a float warmup_steps below 1 is the ratio",
     },
+    logs_next_before="4.51",
     keys={
         "accumulation": "gradient_accumulation_steps",
         "batch_size": "per_device_train_batch_size",

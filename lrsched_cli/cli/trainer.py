@@ -128,6 +128,12 @@ def trainer_command(
     run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version)
     try:
         derivation = derive(name, values, run)
+        if derivation.total_updates > sys.maxsize:  # more rows than a row counter holds
+            raise ConfigError(
+                derivation.argument_key(None),
+                f"{derivation.total_updates} updates: more rows than lrsched can count "
+                f"(at most {sys.maxsize})",
+            )
         reproduction = _reproduce(derivation)
         rates = _rates(reproduction, derivation)
         _dry_run(rates(), derivation)

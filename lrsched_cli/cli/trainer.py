@@ -58,7 +58,9 @@ Name = Annotated[str, typer.Argument(metavar="NAME", help="The trainer: " + ", "
 ConfigFile = Annotated[
     str | None,
     typer.Argument(
-        metavar="CONFIG", help="The trainer's config, JSON or YAML ('-': stdin).", show_default=False
+        metavar="CONFIG",
+        help="The trainer's config, JSON or YAML, or a file of launch arguments (fairseq) ('-': stdin).",
+        show_default=False,
     ),
 ]
 Sets = Annotated[

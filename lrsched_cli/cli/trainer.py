@@ -62,7 +62,9 @@ Name = Annotated[str, typer.Argument(metavar="NAME", help="The trainer: " + ", "
 ConfigFile = Annotated[
     str | None,
     typer.Argument(
-        metavar="CONFIG", help="The trainer's config, JSON or YAML ('-': stdin).", show_default=False
+        metavar="CONFIG",
+        help="The trainer's config, JSON or YAML, or a file of launch arguments (fairseq) ('-': stdin).",
+        show_default=False,
     ),
 ]
 Sets = Annotated[
@@ -154,6 +156,12 @@ def trainer_command(
     run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version, epochs=epochs)
     try:
         derivation = derive(name, values, run)
+        if derivation.total_updates > sys.maxsize:  # more rows than a row counter holds
+            raise ConfigError(
+                derivation.argument_key(None),
+                f"{derivation.total_updates} updates: more rows than lrsched can count "
+                f"(at most {sys.maxsize})",
+            )
         reproduction = _reproduce(derivation)
         rates = _rates(reproduction, derivation)
         _dry_run(rates(), derivation)

@@ -156,6 +156,11 @@ def test_fvcores_checks_name_the_argument(expression: str, argument: str, fragme
             ["max_iter", "ZeroDivisionError"],
         ),
         (
+            "LRMultiplier(optimizer, CosineParamScheduler(1, 0), max_iter=-5)",
+            ["--lr", "0.1"],
+            ["max_iter", "must be at least 1"],
+        ),
+        (
             "LRMultiplier(optimizer, CosineParamScheduler(1, 0), 10, last_iter=5)",
             ["--lr", "0.1"],
             ["last_iter", "resuming"],

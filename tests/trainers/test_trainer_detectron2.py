@@ -145,3 +145,12 @@ def test_set_overrides_a_solver_key_read_as_yacs_reads_it() -> None:
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["params"]["derived"]["steps"] == [50, 80]
     assert_usage_error(_run(case, "--set", "SOLVER.MAX_ITER=1.5"), "--set", "SOLVER.MAX_ITER")
+
+
+def test_samples_give_the_epochs_an_endless_sampler_covers() -> None:
+    case = CASES["reference-world-size-docstring"]
+    result = _run(case, "--samples", "1000", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "epochs (images seen / samples) = 2500 x 32 / 1000 = 80" in result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    assert {row["epoch"] for row in rows} == {1}  # Detectron2's TrainingSampler has no epochs

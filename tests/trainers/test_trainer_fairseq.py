@@ -98,6 +98,8 @@ def test_set_gives_an_argument() -> None:
         ("--lr-scheduler reduce_lr_on_plateau --max-update 10", ["--lr-scheduler", "lrsched plateau"]),
         ("--lr-scheduler 'inverse_sqrt --max-update 10", ["do not parse"]),
         ("--max-update __import__('os').system('true')", ["--max-update", "expected an integer"]),
+        ("--max-update 10 --lr -0.5", ["--lr", "at least 0"]),
+        ("--max-update 99999999999999999999", ["more rows than lrsched can count"]),
     ],
 )
 def test_bad_arguments_are_usage_errors_naming_them(arguments: str, fragments: list[str]) -> None:

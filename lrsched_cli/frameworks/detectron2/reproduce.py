@@ -326,8 +326,12 @@ def LRMultiplier(
             f"Got {describe(multiplier)} instead.",
         )
     iterations = integer("max_iter", max_iter)
-    if iterations == 0:
-        raise DialectError("max_iter", "0 iterations: LRMultiplier divides by max_iter (ZeroDivisionError)")
+    if iterations <= 0:
+        raise DialectError(
+            "max_iter",
+            f"must be at least 1 (Detectron2 trains max_iter iterations; LRMultiplier divides by it, "
+            f"0 raising ZeroDivisionError), got {iterations}",
+        )
     if integer("last_iter", last_iter) != -1:
         raise DialectError(
             "last_iter", f"resuming (last_iter={last_iter}) is not reproduced: leave last_iter at -1"

@@ -9,5 +9,5 @@ TRAINER = Trainer(
     "NUM_DECAYS, WARMUP_FACTOR, WARMUP_ITERS, WARMUP_METHOD, RESCALE_INTERVAL, IMS_PER_BATCH, "
     "REFERENCE_WORLD_SIZE; the other sections are accepted and not read); --world-size is "
     "checked against REFERENCE_WORLD_SIZE",
-    {"0.6": "build_lr_scheduler and auto_scale_workers as on detectron2's main branch (02b5c4e2)"},
+    {"0.6": "build_lr_scheduler and auto_scale_workers as on detectron2's main branch (02b5c4e2, 0.6)"},
 )

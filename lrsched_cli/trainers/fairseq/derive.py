@@ -196,6 +196,8 @@ def _lr(value: Any) -> list[float]:
     items = list(parsed) if isinstance(parsed, (list, tuple)) else [parsed]
     if not items or not all(isinstance(item, (int, float)) and not isinstance(item, bool) for item in items):
         raise ConfigError("--lr", f"expected a learning rate or a comma list of them, got {value!r}")
+    if any(item < 0 for item in items):
+        raise ConfigError("--lr", f"must be at least 0 (optimizers refuse a negative rate), got {value!r}")
     return [float(item) for item in items]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import math
 import sys
+from array import array
 from collections.abc import Iterator
 from itertools import islice
 from typing import Annotated, Any
@@ -18,6 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from lrsched_cli.cli.boundary import Runner
+from lrsched_cli.cli.from_ import HELD_ROWS
 from lrsched_cli.cli.options import DELIVERY
 from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
@@ -130,7 +132,7 @@ def trainer_command(
         derivation = derive(name, values, run)
         reproduction = _reproduce(derivation)
         rates = _rates(reproduction, derivation)
-        _dry_run(rates(), derivation)
+        held = _dry_run(rates(), derivation)
     except ConfigError as error:
         if error.key is not None and any(
             error.key == key or error.key.startswith(key + ".") for key in from_set
@@ -159,7 +161,8 @@ def trainer_command(
             typer.echo(text, err=True)
         for note in notes:
             typer.echo(f"note: {note}", err=True)
-    series = Series("trainer", params, rates(), steps_per_epoch=derivation.updates_per_epoch)
+    computed = held if held is not None else rates()  # a long run computes its rates again as it writes
+    series = Series("trainer", params, computed, steps_per_epoch=derivation.updates_per_epoch)
     return Rows(series, delivery)
 
 
@@ -249,19 +252,29 @@ def _rates(reproduction: Reproduction, derivation: Derivation) -> Any:
     return once_per_update if derivation.steps is None else following
 
 
-def _dry_run(rates: Iterator[float], derivation: Derivation) -> None:
+def _dry_run(rates: Iterator[float], derivation: Derivation) -> array[float] | None:
     """Compute every row once before writing any: a rate that overflows, or a scheduler that
-    ends before training does, is a usage error with stdout still empty."""
+    ends before training does, is a usage error with stdout still empty.
+
+    Returns the rates when there are at most `HELD_ROWS` (as `from` holds them), so that they
+    are computed once; else None, and they are computed again as they are written.
+    """
+    held: array[float] | None = array("d")
     rows = 0
     for rows, rate in enumerate(rates, start=1):
         if not math.isfinite(rate):
             raise ConfigError(derivation.argument_key(None), RateError(rows, rate).message)
+        if held is not None:
+            held.append(rate)
+            if len(held) > HELD_ROWS:
+                held = None
     if rows < derivation.total_updates:
         raise ConfigError(
             derivation.argument_key(None),
             f"{derivation.scheduler} stops at step {rows} (the framework raises there), before "
             f"the {derivation.total_updates} updates of training",
         )
+    return held
 
 
 trainer_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from lrsched_cli.frameworks.dispatch import reproduce, supported
 from lrsched_cli.frameworks.expression import bindings
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
-from lrsched_cli.output.series import CHUNK
+from lrsched_cli.output.series import CHUNK, HELD_ROWS
 from lrsched_cli.plan import DEFAULT_ROWS
 
 HELP = """Reproduce a framework's scheduler from the line that constructs it.
@@ -132,11 +132,6 @@ def from_command(
     unit = reproduction.unit or "epoch"  # the dispatcher always fills it in
     series = Series("from", params, rates, steps_per_epoch, unit=unit, length=steps * k)
     return Rows(series, delivery, notes=() if quiet else reproduction.notes(steps))
-
-
-HELD_ROWS = 1 << 20
-"""The most rates `from` holds between computing and writing them (8 MiB): a longer run computes
-its rates twice, to keep memory flat in the row count."""
 
 
 def _compute(rates: Iterator[float], rows: int) -> array[float] | None:

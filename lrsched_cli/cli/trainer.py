@@ -19,12 +19,12 @@ from typing import Annotated, Any
 import typer
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.from_ import HELD_ROWS
 from lrsched_cli.cli.options import DELIVERY
 from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
 from lrsched_cli.output import Format, Series, format_for
 from lrsched_cli.output.deliver import Delivery, Rows, check_output_options
+from lrsched_cli.output.series import HELD_ROWS
 from lrsched_cli.trainers import TRAINERS, Derivation, Run, derive
 from lrsched_cli.trainers.base import ConfigError
 from lrsched_cli.trainers.config import hint, override, parse

@@ -26,7 +26,7 @@ from lrsched_cli.frameworks.expression import bindings, intended_rows
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
 from lrsched_cli.output.destination import destination
-from lrsched_cli.output.series import CHUNK
+from lrsched_cli.output.series import CHUNK, HELD_ROWS
 from lrsched_cli.plan import DEFAULT_ROWS
 
 if TYPE_CHECKING:
@@ -194,11 +194,6 @@ def print_port(
     if not quiet:
         for note in ported.notes:
             typer.echo(f"note: {note}", err=True)
-
-
-HELD_ROWS = 1 << 20
-"""The most rates `from` holds between computing and writing them (8 MiB): a longer run computes
-its rates twice, to keep memory flat in the row count."""
 
 
 def _compute(rates: Iterator[float], rows: int) -> array[float] | None:

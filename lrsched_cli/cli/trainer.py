@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import math
 import sys
+from array import array
 from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,6 +24,7 @@ from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
 from lrsched_cli.output import Format, Series, format_for
 from lrsched_cli.output.deliver import Delivery, Rows, check_output_options
+from lrsched_cli.output.series import HELD_ROWS
 from lrsched_cli.trainers import TRAINERS, Derivation, Run, derive
 from lrsched_cli.trainers.base import ConfigError, release
 from lrsched_cli.trainers.config import hint, override, parse
@@ -164,7 +166,7 @@ def trainer_command(
             )
         reproduction = _reproduce(derivation)
         rates = _rates(reproduction, derivation)
-        _dry_run(rates(), derivation)
+        held = _dry_run(rates(), derivation)
     except ConfigError as error:
         if error.key is not None and any(
             error.key == key or error.key.startswith(key + ".") for key in from_set
@@ -196,7 +198,8 @@ def trainer_command(
             typer.echo(text, err=True)
         for note in notes:
             typer.echo(f"note: {note}", err=True)
-    series = Series("trainer", params, rates(), steps_per_epoch=derivation.updates_per_epoch)
+    computed = held if held is not None else rates()  # a long run computes its rates again as it writes
+    series = Series("trainer", params, computed, steps_per_epoch=derivation.updates_per_epoch)
     planner = _planner(name, values, run, derivation, rates) if delivery.check_run else None
     return Rows(series, delivery, planner=planner)
 
@@ -364,14 +367,23 @@ def _rates(reproduction: Reproduction, derivation: Derivation) -> Any:
     return once_per_update if derivation.steps is None else following
 
 
-def _dry_run(rates: Iterator[float], derivation: Derivation) -> None:
+def _dry_run(rates: Iterator[float], derivation: Derivation) -> array[float] | None:
     """Compute every row once before writing any: a rate that overflows, or a scheduler that
-    ends before training does, is a usage error with stdout still empty."""
+    ends before training does, is a usage error with stdout still empty.
+
+    Returns the rates when there are at most `HELD_ROWS` (as `from` holds them), so that they
+    are computed once; else None, and they are computed again as they are written.
+    """
+    held: array[float] | None = array("d")
     rows = 0
     try:
         for rows, rate in enumerate(rates, start=1):
             if not math.isfinite(rate):
                 raise ConfigError(derivation.argument_key(None), RateError(rows, rate).message)
+            if held is not None:
+                held.append(rate)
+                if len(held) > HELD_ROWS:
+                    held = None
     except DialectError as error:  # the scheduler fails part-way: on the key its argument came from
         message = error.message.removeprefix(f"{error.argument}: ") if error.argument else error.message
         raise ConfigError(derivation.argument_key(error.argument), message) from None
@@ -381,6 +393,7 @@ def _dry_run(rates: Iterator[float], derivation: Derivation) -> None:
             f"{derivation.scheduler} stops at step {rows} (the framework raises there), before "
             f"the {derivation.total_updates} updates of training",
         )
+    return held
 
 
 trainer_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

@@ -15,6 +15,10 @@ from lrsched_cli.errors import RateError
 CHUNK = 4096
 """Rows per write: big enough to amortise the write, small enough for `| head` to stop at once."""
 
+HELD_ROWS = 1 << 20
+"""The most rates `from` and `trainer` hold between computing and writing them (8 MiB): a longer
+run computes its rates twice, to keep memory flat in the row count."""
+
 
 class Series(NamedTuple):
     """Rates to write, row 1 first, with what made them (a NamedTuple, as `Delivery` says why)."""

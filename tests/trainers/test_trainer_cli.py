@@ -141,3 +141,45 @@ def test_batches_per_process_are_torchs_own_over_a_grid(trainer: str, column: in
                 derive(trainer, config(batch), run)
             continue
         assert derive(trainer, config(batch), run).derived["batches_per_epoch"] == want, row
+
+
+def _counting_rates(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make `trainer` count the rates its schedule computes (one number per pass over them)."""
+    from lrsched_cli.cli import trainer
+
+    counted: list[int] = []
+    real = trainer._rates
+
+    def counting(*args: Any) -> Any:
+        rates = real(*args)
+
+        def each() -> Any:
+            counted.append(0)
+            for rate in rates():
+                counted[-1] += 1
+                yield rate
+
+        return each
+
+    monkeypatch.setattr(trainer, "_rates", counting)
+    return counted
+
+
+HF_RUN = ("trainer", "hf", str(ROOT / "tests" / "examples" / "hf-args.yaml"), "--samples", "1000", "-q")
+
+
+def test_the_rows_checked_before_writing_are_the_rows_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = _counting_rates(monkeypatch)
+    result = lrsched(*HF_RUN, "-f", "csv")  # 1000 / 8 = 125 batches, ceil(125 / 4) = 32 updates, 3 epochs
+    assert (result.exit_code, result.stdout.count("\n")) == (0, 97)
+    assert counted == [96]  # computed once
+
+
+def test_rows_past_what_is_held_are_computed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lrsched_cli.cli import trainer
+
+    whole = lrsched(*HF_RUN, "-f", "csv").stdout
+    monkeypatch.setattr(trainer, "HELD_ROWS", 50)  # memory stays flat: rates past it are not kept
+    counted = _counting_rates(monkeypatch)
+    assert lrsched(*HF_RUN, "-f", "csv").stdout == whole
+    assert counted == [96, 96]

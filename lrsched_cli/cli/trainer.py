@@ -141,7 +141,7 @@ def trainer_command(
         raise LrschedError(
             "epochs", f"is for a trainer whose config has no run length; {name}'s config has one"
         )
-    values, from_set = override(_read(config), sets or [])
+    values, from_set = override(_python(name, config) if TRAINERS[name].python else _read(config), sets or [])
     run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version, epochs=epochs)
     try:
         derivation = derive(name, values, run)
@@ -223,6 +223,18 @@ def _read(path: str | None) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise LrschedError("config", f"{source}: not UTF-8 text (a binary file?)") from None
     return parse(text, source)
+
+
+def _python(name: str, path: str | None) -> dict[str, Any]:
+    """A Python config, read by the trainer's ``pyconfig`` module with ``ast`` (never executed)."""
+    if path is None:
+        return {}
+    import importlib
+
+    reader = importlib.import_module(f"lrsched_cli.trainers.{name}.pyconfig")
+    text = sys.stdin.read() if path == "-" else None
+    values: dict[str, Any] = reader.read(path, text)
+    return values
 
 
 def _reproduce(derivation: Derivation) -> Reproduction:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from lrsched_cli.frameworks import deepspeed, hf, keras, optax, timm, torch
+from lrsched_cli.frameworks import deepspeed, hf, keras, mmengine, optax, timm, torch
 from lrsched_cli.frameworks.base import Framework
 
 FRAMEWORKS: Mapping[str, Framework] = {
@@ -24,6 +24,7 @@ FRAMEWORKS: Mapping[str, Framework] = {
         hf.FRAMEWORK,
         timm.FRAMEWORK,
         deepspeed.FRAMEWORK,
+        mmengine.FRAMEWORK,
     ]
 }
 

@@ -26,6 +26,9 @@ HEAVY = [
     "lrsched_cli.frameworks.emitters",
     "lrsched_cli.frameworks.deepspeed.reproduce",
     "lrsched_cli.trainers.deepspeed.derive",
+    "lrsched_cli.frameworks.mmengine.reproduce",
+    "lrsched_cli.trainers.mmengine.derive",
+    "lrsched_cli.trainers.mmengine.pyconfig",
 ]
 
 

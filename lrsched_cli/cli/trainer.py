@@ -141,7 +141,7 @@ def trainer_command(
         raise LrschedError(
             "epochs", f"is for a trainer whose config has no run length; {name}'s config has one"
         )
-    values, from_set = override(_python(name, config) if TRAINERS[name].python else _read(config), sets or [])
+    values, from_set = override(_own(name, config) if TRAINERS[name].reader else _read(config), sets or [])
     run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version, epochs=epochs)
     try:
         derivation = derive(name, values, run)
@@ -165,13 +165,14 @@ def trainer_command(
     if not quiet:
         used = derivation.scheduler_rows or derivation.total_updates
         moot = (*derivation.moot, "--lr ")  # the optimizer's rate is the config's, not an option
-        framework = [note for note in reproduction.notes(used) if not note.startswith(moot)]
-        notes = [*derivation.notes, *_length_notes(reproduction, derivation, used), *framework]
+        framework = list(reproduction.notes(used))
         if not reproduction.needs_lr:
-            notes.append(
+            framework.append(
                 f"the optimizer's learning rate ({derivation.lr:g}) is not used: "
                 f"{reproduction.scheduler} sets the rates itself"
             )
+        framework = [note for note in framework if not note.startswith(moot)]
+        notes = [*derivation.notes, *_length_notes(reproduction, derivation, used), *framework]
         for text in derivation.lines:
             typer.echo(text, err=True)
         for note in notes:
@@ -225,13 +226,13 @@ def _read(path: str | None) -> dict[str, Any]:
     return parse(text, source)
 
 
-def _python(name: str, path: str | None) -> dict[str, Any]:
-    """A Python config, read by the trainer's ``pyconfig`` module with ``ast`` (never executed)."""
+def _own(name: str, path: str | None) -> dict[str, Any]:
+    """A config in the trainer's own format, read as data by its ``reader`` module."""
     if path is None:
         return {}
     import importlib
 
-    reader = importlib.import_module(f"lrsched_cli.trainers.{name}.pyconfig")
+    reader = importlib.import_module(f"lrsched_cli.trainers.{name}.reader")
     text = sys.stdin.read() if path == "-" else None
     values: dict[str, Any] = reader.read(path, text)
     return values

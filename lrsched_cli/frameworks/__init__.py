@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from lrsched_cli.frameworks import deepspeed, hf, keras, mmengine, optax, timm, torch
+from lrsched_cli.frameworks import deepspeed, hf, keras, megatron, mmengine, optax, timm, torch
 from lrsched_cli.frameworks.base import Framework
 
 FRAMEWORKS: Mapping[str, Framework] = {
@@ -25,6 +25,7 @@ FRAMEWORKS: Mapping[str, Framework] = {
         timm.FRAMEWORK,
         deepspeed.FRAMEWORK,
         mmengine.FRAMEWORK,
+        megatron.FRAMEWORK,
     ]
 }
 

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
-from lrsched_cli.trainers import deepspeed, hf, lightning, mmengine, timm, torchtune
+from lrsched_cli.trainers import deepspeed, hf, lightning, megatron, mmengine, timm, torchtune
 from lrsched_cli.trainers.base import Derivation, Run, Trainer
 
 TRAINERS: Mapping[str, Trainer] = {
@@ -23,6 +23,7 @@ TRAINERS: Mapping[str, Trainer] = {
         torchtune.TRAINER,
         deepspeed.TRAINER,
         mmengine.TRAINER,
+        megatron.TRAINER,
     ]
 }
 

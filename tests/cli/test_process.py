@@ -28,7 +28,10 @@ HEAVY = [
     "lrsched_cli.trainers.deepspeed.derive",
     "lrsched_cli.frameworks.mmengine.reproduce",
     "lrsched_cli.trainers.mmengine.derive",
-    "lrsched_cli.trainers.mmengine.pyconfig",
+    "lrsched_cli.trainers.mmengine.reader",
+    "lrsched_cli.frameworks.megatron.reproduce",
+    "lrsched_cli.trainers.megatron.derive",
+    "lrsched_cli.trainers.megatron.reader",
 ]
 
 

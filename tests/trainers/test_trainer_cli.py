@@ -23,7 +23,11 @@ SIZES = ["--samples", "1000", "--world-size", "3"]
 
 def test_every_trainer_is_one_folder_with_its_derivation_and_one_table_line() -> None:
     folders = {p.name for p in (ROOT / "lrsched_cli" / "trainers").iterdir() if (p / "__init__.py").exists()}
-    assert folders == set(TRAINERS) == {"hf", "lightning", "timm", "torchtune", "deepspeed", "mmengine"}
+    assert (
+        folders
+        == set(TRAINERS)
+        == {"hf", "lightning", "timm", "torchtune", "deepspeed", "mmengine", "megatron"}
+    )
     for name in folders:
         assert (ROOT / "lrsched_cli" / "trainers" / name / "derive.py").exists(), name
 

@@ -9,5 +9,5 @@ TRAINER = Trainer(
     "_base_ files resolved beside it), read as data with ast: a config that imports or calls "
     "anything but dict() is refused",
     {"0.10": "MMEngine 0.10.x"},
-    python=True,
+    reader=True,
 )

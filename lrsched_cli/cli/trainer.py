@@ -154,7 +154,8 @@ def trainer_command(
         raise LrschedError(
             "epochs", f"is for a trainer whose config has no run length; {name}'s config has one"
         )
-    values, from_set = override(_read(config, TRAINERS[name].arguments), sets or [])
+    reader = _own(name, config) if TRAINERS[name].reader else _read(config, TRAINERS[name].arguments)
+    values, from_set = override(reader, sets or [])
     run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version, epochs=epochs)
     try:
         derivation = derive(name, values, run)
@@ -187,13 +188,14 @@ def trainer_command(
     if not quiet:
         used = derivation.scheduler_rows or derivation.total_updates
         moot = (*derivation.moot, "--lr ")  # the optimizer's rate is the config's, not an option
-        framework = [note for note in reproduction.notes(used) if not note.startswith(moot)]
-        notes = [*derivation.notes, *_length_notes(reproduction, derivation, used), *framework]
+        framework = list(reproduction.notes(used))
         if not reproduction.needs_lr:
-            notes.append(
+            framework.append(
                 f"the optimizer's learning rate ({derivation.lr:g}) is not used: "
                 f"{reproduction.scheduler} sets the rates itself"
             )
+        framework = [note for note in framework if not note.startswith(moot)]
+        notes = [*derivation.notes, *_length_notes(reproduction, derivation, used), *framework]
         for text in derivation.lines:
             typer.echo(text, err=True)
         for note in notes:
@@ -324,6 +326,18 @@ def _read(path: str | None, arguments: bool = False) -> dict[str, Any]:
             raise LrschedError("config", f"{source}: a binary file, not a file of arguments")
         return {"arguments": text}
     return parse(text, source)
+
+
+def _own(name: str, path: str | None) -> dict[str, Any]:
+    """A config in the trainer's own format, read as data by its ``reader`` module."""
+    if path is None:
+        return {}
+    import importlib
+
+    reader = importlib.import_module(f"lrsched_cli.trainers.{name}.reader")
+    text = sys.stdin.read() if path == "-" else None
+    values: dict[str, Any] = reader.read(path, text)
+    return values
 
 
 def _reproduce(derivation: Derivation) -> Reproduction:

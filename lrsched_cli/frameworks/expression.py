@@ -249,6 +249,8 @@ class _Reader:
             node = statement.value
         if isinstance(node, ast.Tuple) and len(node.elts) == 1:  # a trailing comma
             node = node.elts[0]
+        if isinstance(node, ast.List):  # MMEngine's `param_scheduler = [...]`: the chain its Runner builds
+            return Call("param_scheduler", (self.value(node),), {}, self.source.segment(node))
         if not isinstance(node, ast.Call) or arithmetic.is_arithmetic(node):
             raise DialectError(None, f"expected {ALLOWED}, got {_shown(self.source.segment(statement))}")
         return self.call(node)

@@ -32,6 +32,9 @@ class Trainer(NamedTuple):
     versions: Mapping[str, str]
     """The releases whose arithmetic differs, oldest first, each with what it does; the last is
     the newest known, and the default."""
+    reader: bool = False
+    """Whether CONFIG is in the trainer's own format (MMEngine's Python file, Megatron's launch
+    arguments), read as data by its folder's ``reader`` module, ``read(path, text)``, never executed."""
     loop: bool = False
     """Whether the run's length is ``--epochs`` (the user's own loop over the data: DeepSpeed's
     config has none); other trainers refuse ``--epochs``."""

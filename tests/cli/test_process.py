@@ -40,6 +40,12 @@ HEAVY = [
     "lrsched_cli.trainers.nemo",
     "lrsched_cli.frameworks.fairseq.reproduce",
     "lrsched_cli.trainers.fairseq",
+    "lrsched_cli.frameworks.mmengine.reproduce",
+    "lrsched_cli.trainers.mmengine.derive",
+    "lrsched_cli.trainers.mmengine.reader",
+    "lrsched_cli.frameworks.megatron.reproduce",
+    "lrsched_cli.trainers.megatron.derive",
+    "lrsched_cli.trainers.megatron.reader",
 ]
 
 

@@ -30,13 +30,14 @@ HELP = """Reproduce a framework's scheduler from the line that constructs it.
 
 Paste the line from your training code (`scheduler = ...` too); lrsched parses it (never
 evaluates it) and computes the rates that framework will use, step by step: PyTorch, Keras,
-optax, Hugging Face transformers and timm. The optimizer is any name (optimizer,
-self.optimizer); --lr is its learning rate, needed by schedulers that scale it (PyTorch,
-Hugging Face, timm). Arguments may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers
-and on names given with --let (--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K
-gives a scheduler stepped once per epoch (PyTorch, timm with t_in_epochs=True) a row per
-optimizer step; where the framework steps per update (Hugging Face, Keras, optax), rows are
-steps already.
+optax, Hugging Face transformers, timm, and the big-model stacks DeepSpeed, MMEngine and
+Megatron core (a name PyTorch shares needs its prefix: mmengine.optim.CosineAnnealingLR). The
+optimizer is any name (optimizer, self.optimizer); --lr is its learning rate, needed by
+schedulers that scale it (PyTorch, Hugging Face, timm). Arguments may be arithmetic (3 * 1000,
+math.ceil(0.1 * 3000)) on numbers and on names given with --let (--let EPOCHS=90 --let
+args.warmup=5). --steps-per-epoch K gives a scheduler stepped once per epoch (PyTorch, timm
+with t_in_epochs=True) a row per optimizer step; where the framework steps per update (Hugging
+Face, Keras, optax), rows are steps already.
 """
 
 EPILOG = """\b
@@ -172,6 +173,6 @@ def add_from(app: typer.Typer, run: Runner) -> None:
     app.command(
         "from",
         help=HELP + f"\n\nSchedulers supported ({names}): see README, 'Reproduce your framework'.",
-        short_help="Reproduce a PyTorch/Keras/optax/HF/timm scheduler from its constructor call.",
+        short_help="Reproduce a PyTorch/Keras/optax/HF/timm/DeepSpeed/MMEngine/Megatron scheduler call.",
         epilog=EPILOG,
     )(run(from_command, {"expr": "EXPR"}))

@@ -36,14 +36,15 @@ HELP = """Reproduce a framework's scheduler from the line that constructs it.
 
 Paste the line from your training code (`scheduler = ...` too); lrsched parses it (never
 evaluates it) and computes the rates that framework will use, step by step: PyTorch, Keras,
-optax, Hugging Face transformers, timm, and the big-model stacks (fvcore/Detectron2, NeMo, fairseq).
-The optimizer is any name (optimizer, self.optimizer); --lr is its learning rate, needed by
-schedulers that scale it (PyTorch, Hugging Face, timm, NeMo, Detectron2's LRMultiplier,
-fairseq's without lr in their config).
-Arguments may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers and on names given
-with --let (--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K gives a scheduler
-stepped once per epoch (PyTorch, timm with t_in_epochs=True) a row per optimizer step; where
-the framework steps per update (Hugging Face, Keras, optax), rows are steps already. --emit FRAMEWORK
+optax, Hugging Face transformers, timm, and the big-model stacks (DeepSpeed, MMEngine,
+Megatron core, fvcore/Detectron2, NeMo, fairseq; a name PyTorch shares needs its prefix:
+mmengine.optim.CosineAnnealingLR). The optimizer is any name (optimizer, self.optimizer); --lr
+is its learning rate, needed by schedulers that scale it (PyTorch's, Hugging Face's, timm's,
+most of the stacks'; a scheduler that sets its own rates says --lr is ignored). Arguments
+may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers and on names given with --let
+(--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K gives a scheduler stepped once per
+epoch (PyTorch, timm with t_in_epochs=True) a row per optimizer step; where the framework steps
+per update (Hugging Face, Keras, optax, the stacks), rows are steps already. --emit FRAMEWORK
 writes the same schedule for another framework (or as the lrsched command line), checked on
 every row shown, or says why it cannot.
 """
@@ -229,6 +230,6 @@ def add_from(app: typer.Typer, run: Runner) -> None:
     app.command(
         "from",
         help=HELP + f"\n\nSchedulers supported ({names}): see README, 'Reproduce your framework'.",
-        short_help="Reproduce a PyTorch/Keras/optax/HF/timm scheduler from its constructor call.",
+        short_help="Reproduce a PyTorch/Keras/optax/HF/timm/DeepSpeed/MMEngine/Megatron scheduler call.",
         epilog=EPILOG,
     )(run(from_command, {"expr": "EXPR"}))

@@ -86,6 +86,7 @@ def test_traps_are_noted_naming_the_key() -> None:
         "14",
     )
     assert "the first update applies rate 0" in cosine.stderr
+    assert "WarmupCosineLR takes ratios of the optimizer's lr" in cosine.stderr
     assert "the optimizer's full lr is never applied" in cosine.stderr
     assert "from Step 11 on, the rate stays at cos_min_ratio x lr (total_num_steps=10" in cosine.stderr
     decay = lrsched("from", "WarmupDecayLR(optimizer, 10, warmup_num_steps=3)", "-n", "3")

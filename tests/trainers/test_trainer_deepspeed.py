@@ -114,6 +114,17 @@ def _with_params(**params: Any) -> dict[str, Any]:
         ({**ISSUE["config"], "optimizer": {"type": "Adam"}}, ["--epochs", "3"], ["optimizer.params.lr"]),
         (ISSUE["config"], [], ["--epochs"]),
         (
+            {
+                **ISSUE["config"],
+                "scheduler": {
+                    "type": "WarmupCosineLR",
+                    "params": {"total_num_steps": 31, "warmup_max_lr": 0.1},
+                },
+            },
+            ["--epochs", "3"],
+            ["scheduler.params.warmup_max_lr", "ratios of the optimizer's lr"],
+        ),
+        (
             ISSUE["config"],
             ["--epochs", "3", "--set", "hf.learning_rate=0.1"],
             ["--epochs", "hf.num_train_epochs"],

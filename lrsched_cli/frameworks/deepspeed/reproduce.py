@@ -232,7 +232,11 @@ def WarmupCosineLR(
     warmup_notes = _warmup_notes("WarmupCosineLR", kind, n, warmup_num_steps, start)
 
     def notes(rows: int) -> list[str]:
-        found = warmup_notes(rows)
+        found = [
+            "WarmupCosineLR takes ratios of the optimizer's lr (warmup_min_ratio, cos_min_ratio): its "
+            "peak is the optimizer's lr itself, and it has no warmup_max_lr"
+        ]
+        found += warmup_notes(rows)
         if kind == "linear" and total > n:
             found.append(
                 f"WarmupCosineLR: the linear warmup ends at {n - 1}/{n} of the lr and the cosine starts "

@@ -243,6 +243,12 @@ def _scheduler(config: Settings, filled: dict[str, Any], notes: list[str]) -> tu
                 '"auto" is filled by the HF Trainer: give a number, or run under it with --set hf.KEY=VALUE',
             )
         config.resolved[f"scheduler.params.{key}"] = value
+    if kind == "WarmupCosineLR" and "warmup_max_lr" in params:
+        raise ConfigError(
+            "scheduler.params.warmup_max_lr",
+            "WarmupCosineLR takes ratios of the optimizer's lr and has no warmup_max_lr: its peak is "
+            "optimizer.params.lr (set warmup_min_ratio and cos_min_ratio for the ends)",
+        )
     if kind in SCHEDULES:
         if kind in ("WarmupLR", "WarmupDecayLR", "WarmupCosineLR") and "warmup_type" not in params:
             notes.append(

@@ -154,8 +154,7 @@ def trainer_command(
         raise LrschedError(
             "epochs", f"is for a trainer whose config has no run length; {name}'s config has one"
         )
-    reader = _own(name, config) if TRAINERS[name].reader else _read(config, TRAINERS[name].arguments)
-    values, from_set = override(reader, sets or [])
+    values, from_set = override(_read(config, name), sets or [])
     run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version, epochs=epochs)
     try:
         derivation = derive(name, values, run)
@@ -302,9 +301,9 @@ def _length_notes(reproduction: Reproduction, derivation: Derivation, used: int)
     return []
 
 
-def _read(path: str | None, arguments: bool = False) -> dict[str, Any]:
-    """The config file's mapping ('-': stdin; none: an empty config); a file of launch arguments
-    as ``{"arguments": its text}``."""
+def _read(path: str | None, name: str) -> dict[str, Any]:
+    """The config file's mapping ('-': stdin; none: an empty config): JSON or YAML, or a trainer's
+    own format as its folder's ``reader`` reads it."""
     if path is None:
         return {}
     try:
@@ -321,23 +320,14 @@ def _read(path: str | None, arguments: bool = False) -> dict[str, Any]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LrschedError("config", f"{source}: not UTF-8 text (a binary file?)") from None
-    if arguments:
-        if "\0" in text:
-            raise LrschedError("config", f"{source}: a binary file, not a file of arguments")
-        return {"arguments": text}
+    if TRAINERS[name].reader:
+        import importlib
+
+        values: dict[str, Any] = importlib.import_module(f"lrsched_cli.trainers.{name}.reader").read(
+            path, text
+        )
+        return values
     return parse(text, source)
-
-
-def _own(name: str, path: str | None) -> dict[str, Any]:
-    """A config in the trainer's own format, read as data by its ``reader`` module."""
-    if path is None:
-        return {}
-    import importlib
-
-    reader = importlib.import_module(f"lrsched_cli.trainers.{name}.reader")
-    text = sys.stdin.read() if path == "-" else None
-    values: dict[str, Any] = reader.read(path, text)
-    return values
 
 
 def _reproduce(derivation: Derivation) -> Reproduction:

@@ -33,8 +33,9 @@ class Trainer(NamedTuple):
     """The releases whose arithmetic differs, oldest first, each with what it does; the last is
     the newest known, and the default."""
     reader: bool = False
-    """Whether CONFIG is in the trainer's own format (MMEngine's Python file, Megatron's launch
-    arguments), read as data by its folder's ``reader`` module, ``read(path, text)``, never executed."""
+    """Whether CONFIG is in the trainer's own format (MMEngine's Python file, Megatron's and
+    fairseq's launch arguments), not JSON or YAML: its text is read as data by its folder's
+    ``reader`` module, ``read(path, text)``, never executed."""
     loop: bool = False
     """Whether the run's length is ``--epochs`` (the user's own loop over the data: DeepSpeed's
     config has none); other trainers refuse ``--epochs``."""
@@ -45,11 +46,6 @@ class Trainer(NamedTuple):
     keys: Mapping[str, str] = MappingProxyType({})
     """The config keys that set ``accumulation``, ``batch_size`` and ``max_steps``, where it has
     them: what ``--check-run``'s diagnosis names when another value fits the run's log."""
-
-    arguments: bool = False
-    """Whether CONFIG is the launch's command-line arguments (fairseq), not JSON or YAML: it is
-    read as text and handed to ``derive`` as ``{"arguments": text}`` (``--set KEY=VALUE`` adds
-    ``KEY``, an argument's name without its dashes)."""
 
     @property
     def newest(self) -> str:

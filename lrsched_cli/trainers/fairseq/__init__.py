@@ -9,5 +9,5 @@ TRAINER = Trainer(
     "(--lr-scheduler and its options, --lr, --max-update; the others are accepted and not read); "
     "--set NAME=VALUE gives one (--set warmup_updates=100)",
     {"0.12": "fairseq's lr_scheduler and trainer as on its main branch (3d262bb2, 0.12.2)"},
-    arguments=True,
+    reader=True,
 )

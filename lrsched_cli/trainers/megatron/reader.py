@@ -8,21 +8,13 @@ the shell would have expanded is refused where lrsched reads it (`derive`).
 from __future__ import annotations
 
 import shlex
-import sys
-from pathlib import Path
 from typing import Any
 
 from lrsched_cli.errors import LrschedError
 
 
-def read(path: str, text: str | None = None) -> dict[str, Any]:
-    if text is None:
-        try:
-            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            raise LrschedError(
-                "config", f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
-            ) from None
+def read(path: str, text: str) -> dict[str, Any]:
+    """The arguments in ``text`` (the file at ``path``, already read) by name."""
     try:
         words = shlex.split(text.replace("\\\n", " "), comments=True)
     except ValueError as error:

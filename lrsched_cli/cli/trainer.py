@@ -24,7 +24,7 @@ from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
 from lrsched_cli.output import Format, Series, format_for
 from lrsched_cli.output.deliver import Delivery, Rows, check_output_options
-from lrsched_cli.output.series import HELD_ROWS
+from lrsched_cli.output.series import CHUNK, HELD_ROWS
 from lrsched_cli.trainers import TRAINERS, Derivation, Run, derive
 from lrsched_cli.trainers.base import ConfigError, release
 from lrsched_cli.trainers.config import hint, override, parse
@@ -381,11 +381,15 @@ def _dry_run(rates: Iterator[float], derivation: Derivation) -> array[float] | N
     held: array[float] | None = array("d")
     rows = 0
     try:
-        for rows, rate in enumerate(rates, start=1):
-            if not math.isfinite(rate):
-                raise ConfigError(derivation.argument_key(None), RateError(rows, rate).message)
+        while chunk := list(islice(rates, CHUNK)):  # a chunk at a time: checked at C speed
+            if not all(map(math.isfinite, chunk)):
+                bad = next(i for i, rate in enumerate(chunk) if not math.isfinite(rate))
+                raise ConfigError(
+                    derivation.argument_key(None), RateError(rows + bad + 1, chunk[bad]).message
+                )
+            rows += len(chunk)
             if held is not None:
-                held.append(rate)
+                held.extend(chunk)
                 if len(held) > HELD_ROWS:
                     held = None
     except DialectError as error:  # the scheduler fails part-way: on the key its argument came from

@@ -184,3 +184,16 @@ def test_rows_past_what_is_held_are_computed_again(monkeypatch: pytest.MonkeyPat
     counted = _counting_rates(monkeypatch)
     assert lrsched(*HF_RUN, "-f", "csv").stdout == whole
     assert counted == [96, 96]
+
+
+def test_a_rate_that_overflows_is_a_usage_error_naming_its_row(tmp_path: Path) -> None:
+    # ExponentialLR multiplies 0.1 by 10 each update: 1e308 at t = 309, inf at t = 310 (row 311)
+    config = tmp_path / "l.yaml"
+    config.write_text(
+        'trainer: {max_epochs: 1}\noptimizer: {lr: 0.1}\nlr_scheduler:\n  scheduler: "ExponentialLR('
+        'optimizer, gamma=10.0)"\n  interval: step\n'
+    )
+    result = lrsched(
+        "trainer", "lightning", str(config), "--samples", "5000", "--batch-size", "1", "-f", "csv"
+    )
+    assert_usage_error(result, "lr_scheduler.scheduler", "the rate at row 311 is inf")

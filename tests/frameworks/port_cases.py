@@ -118,6 +118,14 @@ SOURCES: list[Source] = [
         "optax.join_schedules([optax.linear_schedule(0.0, 0.1, 5), "
         "optax.cosine_decay_schedule(0.1, 20)], [5])",
     ),
+    Source(
+        "optax",
+        "optax.join_schedules(schedules=[optax.cosine_decay_schedule(init_value=0.1, decay_steps=4, "
+        "alpha=0.1), optax.cosine_decay_schedule(init_value=0.055, decay_steps=8, alpha=0.01 / 0.055)], "
+        "boundaries=[4])",
+        None,
+        12,  # row 13 is optax's floor, held, where restarts begin again
+    ),
     # Hugging Face
     Source("hf", "get_constant_schedule(optimizer)", 0.1, 10),
     Source("hf", "get_constant_schedule_with_warmup(optimizer, num_warmup_steps=5)", 0.1, 12),

@@ -213,6 +213,18 @@ def test_a_port_from_a_framework_without_lr_names_the_optimizers_rate() -> None:
             "lrsched cosine --lr 0.0003 --t-max 900 --min-lr 0.0 --warmup 100 --warmup-start-lr 0.0 "
             "--epochs 1000",
         ),
+        (  # optax's restarts as emit writes them, one cosine per cycle, back to Keras's SGDR
+            [
+                "optax.join_schedules(schedules=[optax.cosine_decay_schedule(0.1, 4, 0.1), "
+                "optax.cosine_decay_schedule(0.1, 8, 0.1)], boundaries=[4])",
+                "-n",
+                "12",
+                "--emit",
+                "keras",
+            ],
+            "keras.optimizers.schedules.CosineDecayRestarts(initial_learning_rate=0.1, first_decay_steps=4, "
+            "t_mul=2.0, m_mul=1.0, alpha=0.10000000000000002)  # lrsched: 12 rows",
+        ),
         (
             ["keras.optimizers.schedules.PiecewiseConstantDecay([9], [0.1, 0.01])", "--emit", "torch"],
             "torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[10], gamma=0.09999999999999999)"
@@ -221,6 +233,7 @@ def test_a_port_from_a_framework_without_lr_names_the_optimizers_rate() -> None:
     ],
 )
 def test_ported_lines(argv: list[str], line: str) -> None:
+    """Each as the target's own words for it (the README's examples among them)."""
     result = lrsched("from", *argv)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == line + "\n"

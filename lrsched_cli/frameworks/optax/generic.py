@@ -8,6 +8,7 @@ linear ramp (a ``warmup_*`` function, a ``linear_schedule`` that climbs, or a jo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from lrsched_cli.errors import EmitError
@@ -176,27 +177,58 @@ def linear_onecycle(a: Arguments, lr: float | None) -> Generic:
 
 
 NO_JOIN = (
-    "lrsched joins a warmup and one schedule; this join_schedules is no such join (a "
-    "linear_schedule climbing over the first boundary's steps, then one schedule)"
+    "lrsched joins a warmup and one schedule, or restarts; this join_schedules is neither (a "
+    "linear_schedule climbing over the first boundary's steps, then one schedule or one "
+    "cosine_decay_schedule per restart cycle)"
 )
 
 
 def join(a: Arguments, lr: float | None) -> Generic:
-    """A warmup ramp (a linear_schedule over the first boundary's steps), then one schedule."""
-    children, boundaries = list(a["schedules"]), list(a["boundaries"])
-    if len(children) != 2 or len(boundaries) != 1:
+    """A warmup ramp (a linear_schedule over the first boundary's steps), then one schedule or
+    cosines restarting at the boundaries (as `emit` writes cosine-restarts)."""
+    children, boundaries = list(a["schedules"]), [whole("boundaries", b) for b in a["boundaries"]]
+    if not all(isinstance(child, Mapping) for child in children) or len(children) != len(boundaries) + 1:
         raise EmitError(NO_JOIN)
-    ramp, last = children
-    if not isinstance(ramp, Mapping) or ramp.get("scheduler") != "linear_schedule":
+    warmup, start = 0, 0.0
+    first = children[0]
+    ramp = first["arguments"]
+    if (
+        len(children) > 1
+        and first["scheduler"] == "linear_schedule"
+        and ramp["transition_steps"] == boundaries[0]
+    ):
+        if ramp.get("transition_begin", 0) != 0:
+            raise EmitError(NO_JOIN)
+        warmup, start = boundaries[0], ramp["init_value"]
+        children, boundaries = children[1:], [b - warmup for b in boundaries[1:]]
+    if len(children) == 1:
+        main = nested(children[0], lr)
+    elif all(child["scheduler"] == "cosine_decay_schedule" for child in children):
+        main = _restarts([child["arguments"] for child in children], boundaries)
+    else:
         raise EmitError(NO_JOIN)
-    steps = ramp["arguments"]
-    if steps["transition_steps"] != boundaries[0] or steps.get("transition_begin", 0) != 0:
-        raise EmitError(NO_JOIN)
-    main = nested(last, lr)
     if main.warmup:
         raise EmitError(NO_JOIN)
-    warmup = whole("boundaries", boundaries[0])
-    return Generic(main.schedule, main.params, warmup=warmup, warmup_start_lr=steps["init_value"])
+    return Generic(main.schedule, main.params, warmup=warmup, warmup_start_lr=start)
+
+
+def _restarts(cycles: list[Arguments], boundaries: list[int]) -> Generic:
+    """Cosines from peaks decaying above one floor, each t_mult times longer than the one before."""
+    lengths = [whole("decay_steps", cycle["decay_steps"]) for cycle in cycles]
+    peaks = [float(cycle["init_value"]) for cycle in cycles]
+    floor = float(cycles[0]["alpha"]) * peaks[0]
+    t_mult = lengths[1] // lengths[0]
+    decay = (peaks[1] - floor) / (peaks[0] - floor) if peaks[0] != floor else 1.0
+    ends = [sum(lengths[: i + 1]) for i in range(len(lengths) - 1)]
+    if (
+        any(cycle["exponent"] != 1 for cycle in cycles)
+        or ends != boundaries
+        or any(length != lengths[0] * t_mult**i for i, length in enumerate(lengths))
+        or not all(math.isclose(float(c["alpha"]) * p, floor, rel_tol=1e-9) for c, p in zip(cycles, peaks))
+    ):
+        raise EmitError(NO_JOIN)
+    params = {"lr": peaks[0], "t_0": lengths[0], "t_mult": t_mult, "min_lr": floor, "decay": decay}
+    return Generic("cosine-restarts", params)
 
 
 GENERIC: dict[str, Translator | str] = {

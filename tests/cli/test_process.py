@@ -40,6 +40,7 @@ HEAVY = [
     "lrsched_cli.trainers.nemo",
     "lrsched_cli.frameworks.fairseq.reproduce",
     "lrsched_cli.trainers.fairseq",
+    "lrsched_cli.frameworks.composer.reproduce",
 ]
 
 

@@ -1,4 +1,5 @@
-"""Golden vectors of Composer's schedulers: tests/parity/composer.json.
+"""Golden vectors of Composer's schedulers: tests/parity/composer.json and
+tests/parity/trainer_composer.json.
 
 Run with the venv ../shared/trainenv.sh builds (torch, mosaicml 0.32.1):
 
@@ -19,6 +20,17 @@ batch); a callback records ``param_groups[0]['lr']`` at ``BATCH_START`` of every
 that batch's optimizer step applies. ``expression`` is the call as a user pastes it into
 ``lrsched from ... --epochs E --steps-per-epoch K``; the scheduler is built from the same text
 with Python's ``eval`` here, on Composer's own classes (the script's own literals only).
+
+Trainer cases: an LLM Foundry train YAML as ``lrsched trainer composer`` reads it, with
+``--samples N --world-size W``. LLM Foundry is not installed (it pins its own Composer and
+needs GPUs' packages); its steps are done here as its source does them (mosaicml/llm-foundry
+8c8dd48f): the process's batch is ``global_train_batch_size / W`` (utils/config_utils.py
+``calculate_batch_size_info``); the dataloader is rank 0's ``DataLoader(dataset of N,
+batch_size=B, sampler=DistributedSampler(num_replicas=W, rank=0, drop_last), drop_last)``
+(torch's real sampler, as ``dist.get_sampler`` builds it); the scheduler is the class its
+``schedulers`` registry names (optim/__init__.py 23-32) built with the YAML's other
+``scheduler`` keys, as ``build_scheduler`` passes them. The real Trainer then runs
+``max_duration`` from the YAML, and each batch's rate is recorded as above.
 """
 
 from __future__ import annotations
@@ -34,6 +46,13 @@ from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "parity" / "composer.json"
+TRAINER_OUT = OUT.with_name("trainer_composer.json")
+REGISTRY = {
+    "cosine_with_warmup": "CosineAnnealingWithWarmupScheduler",
+    "linear_decay_with_warmup": "LinearWithWarmupScheduler",
+    "constant_with_warmup": "ConstantWithWarmupScheduler",
+}
+"""llmfoundry/optim/__init__.py's registrations of Composer's classes."""
 
 
 def stub_missing_imports() -> None:
@@ -151,9 +170,124 @@ CASES = [
 ]
 
 
+FOUNDRY = """max_duration: {max_duration}
+global_train_batch_size: {global_batch}
+device_train_microbatch_size: {micro}
+optimizer:
+  name: decoupled_adamw
+  lr: {lr}
+  betas: [0.9, 0.95]
+  weight_decay: 0.0
+scheduler:
+{scheduler}
+train_loader:
+  name: finetuning
+  drop_last: {drop_last}
+model:
+  name: mpt_causal_lm
+"""
+
+
+def trainer_case(
+    id: str,
+    samples: int,
+    world_size: int,
+    *,
+    max_duration: str,
+    global_batch: int,
+    drop_last: bool,
+    scheduler: str,
+    lr: float = 6e-4,
+    micro: int | str = 2,
+) -> dict[str, Any]:
+    config = FOUNDRY.format(
+        max_duration=max_duration,
+        global_batch=global_batch,
+        micro=micro,
+        lr=lr,
+        scheduler=scheduler,
+        drop_last=str(drop_last).lower(),
+    )
+    return {"id": id, "config": config, "samples": samples, "world_size": world_size}
+
+
+TRAINER_CASES = [
+    trainer_case(
+        "cosine-batches",
+        100,
+        2,
+        max_duration="30ba",
+        global_batch=8,
+        drop_last=True,
+        scheduler="  name: cosine_with_warmup\n  t_warmup: 0.1dur\n  alpha_f: 0.1",
+    ),
+    trainer_case(
+        "cosine-epochs-ceil",
+        50,
+        4,
+        max_duration="3ep",
+        global_batch=8,
+        drop_last=False,
+        scheduler="  name: cosine_with_warmup\n  t_warmup: 10ba",
+        micro="auto",
+    ),
+    trainer_case(
+        "linear-epochs-floor",
+        90,
+        2,
+        max_duration="2ep",
+        global_batch=12,
+        drop_last=True,
+        scheduler="  name: linear_decay_with_warmup\n  t_warmup: 0.15dur\n  alpha_f: 0.0",
+        lr=1e-4,
+    ),
+    trainer_case(
+        "constant-batches",
+        64,
+        1,
+        max_duration="20ba",
+        global_batch=16,
+        drop_last=False,
+        scheduler="  name: constant_with_warmup\n  t_warmup: 1ep",
+        lr=3e-4,
+    ),
+]
+
+
+def run_foundry(case: dict[str, Any]) -> list[float]:
+    import composer.optim.scheduler as scheduler_module
+    import torch
+    import yaml
+    from torch.utils.data import DistributedSampler, TensorDataset
+
+    config = yaml.safe_load(case["config"])
+    world, samples = case["world_size"], case["samples"]
+    batch = config["global_train_batch_size"] / world
+    batch = round(batch) if batch == round(batch) else batch
+    drop_last = config["train_loader"]["drop_last"]
+    sampler = DistributedSampler(
+        TensorDataset(torch.zeros(samples)), num_replicas=world, rank=0, shuffle=False, drop_last=drop_last
+    )
+    arguments = dict(config["scheduler"])
+    scheduler = getattr(scheduler_module, REGISTRY[arguments.pop("name")])(**arguments)
+    return train(scheduler, config["optimizer"]["lr"], config["max_duration"], batch, sampler, drop_last)
+
+
 def run(expression: str, lr: float, epochs: int, batches: int) -> list[float]:
     import composer
     import composer.optim.scheduler as scheduler_module
+
+    names = dict(vars(scheduler_module), composer=composer)
+    scheduler = eval(expression, names)  # the script's own literal cases
+    rates = train(scheduler, lr, f"{epochs}ep", 2, None, False, samples=2 * batches)
+    assert len(rates) == epochs * batches, (expression, len(rates))
+    return rates
+
+
+def train(
+    scheduler: Any, lr: float, max_duration: str, batch: int, sampler: Any, drop_last: bool, samples: int = 0
+) -> list[float]:
+    """The real Trainer's rate at each batch, on a dataloader of ``batch``-sample batches."""
     import torch
     from composer import Trainer
     from composer.core import Callback
@@ -167,16 +301,17 @@ def run(expression: str, lr: float, epochs: int, batches: int) -> list[float]:
         def batch_start(self, state: Any, logger: Any) -> None:
             self.rates.append(state.optimizers[0].param_groups[0]["lr"])
 
-    names = dict(vars(scheduler_module), composer=composer)
-    scheduler = eval(expression, names)  # the script's own literal cases
+    n = samples or len(sampler.dataset)
     torch.manual_seed(0)
-    data = TensorDataset(torch.randn(2 * batches, 3), torch.randint(0, 2, (2 * batches,)))
+    data = TensorDataset(torch.randn(n, 3), torch.randint(0, 2, (n,)))
+    if sampler is not None:
+        sampler.dataset = data
     model = ComposerClassifier(torch.nn.Linear(3, 2), num_classes=2)
     record = Record()
     Trainer(
         model=model,
-        train_dataloader=DataLoader(data, batch_size=2),
-        max_duration=f"{epochs}ep",
+        train_dataloader=DataLoader(data, batch_size=batch, sampler=sampler, drop_last=drop_last),
+        max_duration=max_duration,
         optimizers=torch.optim.SGD(model.parameters(), lr=lr),
         schedulers=[scheduler],
         callbacks=[record],
@@ -185,7 +320,6 @@ def run(expression: str, lr: float, epochs: int, batches: int) -> list[float]:
         log_to_console=False,
         loggers=[],
     ).fit()
-    assert len(record.rates) == epochs * batches, (expression, len(record.rates))
     return record.rates
 
 
@@ -205,6 +339,12 @@ def main() -> None:
     }
     OUT.write_text(json.dumps(golden, indent=1) + "\n")
     print(f"{OUT}: {len(cases)} cases")
+    trainer_cases = [dict(c, rates=run_foundry(c)) for c in TRAINER_CASES]
+    golden = dict(
+        golden, framework="composer", trainer="llm-foundry 8c8dd48f on composer", cases=trainer_cases
+    )
+    TRAINER_OUT.write_text(json.dumps(golden, indent=1) + "\n")
+    print(f"{TRAINER_OUT}: {len(trainer_cases)} cases")
 
 
 if __name__ == "__main__":

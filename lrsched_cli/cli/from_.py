@@ -188,7 +188,7 @@ def _run(
         raise LrschedError(
             "epochs", f"must be at least 1 (max_duration='{epochs}ep' trains nothing), got {epochs}"
         )
-    rates, found = reproduction.run(epochs, steps_per_epoch)
+    rates, found = reproduction.run(epochs, steps_per_epoch, None)
     notes = reproduction.notes
     ran = dataclasses.replace(reproduction, rates=rates, notes=lambda rows: [*notes(rows), *found], run=None)
     return ran, epochs * steps_per_epoch, None

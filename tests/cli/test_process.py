@@ -41,6 +41,7 @@ HEAVY = [
     "lrsched_cli.frameworks.fairseq.reproduce",
     "lrsched_cli.trainers.fairseq",
     "lrsched_cli.frameworks.composer.reproduce",
+    "lrsched_cli.trainers.composer",
 ]
 
 

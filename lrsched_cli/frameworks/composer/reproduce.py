@@ -97,16 +97,30 @@ class Run:
     epochs: int
     batches: int
     notes: list[str]
+    max_batches: int | None = None
+    """``max_duration='Nba'`` (``lrsched trainer composer``): N; None: ``'Eep'``."""
+
+    @property
+    def duration(self) -> str:
+        return f"'{self.epochs}ep'" if self.max_batches is None else f"'{self.max_batches}ba'"
+
+    @property
+    def length(self) -> int:
+        """The batches the run trains."""
+        return self.epochs * self.batches if self.max_batches is None else self.max_batches
 
     def batches_of(self, time: Time, ssr: float = 1.0) -> int:
         """``_convert_time``: ``time`` in batches, truncated as Composer truncates."""
         if time.unit == "dur":
-            exact = time.value * self.batches * self.epochs
+            if self.max_batches is None:
+                exact, product = time.value * self.batches * self.epochs, f"{self.batches} x {self.epochs}"
+            else:
+                exact, product = time.value * self.max_batches, f"{self.max_batches}"
             converted = int(exact)
             if converted != exact:
                 self.notes.append(
-                    f"{time.argument}={time.written!r} is int({time.value!r} x {self.batches} x "
-                    f"{self.epochs}) = int({exact!r}) = {converted} batches: "
+                    f"{time.argument}={time.written!r} is int({time.value!r} x {product}) = int({exact!r}) = "
+                    f"{converted} batches: "
                     f"Composer truncates a duration, so it is {converted}, not {exact!r}"
                 )
             return converted
@@ -121,9 +135,9 @@ Factor = Callable[[int], float]
 
 
 def _reproduction(scheduler: str, build: Callable[[Run], Factor]) -> Reproduction:
-    def run(epochs: int, batches: int) -> tuple[Rates, list[str]]:
+    def run(epochs: int, batches: int, max_batches: int | None = None) -> tuple[Rates, list[str]]:
         notes: list[str] = []
-        factor = build(Run(epochs, batches, notes))
+        factor = build(Run(epochs, batches, notes, max_batches))
 
         def at(batch: int) -> float:
             try:
@@ -182,11 +196,11 @@ def _warmup(run: Run, t_warmup: Time, alpha: float = 1.0) -> int:
 
 def _at_least_the_run(run: Run, t_max: Time, t_max_batches: int) -> None:
     """``_raise_if_max_duration_exceeds_t_max``: batches compared with ``E x K``."""
-    if t_max_batches < run.epochs * run.batches:
+    if t_max_batches < run.length:
         raise DialectError(
             "t_max",
             f"t_max {t_max.written!r} ({t_max_batches} batches) must be greater than or equal to "
-            f"max_duration '{run.epochs}ep' ({run.epochs * run.batches} batches). "
+            f"max_duration {run.duration} ({run.length} batches). "
             "Otherwise, the LR schedule will not be defined for the entire training duration (Composer)",
         )
 

@@ -199,6 +199,7 @@ def trainer_case(
     scheduler: str,
     lr: float = 6e-4,
     micro: int | str = 2,
+    packing_ratio: float | None = None,
 ) -> dict[str, Any]:
     config = FOUNDRY.format(
         max_duration=max_duration,
@@ -208,10 +209,23 @@ def trainer_case(
         scheduler=scheduler,
         drop_last=str(drop_last).lower(),
     )
+    if packing_ratio is not None:
+        config += f"  dataset:\n    packing_ratio: {packing_ratio}\n"
+        config = config.replace("model:\n  name: mpt_causal_lm\n", "") + "model:\n  name: mpt_causal_lm\n"
     return {"id": id, "config": config, "samples": samples, "world_size": world_size}
 
 
 TRAINER_CASES = [
+    trainer_case(
+        "cosine-packed",
+        120,
+        2,
+        max_duration="2ep",
+        global_batch=8,
+        drop_last=False,
+        scheduler="  name: cosine_with_warmup\n  t_warmup: 0.2dur\n  alpha_f: 0.05",
+        packing_ratio=2.5,
+    ),
     trainer_case(
         "cosine-batches",
         100,
@@ -265,6 +279,9 @@ def run_foundry(case: dict[str, Any]) -> list[float]:
     batch = config["global_train_batch_size"] / world
     batch = round(batch) if batch == round(batch) else batch
     drop_last = config["train_loader"]["drop_last"]
+    packing = config["train_loader"].get("dataset", {}).get("packing_ratio")
+    if packing is not None and packing != 1.0:
+        batch = int(batch * packing)  # build_collate_fn: n_examples_to_pack, the dataloader's batch size
     sampler = DistributedSampler(
         TensorDataset(torch.zeros(samples)), num_replicas=world, rank=0, shuffle=False, drop_last=drop_last
     )

@@ -100,3 +100,15 @@ def test_a_run_in_batches_needs_no_samples() -> None:
     assert result.exit_code == 0, result.stderr
     rates = [float(line.split(",")[-1]) for line in result.stdout.splitlines()[1:]]
     assert rates == pytest.approx(case["rates"], rel=1e-9)
+
+
+def test_packing_makes_the_dataloader_batch_bigger() -> None:
+    case = CASES["cosine-packed"]  # 120 samples, 2 processes, batch 4 packed from int(4 x 2.5) = 10
+    result = _run(case["config"], case["samples"], case["world_size"])
+    assert "examples per dataloader batch (packed) = int(4 x 2.5) = 10" in result.stderr
+    assert "batches per epoch = ceil(60 / 10) = 6" in result.stderr
+    assert "train_loader.dataset.packing_ratio: each batch reads 10 examples" in result.stderr
+    auto = case["config"].replace("packing_ratio: 2.5", "packing_ratio: auto")
+    assert_usage_error(_run(auto, case["samples"], 2), "train_loader.dataset.packing_ratio", "profiled")
+    low = case["config"].replace("packing_ratio: 2.5", "packing_ratio: 0.5")
+    assert_usage_error(_run(low, case["samples"], 2), "packing_ratio must be >= 1")

@@ -82,16 +82,19 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         raise ConfigError("optimizer.lr", "the optimizer's learning rate is needed: set optimizer.lr")
     name, arguments = _scheduler(config)
 
+    loader_batch = _packing(config, batch, lines, notes)
     per_epoch: int | None = None
     if run.samples is not None:
         per_process = run.samples // world if drop_last else ceil_div(run.samples, world)
         rounding = "floor" if drop_last else "ceil"
         if world > 1:
             lines.append(line("samples per process", f"{rounding}({run.samples} / {world})", per_process))
-        per_epoch = per_process // batch if drop_last else ceil_div(per_process, batch)
-        lines.append(line("batches per epoch", f"{rounding}({per_process} / {batch})", per_epoch))
+        per_epoch = per_process // loader_batch if drop_last else ceil_div(per_process, loader_batch)
+        lines.append(line("batches per epoch", f"{rounding}({per_process} / {loader_batch})", per_epoch))
         if per_epoch == 0:
-            raise ConfigError("train_loader.drop_last", f"{run.samples} samples make no batch of {batch}")
+            raise ConfigError(
+                "train_loader.drop_last", f"{run.samples} samples make no batch of {loader_batch} per process"
+            )
     elif unit == "ep" or any(isinstance(v, str) and v.strip().endswith("ep") for v in arguments.values()):
         raise LrschedError(
             "samples", "a time in epochs needs the batches per epoch: give len(train_dataset) with --samples"
@@ -133,6 +136,31 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         argument_key=lambda argument: "scheduler" if argument is None else f"scheduler.{argument}",
         run=shape,
     )
+
+
+def _packing(config: Settings, batch: int, lines: list[str], notes: list[str]) -> int:
+    """The examples a dataloader batch reads: ``int(B x packing_ratio)`` when the finetuning
+    loader packs (``build_collate_fn``, finetuning/dataloader.py 668-714), else B."""
+    ratio = config.raw("train_loader.dataset.packing_ratio", None)
+    if ratio is None:
+        return batch
+    if ratio == "auto":
+        raise ConfigError(
+            "train_loader.dataset.packing_ratio",
+            "'auto' is profiled when training starts: give the ratio it logs ('Using packing ratio')",
+        )
+    ratio = config.number("train_loader.dataset.packing_ratio", None)
+    if ratio < 1.0:
+        raise ConfigError("train_loader.dataset.packing_ratio", f"packing_ratio must be >= 1, got {ratio}")
+    if ratio == 1.0:
+        return batch
+    examples = int(batch * ratio)
+    lines.append(line("examples per dataloader batch (packed)", f"int({batch} x {ratio:g})", examples))
+    notes.append(
+        f"train_loader.dataset.packing_ratio: each batch reads {examples} examples packed into {batch} "
+        "sequences, so an epoch has fewer batches"
+    )
+    return examples
 
 
 def _max_duration(config: Settings) -> tuple[int, str]:

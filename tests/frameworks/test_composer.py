@@ -50,8 +50,9 @@ def test_reproduces_composers_trainer(case: dict[str, Any]) -> None:
 
 def test_every_scheduler_has_goldens() -> None:
     covered = {reproduce(case["expression"], lr=case["lr"]).scheduler for case in GOLDEN["cases"]}
-    assert covered == set(supported()["composer"])
     assert len(covered) == 13
+    assert any("Time(" in case["expression"] for case in GOLDEN["cases"])  # Time(...) objects too
+    assert covered | {"Time"} == set(supported()["composer"])
 
 
 def test_batches_one_and_two_apply_the_same_rate_with_a_note() -> None:
@@ -165,3 +166,16 @@ def test_composers_checks_name_the_argument(expression: str, argument: str, frag
 def test_emit_refuses_a_composer_scheduler() -> None:
     result = lrsched("from", "CosineAnnealingScheduler()", "--lr", "0.1", "-n", "2", "--emit", "torch")
     assert_usage_error(result, "Composer's schedulers are read, not ported")
+
+
+def test_a_time_object_is_read_as_its_string() -> None:
+    case = CASES["cosine-warmup-time-dur"]
+    assert case["rates"][:4] == CASES["linear-warmup"]["rates"][:4]  # the same 2-batch warmup as '0.1dur'
+    assert "t_warmup=\"Time(0.1, 'dur')\" is int(0.1 x 7 x 3) = int(2.1) = 2 batches" in run(case).stderr
+    assert_dialect_error("StepScheduler(Time(1.5, 'ba'))", "value", "Units ba require integer values")
+    assert_dialect_error("StepScheduler(Time(3, 'BA'))", "unit", "expected a TimeUnit")
+    assert_dialect_error(
+        "StepScheduler(Time(3, TimeUnit.SAMPLE))", "step_size", "samples need the batch size"
+    )
+    result = lrsched("from", "Time(3, 'ba')", "--lr", "0.1")
+    assert_usage_error(result, "is a time, not a schedule")

@@ -14,7 +14,8 @@ a run (`Reproduction.run`). The arithmetic is Composer's, operation by operation
 - a warmup is ``LinearScheduler(0, 1, t_warmup)``: from 0; the warmup schedulers decay over
   ``t_max - t_warmup`` and refuse a ``t_max`` shorter than ``max_duration``.
 
-Only ``ep``, ``ba`` and ``dur`` times are read: samples and tokens need the batch's contents,
+Times are strings or ``Time(value, unit)`` (``TimeUnit.BATCH`` or ``'ba'``). Only ``ep``, ``ba``
+and ``dur`` times are read: samples and tokens need the batch's contents,
 iterations and wall-clock time are not a schedule of batches. The Trainer's
 ``scale_schedule_ratio`` is 1 (``scale_warmup`` has no effect then).
 
@@ -57,8 +58,52 @@ class Time(NamedTuple):
     unit: str
 
 
+@dataclass(frozen=True)
+class TimeObject(Reproduction):
+    """A ``Time(value, unit)`` call: a time, not a schedule."""
+
+    amount: float = 0
+    time_unit: str = ""
+
+
+UNITS = {"EPOCH": "ep", "BATCH": "ba", "DURATION": "dur", "SAMPLE": "sp", "TOKEN": "tok", "ITERATION": "iter"}
+CONSTANTS = {f"TimeUnit.{member}": unit for member, unit in UNITS.items()} | {"TimeUnit.SECOND": "sec"}
+"""``Time(100, TimeUnit.BATCH)``: the unit's value, as Composer's ``TimeUnit(unit)`` reads it."""
+
+
+def _not_a_schedule(lr: float | None) -> Iterator[float]:
+    raise DialectError(
+        None, "Time(...) is a time, not a schedule: give it to a scheduler, StepScheduler(Time(...))"
+    )
+    yield 0.0  # pragma: no cover - a generator
+
+
+def Time_(value: float, unit: str) -> Reproduction:
+    """Composer's ``Time.__init__``: a unit of ``TimeUnit``, an int value but for ``dur``."""
+    known = {*UNITS.values(), "sec"}
+    if not isinstance(unit, str) or unit not in known:
+        raise DialectError("unit", f"expected a TimeUnit ({', '.join(sorted(known))}), got {describe(unit)}")
+    number("value", value)
+    if unit == "dur":
+        value = float(value)
+    elif isinstance(value, bool) or not isinstance(value, int):
+        raise DialectError(
+            "value", f"value {describe(value)} is not an int. Units {unit} require integer values."
+        )
+    return TimeObject(FRAMEWORK, "Time", {}, _not_a_schedule, needs_lr=False, amount=value, time_unit=unit)
+
+
+Time_.__name__ = "Time"
+
+
 def _time(argument: str, written: object) -> Time:
     """``Time.from_timestring``: Composer's parse, its errors naming the argument."""
+    if isinstance(written, TimeObject):
+        if written.time_unit in REFUSED_UNITS:
+            raise DialectError(
+                argument, f"{written.expression}: {REFUSED_UNITS[written.time_unit]}; give ep, ba or dur"
+            )
+        return Time(argument, written.expression, written.amount, written.time_unit)
     if not isinstance(written, str):
         raise DialectError(
             argument, f"expected a time string ('10ep', '100ba', '0.1dur'), got {describe(written)}"
@@ -446,6 +491,7 @@ def PolynomialWithWarmupScheduler(
 SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
     function.__name__: function
     for function in (
+        Time_,
         StepScheduler,
         MultiStepScheduler,
         ConstantScheduler,
@@ -462,4 +508,4 @@ SCHEDULERS: dict[str, Callable[..., Reproduction]] = {
     )
 }
 """``composer.optim.scheduler.__all__``'s schedulers (``compile_composer_scheduler`` is the
-Trainer's wrapper, reproduced by every one's rows)."""
+Trainer's wrapper, reproduced by every one's rows), and ``Time(value, unit)`` for their times."""

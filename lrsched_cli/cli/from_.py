@@ -21,6 +21,7 @@ from lrsched_cli.cli.boundary import Runner
 from lrsched_cli.cli.options import DELIVERY, EmitTo, Epochs, StepsPerEpoch, finite_option
 from lrsched_cli.cli.schedule import emit_alone
 from lrsched_cli.errors import DialectError, EmitError, LrschedError, RateError
+from lrsched_cli.frameworks import FRAMEWORKS
 from lrsched_cli.frameworks.dispatch import Reproduction, reproduce, supported
 from lrsched_cli.frameworks.expression import bindings, intended_rows
 from lrsched_cli.output import Series
@@ -37,14 +38,16 @@ HELP = """Reproduce a framework's scheduler from the line that constructs it.
 Paste the line from your training code (`scheduler = ...` too); lrsched parses it (never
 evaluates it) and computes the rates that framework will use, step by step: PyTorch, Keras,
 optax, Hugging Face transformers, timm, and the big-model stacks (DeepSpeed, MMEngine,
-Megatron core, fvcore/Detectron2, NeMo, fairseq; a name PyTorch shares needs its prefix:
-mmengine.optim.CosineAnnealingLR). The optimizer is any name (optimizer, self.optimizer); --lr
-is its learning rate, needed by schedulers that scale it (PyTorch's, Hugging Face's, timm's,
-most of the stacks'; a scheduler that sets its own rates says --lr is ignored). Arguments
-may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers and on names given with --let
-(--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K gives a scheduler stepped once per
-epoch (PyTorch, timm with t_in_epochs=True) a row per optimizer step; where the framework steps
-per update (Hugging Face, Keras, optax, the stacks), rows are steps already. --emit FRAMEWORK
+Megatron core, fvcore/Detectron2, NeMo, fairseq, Composer; a name PyTorch shares needs its
+prefix: mmengine.optim.CosineAnnealingLR). The optimizer is any name (optimizer,
+self.optimizer); --lr is its learning rate, needed by schedulers that scale it (PyTorch's,
+Hugging Face's, timm's, most of the stacks'; a scheduler that sets its own rates says --lr is
+ignored). Arguments may be arithmetic (3 * 1000, math.ceil(0.1 * 3000)) on numbers and on names
+given with --let (--let EPOCHS=90 --let args.warmup=5). --steps-per-epoch K gives a scheduler
+stepped once per epoch (PyTorch, timm with t_in_epochs=True) a row per optimizer step; where
+the framework steps per update (Hugging Face, Keras, optax, the stacks), rows are steps
+already; for Composer, --epochs and --steps-per-epoch are the run its times are counted in
+(max_duration='Eep', K batches an epoch). --emit FRAMEWORK
 writes the same schedule for another framework (or as the lrsched command line), checked on
 every row shown, or says why it cannot.
 """
@@ -120,14 +123,17 @@ def from_command(
     if epochs is not None and epochs > MAX_ROWS:
         raise LrschedError("epochs", f"must be at most {MAX_ROWS} (rows lrsched can count), got {epochs}")
     reproduction = reproduce(expr, lr=lr, names=bindings(let or []))
-    if steps_per_epoch is not None and reproduction.unit != "epoch":
+    spread = steps_per_epoch  # each epoch's rate held for its steps
+    if reproduction.run is not None:  # Composer: a row per batch of --epochs epochs
+        reproduction, epochs, spread = _run(reproduction, epochs, steps_per_epoch, emit_to)
+    elif steps_per_epoch is not None and reproduction.unit != "epoch":
         raise LrschedError(
             "steps_per_epoch",
             f"{reproduction.scheduler} is stepped once per optimizer update, so its rows are steps "
             "already; --steps-per-epoch spreads schedulers stepped once per epoch (PyTorch's, timm's "
             f"with t_in_epochs=True) over their steps, got {steps_per_epoch}",
         )
-    k = steps_per_epoch or 1
+    k = spread or 1
     stated = intended_rows(expr)  # an --emit line's rows
     natural = reproduction.length if (reproduction.length or 0) >= 0 else None  # none below 0 steps
     steps = next(rows for rows in (epochs, stated, natural, DEFAULT_ROWS) if rows is not None)
@@ -155,15 +161,44 @@ def from_command(
     }
     # the rates are the same each time: once all were computed, writing them cannot fail part-way
     rates: Iterable[float] = computed if computed is not None else islice(reproduction.rates(lr), steps)
-    if steps_per_epoch is not None:  # each epoch's rate holds for its steps, as the generic commands'
-        rates = chain.from_iterable(repeat(rate, steps_per_epoch) for rate in rates)
+    if spread is not None:  # each epoch's rate holds for its steps, as the generic commands'
+        rates = chain.from_iterable(repeat(rate, spread) for rate in rates)
     unit = reproduction.unit or "epoch"  # the dispatcher always fills it in
     series = Series("from", params, rates, steps_per_epoch, unit=unit, length=steps * k)
-    planner = _planner(reproduction, lr, steps_per_epoch, steps * k) if delivery.check_run else None
+    planner = _planner(reproduction, lr, spread, steps * k, steps_per_epoch) if delivery.check_run else None
     return Rows(series, delivery, notes=() if quiet else reproduction.notes(steps), planner=planner)
 
 
-def _planner(reproduction: Reproduction, lr: float | None, steps_per_epoch: int | None, rows: int) -> Planner:
+def _run(
+    reproduction: Reproduction, epochs: int | None, steps_per_epoch: int | None, emit_to: str | None
+) -> tuple[Reproduction, int, None]:
+    """A scheduler of the run's length (Composer's): its rates over ``epochs`` epochs of
+    ``steps_per_epoch`` batches, a row each; the rows to show."""
+    assert reproduction.run is not None
+    name = FRAMEWORKS[reproduction.framework].name
+    if emit_to is not None:
+        raise LrschedError("emit", f"{name}'s schedulers are read, not ported: their rows depend on the run")
+    for option, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
+        if value is None:
+            raise LrschedError(
+                option,
+                f"{reproduction.scheduler} reads the run's length: give --epochs E and --steps-per-epoch K "
+                f"({name}'s max_duration='Eep' and a dataloader of K batches)",
+            )
+    assert epochs is not None and steps_per_epoch is not None
+    if epochs < 1:
+        raise LrschedError(
+            "epochs", f"must be at least 1 (max_duration='{epochs}ep' trains nothing), got {epochs}"
+        )
+    rates, found = reproduction.run(epochs, steps_per_epoch, None)
+    notes = reproduction.notes
+    ran = dataclasses.replace(reproduction, rates=rates, notes=lambda rows: [*notes(rows), *found], run=None)
+    return ran, epochs * steps_per_epoch, None
+
+
+def _planner(
+    reproduction: Reproduction, lr: float | None, spread: int | None, rows: int, steps_per_epoch: int | None
+) -> Planner:
     """For ``--check-run``'s diagnosis: the framework's rates again, past the rows where it
     goes on; no other change (a call's length is the framework's own argument)."""
     from lrsched_cli.check.diagnose import Change, Planner
@@ -172,8 +207,8 @@ def _planner(reproduction: Reproduction, lr: float | None, steps_per_epoch: int 
         if change != Change():
             raise LrschedError("expr", "cannot change the call")
         again: Iterable[float] = reproduction.rates(lr)
-        if steps_per_epoch is not None:
-            again = chain.from_iterable(repeat(rate, steps_per_epoch) for rate in again)
+        if spread is not None:
+            again = chain.from_iterable(repeat(rate, spread) for rate in again)
         return again
 
     return Planner(rates, lambda change: "as planned", updates_per_epoch=steps_per_epoch, rows=rows)

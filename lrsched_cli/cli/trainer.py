@@ -8,6 +8,7 @@ every command's rows are; the derivation and the trap notes go to stderr first.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 import sys
@@ -334,7 +335,14 @@ def _reproduce(derivation: Derivation) -> Reproduction:
     """The framework scheduler the trainer builds: an error in it is one on the config key its
     argument came from."""
     try:
-        return reproduce(derivation.scheduler, lr=derivation.lr, frameworks=derivation.frameworks)
+        reproduction = reproduce(derivation.scheduler, lr=derivation.lr, frameworks=derivation.frameworks)
+        if reproduction.run is not None and derivation.run is not None:  # Composer: the run's batches
+            rates, found = reproduction.run(*derivation.run)
+            notes = reproduction.notes
+            reproduction = dataclasses.replace(
+                reproduction, rates=rates, notes=lambda rows: [*notes(rows), *found], run=None
+            )
+        return reproduction
     except DialectError as error:
         key = derivation.argument_key(error.argument)
         message = error.message

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from lrsched_cli.frameworks import (
+    composer,
     deepspeed,
     detectron2,
     fairseq,
@@ -42,6 +43,7 @@ FRAMEWORKS: Mapping[str, Framework] = {
         detectron2.FRAMEWORK,
         nemo.FRAMEWORK,
         fairseq.FRAMEWORK,
+        composer.FRAMEWORK,
     ]
 }
 

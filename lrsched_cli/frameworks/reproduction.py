@@ -65,6 +65,11 @@ class Reproduction:
     over: Callable[[int], Rates] | None = None
     """For a schedule of training progress (fvcore's ParamScheduler, row i at i / N): the rates
     of a run of N rows, which ``lrsched from`` uses in place of ``rates`` (that of 30 rows)."""
+    run: Callable[[int, int, int | None], tuple[Rates, list[str]]] | None = None
+    """For a schedule that reads the run's length (Composer's ``'0.1dur'``): the rates and notes
+    of a run of E epochs of K batches (or of N batches, the third argument, when the run's length
+    is given in batches), one row per batch, which ``lrsched from`` and ``lrsched trainer`` use in
+    place of ``rates`` (empty) and add to ``notes``."""
 
 
 def stateless(

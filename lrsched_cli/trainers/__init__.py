@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lrsched_cli.trainers import (
+    composer,
     deepspeed,
     detectron2,
     fairseq,
@@ -38,6 +39,7 @@ TRAINERS: Mapping[str, Trainer] = {
         detectron2.TRAINER,
         nemo.TRAINER,
         fairseq.TRAINER,
+        composer.TRAINER,
     ]
 }
 

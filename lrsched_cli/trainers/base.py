@@ -98,6 +98,9 @@ class Derivation(NamedTuple):
     """The frameworks ``scheduler`` may be in (None: any); only their modules are loaded."""
     moot: tuple[str, ...] = ()
     """The beginnings of framework notes that do not apply to the trainer's rows."""
+    run: tuple[int, int, int | None] | None = None
+    """For a scheduler that reads the run's length (Composer's): epochs, batches per epoch, and
+    the run's batches when its length is given in batches (`Reproduction.run`)."""
     scheduler_rows: int | None = None
     """How many of the scheduler's rates the run uses (its step count at the last update, plus
     one); None: ``total_updates``."""

@@ -46,6 +46,8 @@ HEAVY = [
     "lrsched_cli.frameworks.megatron.reproduce",
     "lrsched_cli.trainers.megatron.derive",
     "lrsched_cli.trainers.megatron.reader",
+    "lrsched_cli.frameworks.composer.reproduce",
+    "lrsched_cli.trainers.composer",
 ]
 
 

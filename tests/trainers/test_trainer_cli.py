@@ -85,6 +85,8 @@ def test_an_image_without_a_file_fails_before_the_derivation_is_printed() -> Non
                 "lrsched_cli.trainers.nemo.derive",
                 "lrsched_cli.frameworks.fairseq.reproduce",
                 "lrsched_cli.trainers.fairseq.derive",
+                "lrsched_cli.frameworks.composer.reproduce",
+                "lrsched_cli.trainers.composer.derive",
             ],
         ),
     ],

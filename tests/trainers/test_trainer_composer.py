@@ -112,3 +112,13 @@ def test_packing_makes_the_dataloader_batch_bigger() -> None:
     assert_usage_error(_run(auto, case["samples"], 2), "train_loader.dataset.packing_ratio", "profiled")
     low = case["config"].replace("packing_ratio: 2.5", "packing_ratio: 0.5")
     assert_usage_error(_run(low, case["samples"], 2), "packing_ratio must be >= 1")
+
+
+def test_a_streaming_text_loader_is_noted() -> None:
+    case = CASES["cosine-epochs-ceil"]
+    result = _run(
+        case["config"].replace("name: finetuning", "name: text"), case["samples"], case["world_size"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "train_loader.name: 'text' reads a StreamingDataset" in result.stderr
+    assert "StreamingDataset" not in _run(case["config"], case["samples"], case["world_size"]).stderr

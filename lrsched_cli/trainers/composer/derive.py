@@ -89,6 +89,11 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
         rounding = "floor" if drop_last else "ceil"
         if world > 1:
             lines.append(line("samples per process", f"{rounding}({run.samples} / {world})", per_process))
+        if config.raw("train_loader.name", None) == "text":
+            notes.append(
+                "train_loader.name: 'text' reads a StreamingDataset, which partitions the samples over the "
+                "processes its own way; the batches per epoch here are a DistributedSampler's count"
+            )
         per_epoch = per_process // loader_batch if drop_last else ceil_div(per_process, loader_batch)
         lines.append(line("batches per epoch", f"{rounding}({per_process} / {loader_batch})", per_epoch))
         if per_epoch == 0:

@@ -22,7 +22,7 @@ from lrsched_cli.cli.options import DELIVERY, EmitTo, Epochs, StepsPerEpoch, fin
 from lrsched_cli.cli.schedule import emit_alone
 from lrsched_cli.errors import DialectError, EmitError, LrschedError, RateError
 from lrsched_cli.frameworks import FRAMEWORKS
-from lrsched_cli.frameworks.dispatch import Reproduction, reproduce, supported
+from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
 from lrsched_cli.frameworks.expression import bindings, intended_rows
 from lrsched_cli.output import Series
 from lrsched_cli.output.deliver import Delivery, Rows
@@ -261,10 +261,12 @@ from_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 
 
 def add_from(app: typer.Typer, run: Runner) -> None:
-    names = ", ".join(f"{framework}: {len(found)}" for framework, found in supported().items())
+    # the records' names, not their schedulers: counting those would load every framework's
+    # module on every run of from (the help is built when the command is)
+    names = ", ".join(record.name for record in FRAMEWORKS.values())
     app.command(
         "from",
-        help=HELP + f"\n\nSchedulers supported ({names}): see README, 'Reproduce your framework'.",
+        help=HELP + f"\n\nFrameworks: {names}; each one's schedulers: README, 'Reproduce your framework'.",
         short_help="Reproduce a PyTorch/Keras/optax/HF/timm/DeepSpeed/MMEngine/Megatron scheduler call.",
         epilog=EPILOG,
     )(run(from_command, {"expr": "EXPR"}))

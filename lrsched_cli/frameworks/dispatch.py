@@ -12,7 +12,7 @@ import dataclasses
 import difflib
 import importlib
 import inspect
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from types import ModuleType
 
 from lrsched_cli.errors import DialectError
@@ -80,7 +80,53 @@ def reproduce(
     Raises `DialectError` for anything lrsched cannot or the framework would not accept,
     including names without a value (all of them at once) and a missing ``lr`` when the rates
     scale the optimizer's learning rate.
+
+    Without ``frameworks``, the core frameworks are tried first, loading no stack: a bare name
+    they have is theirs anyway (`Framework.core`). Only a call they cannot build, or one naming
+    a module a stack's prefixes end with, is read again with every framework loaded, so that
+    each stack added costs a plain ``from`` nothing at start-up.
     """
+    if frameworks is None:
+        core = [key for key, record in FRAMEWORKS.items() if record.core]
+        try:
+            call, reproduction = _reproduce(expression, lr, names, core)
+        except DialectError:
+            pass
+        else:
+            if not any(_a_stacks(name) for name in _call_names(call)):
+                return reproduction
+    return _reproduce(expression, lr, names, frameworks)[1]
+
+
+def _a_stacks(dotted: str) -> bool:
+    """Whether a dotted call name's module may be a stack's (``mmengine.optim.LinearLR``)."""
+    module = dotted.rpartition(".")[0]
+    return bool(module) and any(
+        _is_tail(module, prefix)
+        for record in FRAMEWORKS.values()
+        if not record.core
+        for prefix in record.prefixes
+    )
+
+
+def _call_names(value: object) -> Iterator[str]:
+    """The name of every call in ``value``, nested ones included."""
+    if isinstance(value, Call):
+        yield value.name
+        for item in (*value.args, *value.kwargs.values()):
+            yield from _call_names(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _call_names(item)
+    elif isinstance(value, dict):
+        for pair in value.items():
+            for item in pair:
+                yield from _call_names(item)
+
+
+def _reproduce(
+    expression: str, lr: float | None, names: Mapping[str, Value] | None, frameworks: Collection[str] | None
+) -> tuple[Call, Reproduction]:
     call = parse(expression, names, _constants(frameworks))
     registry = _registry(frameworks)
     unbound = _unbound(call, registry)
@@ -107,7 +153,7 @@ def reproduce(
         )
     # Errors the framework raises on construction (its first step) surface here, not mid-output.
     next(iter(reproduction.rates(lr)), None)
-    return reproduction
+    return call, reproduction
 
 
 def _with_note(reproduction: Reproduction, note: str) -> Reproduction:

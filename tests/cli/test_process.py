@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import lrsched
 
 LRSCHED = shutil.which("lrsched", path=str(Path(sys.executable).parent)) or shutil.which("lrsched")
 HEAVY = [
@@ -363,3 +364,20 @@ def test_checking_a_json_run_log_imports_no_tensorboard() -> None:
     modules = _modules_after(argv)
     assert _loaded("lrsched_cli.check.runlog.hf", modules)
     assert not _loaded("tensorboard", modules) and not _loaded("numpy", modules)
+
+
+STACKS = ["deepspeed", "mmengine", "megatron", "detectron2", "nemo", "fairseq", "composer"]
+
+
+def test_from_a_core_frameworks_call_loads_no_big_model_stack() -> None:
+    modules = _modules_after(["from", "CosineAnnealingLR(optimizer, T_max=10)", "--lr", "0.1"])
+    assert _loaded("lrsched_cli.frameworks.torch.reproduce", modules)
+    assert [s for s in STACKS if _loaded(f"lrsched_cli.frameworks.{s}.reproduce", modules)] == []
+    stack = _modules_after(["from", "mmengine.optim.CosineAnnealingLR(optimizer, T_max=10)", "--lr", "0.1"])
+    assert _loaded("lrsched_cli.frameworks.mmengine.reproduce", stack)  # a prefix of a stack: all load
+
+
+def test_a_name_only_a_stack_has_is_still_found() -> None:
+    result = lrsched("from", "WarmupLR(optimizer, warmup_num_steps=3)", "--lr", "0.1", "-n", "2", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Step 1, Learning Rate: ")

@@ -1,6 +1,7 @@
 """timm's cycled schedulers (cosine, poly, tanh) compute their rows in one loop where the cycles
-do not grow (`_cycled_over`): every rate bit-identical (==) to ``main(lr, t)`` row by row, the
-same call with the loop turned off; the same error, the rows ending at the same t."""
+do not grow (`_cycled_over`): every rate bit-identical (the same repr, stricter than ==) to
+``main(lr, t)`` row by row, the same call with the loop turned off; the same error, the rows
+ending at the same t."""
 
 from __future__ import annotations
 
@@ -62,4 +63,4 @@ def test_fused_rates_are_main_row_by_row_bit_for_bit(
         patched.setattr(timm, "_cycled_over", lambda *arguments: None)
         stepped = _rows(expression, lr, rows)
     assert timm._cycled_over is original
-    assert fused == stepped  # == on floats: bit-identical, not close
+    assert repr(fused) == repr(stepped)  # bit-identical (repr round-trips): -0.0 and nan too

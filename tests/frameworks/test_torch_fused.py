@@ -1,6 +1,7 @@
-"""A PyTorch scheduler stepped alone is computed in one fused loop (`Scheduler.fused`): every
-rate bit-identical (==) to stepping it (`step` -> `_update_lr` -> `get_lr`), which the parity
-goldens check against real torch; the same step fails, the same rows end."""
+"""A PyTorch scheduler stepped alone (Hugging Face's too) is computed in one fused loop
+(`Scheduler.fused`): every rate bit-identical (the same repr, stricter than ==) to stepping it
+(`step` -> `_update_lr` -> `get_lr`), which the parity goldens check against real torch; the
+same step fails, the same rows end."""
 
 from __future__ import annotations
 
@@ -78,6 +79,34 @@ CALLS: dict[str, st.SearchStrategy[str]] = {
         st.floats(1.0, 1e4),
         st.booleans(),
     ),
+    # Hugging Face's schedules are LambdaLRs whose factors come in one map (LambdaScheduler.factors)
+    "get_cosine_schedule_with_warmup": st.builds(
+        "get_cosine_schedule_with_warmup(optimizer, {!r}, {!r}, num_cycles={!r})".format,
+        st.integers(0, 30),
+        st.integers(1, 200),
+        st.floats(0.0, 3.0),
+    ),
+    "get_linear_schedule_with_warmup": st.builds(
+        "get_linear_schedule_with_warmup(optimizer, {!r}, {!r})".format,
+        st.integers(0, 30),
+        st.integers(1, 200),
+    ),
+    "get_polynomial_decay_schedule_with_warmup": st.builds(
+        "get_polynomial_decay_schedule_with_warmup(optimizer, {!r}, {!r}, lr_end={!r}, power={!r})".format,
+        st.integers(0, 30),
+        st.integers(1, 200),
+        st.floats(0.0, 1e-6),
+        st.floats(0.5, 3.0),
+    ),
+    "get_wsd_schedule": st.builds(
+        "get_wsd_schedule(optimizer, {!r}, {!r}, num_stable_steps={!r}, decay_type={!r}, "
+        "min_lr_ratio={!r})".format,
+        st.integers(0, 30),
+        st.integers(0, 60),
+        st.integers(0, 60),
+        st.sampled_from(["cosine", "linear", "1-sqrt"]),
+        st.floats(0.0, 1.0),
+    ),
 }
 
 
@@ -127,7 +156,7 @@ def test_fused_rates_are_the_stepped_rates_bit_for_bit(
     assert isinstance(reproduction, TorchReproduction)
     want, failing = _stepped(reproduction, lr, rows)
     got, error = _fused(reproduction, lr, rows)
-    assert got == want  # == on floats: bit-identical, not close
+    assert list(map(repr, got)) == list(map(repr, want))  # bit-identical: -0.0 and nan too
     if failing is None:
         assert error is None
     else:

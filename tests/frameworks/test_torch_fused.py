@@ -79,7 +79,7 @@ CALLS: dict[str, st.SearchStrategy[str]] = {
         st.floats(1.0, 1e4),
         st.booleans(),
     ),
-    # Hugging Face's schedules are LambdaLRs whose factors come in one map (LambdaScheduler.factors)
+    # Hugging Face's schedules are LambdaLRs (the LambdaLR loop, factor(t, lr) a row)
     "get_cosine_schedule_with_warmup": st.builds(
         "get_cosine_schedule_with_warmup(optimizer, {!r}, {!r}, num_cycles={!r})".format,
         st.integers(0, 30),

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from itertools import count, repeat
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.reproduction import Reproduction, describe, number
@@ -45,9 +44,7 @@ def _schedule(
     def build(group: Group) -> Scheduler:
         check(group.defaults_lr)
         lr = group.defaults_lr
-        return LambdaScheduler(
-            group, lambda step: factor(step, lr), factors=lambda: map(factor, count(1), repeat(lr))
-        )
+        return LambdaScheduler(group, lambda step: factor(step, lr))
 
     def notes(rows: int) -> list[str]:
         found = [WASTED_FIRST_STEP] if warmup > 0 and rows > 0 and factor(0, 1.0) == 0 else []

@@ -90,24 +90,17 @@ class Scheduler:
 class LambdaScheduler(Scheduler):
     """``LambdaLR``: the initial rate times ``lr_lambda(t)`` (Hugging Face's schedules are these)."""
 
-    def __init__(
-        self,
-        group: Group,
-        lr_lambda: Callable[[int], float],
-        factors: Callable[[], Iterator[float]] | None = None,
-    ) -> None:
+    def __init__(self, group: Group, lr_lambda: Callable[[int], float]) -> None:
         self.lr_lambda = lr_lambda
-        self.factors = factors
-        """``lr_lambda(1), lr_lambda(2), ...`` at less cost, if the caller has them."""
         super().__init__(group)
 
     def get_lr(self) -> float:
         return self.base_lr * self.lr_lambda(self.last_epoch)
 
     def fused(self) -> Iterator[float]:
-        base = self.base_lr
-        for factor in self.factors() if self.factors else map(self.lr_lambda, count(1)):
-            yield base * factor
+        base, lr_lambda = self.base_lr, self.lr_lambda
+        for t in count(1):
+            yield base * lr_lambda(t)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import count
+from itertools import count, repeat
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, metric_driven, number
@@ -126,10 +127,13 @@ def _reproduction(
     length: int | None = None,
     ends_at: float | None = None,
     extra_notes: Callable[[int], list[str]] = lambda rows: [],
+    over: Callable[[float, Iterator[float]], Iterator[float]] | None = None,
 ) -> Reproduction:
     """Rates from ``main(base_lr, t)`` behind timm's linear warmup; ``warmup_target(base_lr)`` is
-    what the warmup climbs to (the base lr, or the tanh value at ``warmup_t``)."""
+    what the warmup climbs to (the base lr, or the tanh value at ``warmup_t``). ``over(base_lr,
+    ts)``, if given, is ``main`` over many t in one loop, the same operations (rows at less cost)."""
     epochs = boolean("t_in_epochs", t_in_epochs)
+    along = over or (lambda lr, ts: map(main, repeat(lr), ts))
 
     def rates(lr: float | None) -> Iterator[float]:
         assert lr is not None, "timm scales the optimizer's lr"
@@ -140,16 +144,17 @@ def _reproduction(
                 "warmup_t", f"timm's constructor fails computing the rate at warmup_t={warmup.shown}: {exc}"
             ) from None
         yield warmup.lr_init if warmup.t else lr
-        for t in count(1):
-            if t < warmup.t:
-                yield warmup.lr_init + t * step
-                continue
-            try:
-                yield main(lr, t - warmup.t if warmup.prefix else t)
-            except DialectError:
-                raise
-            except (ValueError, ZeroDivisionError, OverflowError):
-                return  # where timm's own step raises
+        t = 1
+        while t < warmup.t:
+            yield warmup.lr_init + t * step
+            t += 1
+        ts = map(operator.sub, count(t), repeat(warmup.t)) if warmup.prefix else count(t)
+        try:
+            yield from along(lr, ts)
+        except DialectError:
+            raise
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return  # where timm's own step raises
 
     unit = (
         "epoch, as step(epoch) counts" if epochs else "optimizer update, as step_update(num_updates) counts"
@@ -183,6 +188,14 @@ def _reproduction(
     )
 
 
+def _complex(t: float) -> DialectError:
+    return DialectError(
+        None,
+        f"timm computes a complex rate at t={_step(t)} (a negative base to a fractional "
+        "power: check k_decay and power), which no optimizer can use",
+    )
+
+
 def _cycled(
     cycles: Cycles, lr_min: float, shape: Callable[[float, float, float, float], float]
 ) -> Callable[[float, float], float]:
@@ -194,15 +207,35 @@ def _cycled(
         if i < cycles.cycle_limit:
             value = shape(peak, lr_min, t_curr, t_i)
             if isinstance(value, complex):  # a negative number to a fractional power
-                raise DialectError(
-                    None,
-                    f"timm computes a complex rate at t={_step(t)} (a negative base to a fractional "
-                    "power: check k_decay and power), which no optimizer can use",
-                )
+                raise _complex(t)
             return value
         return lr_min
 
     return main
+
+
+def _cycled_over(
+    cycles: Cycles, lr_min: float, shape: Callable[[float, float, float, float], float]
+) -> Callable[[float, Iterator[float]], Iterator[float]] | None:
+    """`_cycled`'s main over many t in one loop, ``locate`` inlined, where the cycles do not grow
+    (a growing cycle keeps main: its float log)."""
+    if cycles.cycle_mul != 1:
+        return None
+    t_initial, cycle_decay, cycle_limit = cycles.t_initial, cycles.cycle_decay, cycles.cycle_limit
+
+    def over(lr: float, ts: Iterator[float]) -> Iterator[float]:
+        for t in ts:
+            i = t // t_initial
+            peak = lr * cycle_decay**i
+            if i < cycle_limit:
+                value = shape(peak, lr_min, t - (t_initial * i), t_initial)
+                if isinstance(value, complex):
+                    raise _complex(t)
+                yield value
+            else:
+                yield lr_min
+
+    return over
 
 
 def cosine_lr_scheduler(
@@ -239,6 +272,7 @@ def cosine_lr_scheduler(
         _cycled(cycles, low, shape),
         warmup,
         t_in_epochs,
+        over=_cycled_over(cycles, low, shape),
         length=cycles.length(warmup.t, warmup.prefix),
         ends_at=cycles.domain_end(),
     )
@@ -278,6 +312,7 @@ def poly_lr_scheduler(
         _cycled(cycles, low, shape),
         warmup,
         t_in_epochs,
+        over=_cycled_over(cycles, low, shape),
         length=cycles.length(warmup.t, warmup.prefix),
         ends_at=cycles.domain_end(),
     )
@@ -324,6 +359,7 @@ def tanh_lr_scheduler(
         main,
         warmup,
         t_in_epochs,
+        over=_cycled_over(cycles, low, shape),
         warmup_target=None if warmup.prefix else (lambda lr: main(lr, warmup.t)),
         length=cycles.length(warmup.t, warmup.prefix),
         ends_at=cycles.domain_end(),

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import count
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.expression import Lambda, Name
@@ -69,6 +70,21 @@ class _CyclicLR(Scheduler):
         if self.scale_mode == "cycle":
             return self.base_lr + base_height * self.scale_fn(cycle)
         return self.base_lr + base_height * self.scale_fn(self.last_epoch)
+
+    def fused(self) -> Iterator[float]:
+        total_size, step_ratio, scale_fn, by_cycle = (
+            self.total_size,
+            self.step_ratio,
+            self.scale_fn,
+            self.scale_mode == "cycle",
+        )
+        base_lr, height = self.base_lr, self.max_lr - self.base_lr
+        for t in count(1):
+            cycle = math.floor(1 + t / total_size)
+            x = 1.0 + t / total_size - cycle
+            scale_factor = x / step_ratio if x <= step_ratio else (x - 1) / (step_ratio - 1)
+            base_height = height * scale_factor
+            yield base_lr + base_height * scale_fn(cycle if by_cycle else t)
 
 
 def CyclicLR(
@@ -151,6 +167,25 @@ class _OneCycleLR(Scheduler):
                 return float((end - start) * pct + start)
             start_step = end_step
         raise AssertionError("the last phase always matches")
+
+    def fused(self) -> Iterator[float]:
+        phases = [
+            (end_step, getattr(self.group, start_key), getattr(self.group, end_key))
+            for end_step, start_key, end_key in self.phases
+        ]
+        last, cosine = len(phases) - 1, self.cosine
+        for step_num in range(1, self.total_steps + 1):  # torch raises past total_steps
+            start_step = 0.0
+            for i, (end_step, start, end) in enumerate(phases):
+                if step_num <= end_step or i == last:
+                    pct = (step_num - start_step) / (end_step - start_step)
+                    if cosine:
+                        cos_out = math.cos(math.pi * pct) + 1
+                        yield float(end + (start - end) / 2.0 * cos_out)
+                    else:
+                        yield float((end - start) * pct + start)
+                    break
+                start_step = end_step
 
 
 def OneCycleLR(

@@ -79,6 +79,13 @@ class Scheduler:
         """``_get_closed_form_lr``, for classes that have one (used when a SequentialLR resets)."""
         return None
 
+    def fused(self) -> Iterator[float]:
+        """The rates of steps 1, 2, ... after construction when this scheduler is stepped alone:
+        its ``get_lr`` in one loop, the same operations in the same order as `step` would run
+        them (so every float is the same), without the step machinery. Only a class that
+        defines it is fused (a subclass's ``get_lr`` may differ); composites always step."""
+        raise NotImplementedError
+
 
 class LambdaScheduler(Scheduler):
     """``LambdaLR``: the initial rate times ``lr_lambda(t)`` (Hugging Face's schedules are these)."""
@@ -89,6 +96,11 @@ class LambdaScheduler(Scheduler):
 
     def get_lr(self) -> float:
         return self.base_lr * self.lr_lambda(self.last_epoch)
+
+    def fused(self) -> Iterator[float]:
+        base, lr_lambda = self.base_lr, self.lr_lambda
+        for t in count(1):
+            yield base * lr_lambda(t)
 
 
 @dataclass(frozen=True)
@@ -145,10 +157,12 @@ def rates_of(build: Callable[[Group], Scheduler]) -> Callable[[float | None], It
         try:
             scheduler = build(group)
             yield group.lr
-            if type(scheduler) is LambdaScheduler:  # alone, each step sets base_lr * lr_lambda(t)
-                base, lr_lambda = scheduler.base_lr, scheduler.lr_lambda
-                for t in count(1):
-                    yield base * lr_lambda(t)
+            if "fused" in vars(type(scheduler)):
+                t = 1
+                for rate in scheduler.fused():
+                    yield rate
+                    t += 1
+                return
             while True:
                 t += 1
                 scheduler.step()

@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import count
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.reproduction import Reproduction, describe, metric_driven, number
@@ -49,6 +50,12 @@ class _MultiplicativeLR(LambdaScheduler):
             return self.group.lr
         return self.group.lr * self.lr_lambda(self.last_epoch)
 
+    def fused(self) -> Iterator[float]:
+        lr, lr_lambda = self.group.lr, self.lr_lambda
+        for t in count(1):
+            lr = lr * lr_lambda(t)
+            yield lr
+
 
 def MultiplicativeLR(optimizer: object, lr_lambda: object, last_epoch: int = -1) -> Reproduction:
     function = lambda_argument("lr_lambda", lr_lambda)
@@ -71,6 +78,13 @@ class _StepLR(Scheduler):
     def closed_form_lr(self) -> float:
         return float(self.base_lr * self.gamma ** (self.last_epoch // self.step_size))
 
+    def fused(self) -> Iterator[float]:
+        lr, step_size, gamma = self.group.lr, self.step_size, self.gamma
+        for t in count(1):
+            if t % step_size == 0:
+                lr = lr * gamma
+            yield lr
+
 
 def StepLR(optimizer: object, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> Reproduction:
     size = nonzero("step_size", step_size)
@@ -92,6 +106,13 @@ class _MultiStepLR(Scheduler):
     def closed_form_lr(self) -> float:
         milestones = sorted(self.milestones.elements())
         return self.base_lr * self.gamma ** bisect_right(milestones, self.last_epoch)
+
+    def fused(self) -> Iterator[float]:
+        lr, milestones, gamma = self.group.lr, self.milestones, self.gamma
+        for t in count(1):
+            if t in milestones:
+                lr = lr * gamma ** milestones[t]
+            yield lr
 
 
 def MultiStepLR(
@@ -119,6 +140,13 @@ class _ConstantLR(Scheduler):
 
     def closed_form_lr(self) -> float:
         return self.base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
+
+    def fused(self) -> Iterator[float]:
+        lr, factor, total_iters = self.group.lr, self.factor, self.total_iters
+        for t in count(1):
+            if t == total_iters:
+                lr = lr * (1.0 / factor)
+            yield lr
 
 
 def ConstantLR(
@@ -163,6 +191,13 @@ class _LinearLR(Scheduler):
             / self.total_iters
         )
 
+    def fused(self) -> Iterator[float]:
+        lr, start, end, total_iters = self.group.lr, self.start_factor, self.end_factor, self.total_iters
+        for t in count(1):
+            if not t > total_iters:
+                lr = lr * (1.0 + (end - start) / (total_iters * start + (t - 1) * (end - start)))
+            yield lr
+
 
 def LinearLR(
     optimizer: object,
@@ -201,6 +236,12 @@ class _ExponentialLR(Scheduler):
     def closed_form_lr(self) -> float:
         return self.base_lr * self.gamma**self.last_epoch
 
+    def fused(self) -> Iterator[float]:
+        lr, gamma = self.group.lr, self.gamma
+        while True:
+            lr = lr * gamma
+            yield lr
+
 
 def ExponentialLR(optimizer: object, gamma: float, last_epoch: int = -1) -> Reproduction:
     factor = number("gamma", gamma)
@@ -225,6 +266,14 @@ class _PolynomialLR(Scheduler):
         return float(
             self.base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
         )
+
+    def fused(self) -> Iterator[float]:
+        lr, total_iters, power = self.group.lr, self.total_iters, self.power
+        for t in count(1):
+            if not t > total_iters:
+                decay_factor: float = ((1.0 - t / total_iters) / (1.0 - (t - 1) / total_iters)) ** power
+                lr = lr * decay_factor
+            yield lr
 
 
 def PolynomialLR(
@@ -266,6 +315,21 @@ class _CosineAnnealingLR(Scheduler):
             self.eta_min
             + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
         )
+
+    def fused(self) -> Iterator[float]:
+        # Past construction `_step_count` > 1, so get_lr's first-step branch never runs; the
+        # denominator 1 + cos(pi * (t - 1) / T_max) is the previous step's numerator, kept.
+        lr, base, eta_min, T_max = self.group.lr, self.base_lr, self.eta_min, self.T_max
+        restart = (base - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
+        previous = 1 + math.cos(math.pi * 0 / T_max)
+        for t in count(1):
+            current = 1 + math.cos(math.pi * t / T_max)
+            if (t - 1 - T_max) % (2 * T_max) == 0:
+                lr = lr + restart
+            else:
+                lr = current / previous * (lr - eta_min) + eta_min
+            previous = current
+            yield lr
 
 
 def CosineAnnealingLR(
@@ -320,6 +384,15 @@ class _CosineAnnealingWarmRestarts(Scheduler):
                 self.T_cur = self.T_cur % self.T_i
                 self.T_i = self.T_i * self.T_mult
         self.group.lr = self.get_lr()
+
+    def fused(self) -> Iterator[float]:
+        base, eta_min, T_cur, T_i, T_mult = self.base_lr, self.eta_min, self.T_cur, self.T_i, self.T_mult
+        while True:
+            T_cur += 1
+            if T_cur >= T_i:
+                T_cur = T_cur % T_i
+                T_i = T_i * T_mult
+            yield eta_min + (base - eta_min) * (1 + math.cos(math.pi * T_cur / T_i)) / 2
 
 
 def CosineAnnealingWarmRestarts(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import islice
 
 import pytest
-from helpers import parity
+from helpers import assert_usage_error, lrsched, parity
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.dispatch import reproduce
@@ -136,3 +136,9 @@ def test_unexpected_argument_is_reported_with_the_signature() -> None:
         "CosineAnnealingLR(): got an unexpected keyword argument 'T_maxx'; its signature is "
         "CosineAnnealingLR(optimizer, T_max, eta_min=0.0, last_epoch=-1)"
     )
+
+
+def test_a_math_domain_error_in_torchs_formula_is_a_usage_error() -> None:
+    """torch's CosineAnnealingLR computes math.cos(math.pi / T_max): cos(inf) raises ValueError."""
+    result = lrsched("from", "CosineAnnealingLR(optimizer, T_max=1e-320)", "--lr", "0.1", "-n", "3")
+    assert_usage_error(result, "torch fails at step 1: ValueError: math domain error")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import count
 
-from lrsched_cli.errors import DialectError
+from lrsched_cli.errors import DialectError, LrschedError
 from lrsched_cli.frameworks.expression import Lambda, Name
 from lrsched_cli.frameworks.reproduction import Reproduction, describe, integer, number
 
@@ -169,7 +169,9 @@ def rates_of(build: Callable[[Group], Scheduler]) -> Callable[[float | None], It
                 yield group.lr
         except Refused:
             return
-        except ArithmeticError as exc:
+        except LrschedError:
+            raise
+        except (ArithmeticError, ValueError) as exc:  # math.cos(inf) too: torch's own math fails so
             raise DialectError(None, f"torch fails at step {t}: {type(exc).__name__}: {exc}") from None
 
     return rates

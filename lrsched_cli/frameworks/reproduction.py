@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, count, repeat
+from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING
 
 from lrsched_cli.errors import DialectError
@@ -72,24 +72,6 @@ class Reproduction:
     place of ``rates`` (empty) and add to ``notes``."""
 
 
-def stateless(
-    framework: str,
-    scheduler: str,
-    value: Callable[[int], float],
-    length: int | None = None,
-    notes: Callable[[int], list[str]] | None = None,
-) -> Reproduction:
-    """A scheduler whose rate is a function of the step alone, not of the optimizer's rate
-    (Keras, optax); the dispatcher fills in the bound arguments."""
-
-    def rates(lr: float | None) -> Iterator[float]:
-        return (value(t) for t in count())
-
-    return Reproduction(
-        framework, scheduler, {}, rates, needs_lr=False, length=length, notes=notes or (lambda rows: [])
-    )
-
-
 Values = Callable[[Sequence[float]], Sequence[float]]
 """A schedule's rates at many step counts t at once (a block of float32 ops): a range of them,
 or, inside a join at a fractional boundary, float32 counts."""
@@ -106,8 +88,9 @@ def vectorised(
     length: int | None = None,
     notes: Callable[[int], list[str]] | None = None,
 ) -> Reproduction:
-    """`stateless`, its rates computed a block of steps at a time (Keras, optax: float32 ops at C
-    speed, `lrsched_cli.frameworks._float32`)."""
+    """A scheduler whose rate is a function of the step alone, not of the optimizer's rate
+    (Keras, optax), its rates computed a block of steps at a time (float32 ops at C speed,
+    `lrsched_cli.frameworks._float32`); the dispatcher fills in the bound arguments."""
 
     def rates(lr: float | None) -> Iterator[float]:
         starts = accumulate(chain(BLOCKS, repeat(BLOCK)), initial=0)

@@ -13,12 +13,10 @@ scheduler config's ``name``; ``-momentum`` and ``-weight_decay`` series are not 
 
 from __future__ import annotations
 
-import csv
-import math
 from pathlib import Path
 from typing import Any
 
-from lrsched_cli.check.runlog import Log, Points, Reader, one_series
+from lrsched_cli.check.runlog import Log, Reader, csvlog, one_series
 from lrsched_cli.errors import InputError
 
 SOURCE = "metrics.csv"
@@ -58,7 +56,15 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
         name=name,
         source=SOURCE,
         tag=wanted,
-        points=_points(path, name, columns.index(wanted), columns.index("step"), wanted),
+        points=csvlog.points(
+            path,
+            name,
+            columns.index(wanted),
+            columns.index("step"),
+            wanted,
+            lambda number, text: _step(name, number, text),
+            lambda why: _bad(name, why),
+        ),
         offset=1,
         float32=False,
         convention="step = updates done before this batch (0-based, row = step + 1); the rate its "
@@ -66,36 +72,6 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
         facts=facts,
         logger="lightning",
     )
-
-
-def _points(path: Path, name: str, column: int, step_column: int, tag: str) -> Points:
-    try:
-        file = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by the with below)
-    except OSError as error:
-        raise InputError(None, f"cannot read {name!r}: {error.strerror or error}") from None
-    with file:
-        width = max(column, step_column) + 1
-        try:
-            lines = iter(file)
-            next(lines)
-            for number, fields in enumerate(csv.reader(_whole(lines, name)), start=2):
-                if len(fields) < width:
-                    raise _bad(name, f"line {number} has {len(fields)} fields")
-                if fields[column] == "":
-                    continue
-                yield _step(name, number, fields[step_column]), _rate(name, number, tag, fields[column])
-        except csv.Error as error:
-            raise _bad(name, f"it cannot be read as CSV: {error}") from None
-        except UnicodeDecodeError:
-            raise _bad(name, "it is not UTF-8 text") from None
-
-
-def _whole(lines: Any, name: str) -> Any:
-    """The lines, refusing a last one cut short (the logger ends every line)."""
-    for line in lines:
-        if not line.endswith("\n"):
-            raise _bad(name, "its last line ends without a newline: the file was cut short")
-        yield line
 
 
 def _bad(name: str, why: str) -> InputError:
@@ -110,16 +86,6 @@ def _step(name: str, number: int, text: str) -> int:
     if step < 0:
         raise _bad(name, f"line {number} has step {step}")
     return step
-
-
-def _rate(name: str, number: int, tag: str, text: str) -> float:
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = math.nan
-    if not math.isfinite(rate):
-        raise _bad(name, f"line {number} has {tag} {text[:40]!r}, not a finite number")
-    return rate
 
 
 READER = Reader(SOURCE, recognise, open_log)

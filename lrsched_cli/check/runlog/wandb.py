@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
-from lrsched_cli.check.runlog import Log, Points, Reader, convention, is_rate, one_series
+from lrsched_cli.check.runlog import Log, Reader, convention, csvlog, is_rate, one_series
 from lrsched_cli.errors import InputError
 
 SOURCE = "W&B CSV export"
@@ -67,42 +66,21 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
         name=name,
         source=SOURCE,
         tag=wanted,
-        points=_points(path, name, column, columns.index(step), wanted),
+        points=csvlog.points(
+            path,
+            name,
+            column,
+            columns.index(step),
+            wanted,
+            lambda number, text: _step(name, number, text),
+            lambda why: _bad(name, why),
+        ),
         offset=counted.offset,
         float32=False,
         convention=f"{counted.words}; the step is the column {step!r}",
         facts={},
         logger=counted.logger,
     )
-
-
-def _points(path: Path, name: str, column: int, step_column: int, tag: str) -> Points:
-    try:
-        file = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by the with below)
-    except OSError as error:
-        raise InputError(None, f"cannot read {name!r}: {error.strerror or error}") from None
-    with file:
-        try:
-            lines = iter(file)
-            next(lines)
-            for number, fields in enumerate(csv.reader(_whole(lines, name)), start=2):
-                if len(fields) <= max(column, step_column):
-                    raise _bad(name, f"line {number} has {len(fields)} fields")
-                if fields[column] == "":
-                    continue
-                yield _step(name, number, fields[step_column]), _rate(name, number, tag, fields[column])
-        except csv.Error as error:
-            raise _bad(name, f"it cannot be read as CSV: {error}") from None
-        except UnicodeDecodeError:
-            raise _bad(name, "it is not UTF-8 text") from None
-
-
-def _whole(lines: Iterator[str], name: str) -> Iterator[str]:
-    """The lines, refusing a last one cut short (a CSV writer ends every line)."""
-    for line in lines:
-        if not line.endswith("\n"):
-            raise _bad(name, "its last line ends without a newline: the file was cut short")
-        yield line
 
 
 def _bad(name: str, why: str) -> InputError:
@@ -117,16 +95,6 @@ def _step(name: str, number: int, text: str) -> int:
     if not math.isfinite(value) or value != int(value) or value < 0:
         raise _bad(name, f"line {number} has step {text[:40]!r}, not a count of updates")
     return int(value)
-
-
-def _rate(name: str, number: int, tag: str, text: str) -> float:
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = math.nan
-    if not math.isfinite(rate):
-        raise _bad(name, f"line {number} has {tag} {text[:40]!r}, not a finite number")
-    return rate
 
 
 READER = Reader(SOURCE, recognise, open_log)

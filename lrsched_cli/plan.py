@@ -11,10 +11,9 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
-from lrsched_cli import schedules
 from lrsched_cli.errors import BeyondEnd, ScheduleError
 from lrsched_cli.registry import LARGEST, PARAMS, Entry
-from lrsched_cli.schedules import Schedule
+from lrsched_cli.schedules import Schedule, warmup_over, with_warmup
 
 Unit = Literal["epoch", "step"]
 """What one row counts: an epoch (the tutorial's, and PyTorch's scheduler stepped per epoch), or an
@@ -107,9 +106,9 @@ def plan(
     if clock != k:
         own = _held(own, k)
     if by_epoch:
-        schedule = schedules.warmup_over(own, warmup=ramp, warmup_start_lr=warmup_start_lr)
+        schedule = warmup_over(own, warmup=ramp, warmup_start_lr=warmup_start_lr)
     else:
-        schedule = schedules.with_warmup(own, warmup=ramp, warmup_start_lr=warmup_start_lr)
+        schedule = with_warmup(own, warmup=ramp, warmup_start_lr=warmup_start_lr)
     if epochs is not None:
         rows = epochs * k
     elif entry.length:

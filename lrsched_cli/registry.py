@@ -1,19 +1,21 @@
 """Every schedule lrsched knows, declared once: the CLI, help, JSON and docs derive from here.
 
-A schedule is a factory in `lrsched_cli.schedules` plus one `Entry` below. Its keyword
+A schedule is a factory in a module of `lrsched_cli.schedules` plus one `Entry` below, which
+names it (imported only when that schedule is used: a run loads its own schedule alone). Its keyword
 parameters become options (``step_size`` -> ``--step-size``), their help comes from `PARAMS`
 (one meaning per name across every schedule), its docstring is the command's help.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import inspect
 import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-from lrsched_cli import schedules
 from lrsched_cli.inputs import read_numbers
 from lrsched_cli.schedules import Schedule
 
@@ -96,7 +98,8 @@ PARAMS: dict[str, Param] = {
 
 class Entry(NamedTuple):
     name: str
-    factory: Callable[..., Schedule]
+    maker: str
+    """Its factory, as ``module.function`` in `lrsched_cli.schedules` (``decay.step_decay``)."""
     examples: tuple[str, ...]
     length: str | None = None
     """A parameter that defaults to the rows (minus warmup), and gives the default row count."""
@@ -127,6 +130,10 @@ class Entry(NamedTuple):
         return self.wording.get(name, PARAMS[name].help)
 
     @property
+    def factory(self) -> Callable[..., Schedule]:
+        return _factory(self.maker)
+
+    @property
     def doc(self) -> str:
         return inspect.getdoc(self.factory) or ""
 
@@ -141,15 +148,30 @@ class Entry(NamedTuple):
         return lines[0] if lines else self.summary
 
     def parameters(self) -> list[inspect.Parameter]:
-        return list(inspect.signature(self.factory, eval_str=True).parameters.values())
+        return list(_signature(self.maker).parameters.values())
 
     def default(self, name: str) -> Any:
-        return inspect.signature(self.factory).parameters[name].default
+        return _signature(self.maker).parameters[name].default
 
     def loader_options(self) -> list[inspect.Parameter]:
         """Options of the loaders that read this schedule's file parameters (--column for --metrics)."""
         loaders = [PARAMS[p.name].loader for p in self.parameters()]
         return [option for loader in loaders if loader for option in loader_options(loader)]
+
+
+@functools.cache
+def _factory(maker: str) -> Callable[..., Schedule]:
+    module, _, name = maker.rpartition(".")
+    factory: Callable[..., Schedule] = getattr(
+        importlib.import_module(f"lrsched_cli.schedules.{module}"), name
+    )
+    return factory
+
+
+@functools.cache
+def _signature(maker: str) -> inspect.Signature:
+    """The factory's signature, its annotations evaluated (once: every command asks for it)."""
+    return inspect.signature(_factory(maker), eval_str=True)
 
 
 def loader_options(loader: Callable[..., Any]) -> list[inspect.Parameter]:
@@ -188,7 +210,7 @@ SCHEDULES: dict[str, Entry] = {
     for entry in [
         Entry(
             "step",
-            schedules.step_decay,
+            "decay.step_decay",
             (
                 "lrsched step --lr 0.1 --step-size 10",
                 "lrsched step --lr 0.1 --step-size 30 --gamma 0.5 -n 90",
@@ -199,7 +221,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "exponential",
-            schedules.exponential,
+            "decay.exponential",
             (
                 "lrsched exponential --lr 0.1 --decay-rate 0.05",
                 "lrsched exponential --lr 0.1 --gamma 0.95 -f csv",
@@ -222,7 +244,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "cosine",
-            schedules.cosine,
+            "decay.cosine",
             (
                 "lrsched cosine --lr 0.1 --min-lr 0.001",
                 "lrsched cosine --lr 0.1 --t-max 90 --warmup 5 -f json",
@@ -232,7 +254,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "cosine-restarts",
-            schedules.cosine_restarts,
+            "decay.cosine_restarts",
             (
                 "lrsched cosine-restarts --lr 0.1 --t-0 10",
                 "lrsched cosine-restarts --lr 0.1 --t-0 5 --t-mult 2 -n 35",
@@ -244,7 +266,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "multistep",
-            schedules.multistep,
+            "piecewise.multistep",
             (
                 "lrsched multistep --lr 0.1 -n 100",
                 "lrsched multistep --lr 0.1 --milestones 10,20,20 --gamma 0.5",
@@ -255,7 +277,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "constant",
-            schedules.constant,
+            "piecewise.constant",
             ("lrsched constant --lr 0.1 -n 10", "lrsched constant --lr 0.1 --factor 0.5 --total-iters 3"),
             natural=lambda params: params["total_iters"] + 1,
             rows_help="--warmup + --total-iters + 1, the first row back at --lr",
@@ -263,7 +285,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "linear",
-            schedules.linear,
+            "polynomial.linear",
             (
                 "lrsched linear --lr 0.1 -n 10",
                 "lrsched linear --lr 0.1 --start-factor 1 --end-factor 0.01 --total-iters 20",
@@ -273,7 +295,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "polynomial",
-            schedules.polynomial,
+            "polynomial.polynomial",
             (
                 "lrsched polynomial --lr 0.1 --power 2",
                 "lrsched polynomial --lr 0.1 --total-iters 20 --min-lr 0.001 -n 25",
@@ -283,7 +305,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "piecewise",
-            schedules.piecewise_constant,
+            "piecewise.piecewise_constant",
             (
                 "lrsched piecewise",
                 "lrsched piecewise --boundaries 5,15 --values 0.05,0.1,0.01 --warmup 3",
@@ -294,7 +316,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "inverse-time",
-            schedules.inverse_time,
+            "polynomial.inverse_time",
             (
                 "lrsched inverse-time --lr 0.1 --decay-rate 0.5",
                 "lrsched inverse-time --lr 0.1 --decay-rate 1 --decay-steps 10 --staircase",
@@ -310,7 +332,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "onecycle",
-            schedules.one_cycle,
+            "cycles.one_cycle",
             (
                 "lrsched onecycle --max-lr 0.1 -n 100",
                 "lrsched onecycle --max-lr 0.1 --total-steps 50 --three-phase --anneal-strategy linear",
@@ -320,7 +342,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "cyclic",
-            schedules.cyclic,
+            "cycles.cyclic",
             (
                 "lrsched cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 10",
                 "lrsched cyclic --base-lr 0.001 --max-lr 0.1 --step-size-up 5 --mode triangular2 -n 60",
@@ -336,7 +358,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "inverse-sqrt",
-            schedules.inverse_sqrt,
+            "transformer.inverse_sqrt",
             (
                 "lrsched inverse-sqrt --lr 0.001 --warmup 10 -n 100",
                 "lrsched inverse-sqrt --lr 0.001 --timescale 100 -n 1000 -f csv",
@@ -346,7 +368,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "wsd",
-            schedules.warmup_stable_decay,
+            "transformer.warmup_stable_decay",
             (
                 "lrsched wsd --lr 0.001 --warmup 5 --stable-steps 30 --decay-steps 10",
                 "lrsched wsd --lr 0.001 --stable-steps 20 --decay-steps 10 --decay-type 1-sqrt --min-lr 1e-5",
@@ -357,7 +379,7 @@ SCHEDULES: dict[str, Entry] = {
         ),
         Entry(
             "plateau",
-            schedules.reduce_on_plateau,
+            "plateau.reduce_on_plateau",
             (
                 "lrsched plateau --lr 0.1 --metrics val_loss.txt --patience 2",
                 "lrsched plateau --lr 0.1 --metrics log.csv --column val_acc --mode max --cooldown 1",

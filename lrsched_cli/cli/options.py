@@ -11,13 +11,13 @@ from __future__ import annotations
 import inspect
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._types import TyperChoice
 
-from lrsched_cli.frameworks import EmitTarget
 from lrsched_cli.output import SUFFIXES, Format
 from lrsched_cli.output.deliver import Delivery
 from lrsched_cli.registry import LARGEST, PARAMS
@@ -224,10 +224,33 @@ Output = Annotated[
     ),
 ]
 
+
+class LaterChoice(TyperChoice[str]):
+    """Typer's choice among strings, the strings computed when first needed (a value given, help,
+    completion): ``--emit``'s are the FRAMEWORKS table's, which a plain run never loads."""
+
+    def __init__(self, choices: Callable[[], Sequence[str]]) -> None:
+        self._later = choices
+        self.case_sensitive = True
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "choices":
+            raise AttributeError(name)
+        self.choices = self._later()
+        return self.choices
+
+
+def _emit_targets() -> Sequence[str]:
+    from lrsched_cli.frameworks import EMIT_TARGETS
+
+    return EMIT_TARGETS
+
+
 EmitTo = Annotated[
-    EmitTarget | None,  # an Enum built from the FRAMEWORKS table
+    str | None,
     typer.Option(
         "--emit",
+        click_type=LaterChoice(_emit_targets),
         help="Print instead one Python expression building this schedule in FRAMEWORK, with the same "
         "rates (torch, hf, timm: to a relative 1e-9; keras, optax: to 1e-6 of the peak; exit 2 if it "
         "cannot); torch, hf and timm scale an `optimizer` built with lr=--lr. A line ending in "

@@ -38,7 +38,6 @@ from lrsched_cli.registry import LARGEST, PARAMS, SCHEDULES, Entry, loader_optio
 
 if typing.TYPE_CHECKING:
     from lrsched_cli.check.diagnose import Planner
-    from lrsched_cli.frameworks import EmitTarget
 
 
 def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Parameter:
@@ -186,7 +185,7 @@ def emit_alone(delivery: Delivery) -> None:
         raise LrschedError("emit", "prints one line of code: --format and --log-y do not apply to it")
 
 
-def print_expression(entry: Entry, ready: Plan, framework: EmitTarget, output: Path | None) -> None:
+def print_expression(entry: Entry, ready: Plan, framework: str, output: Path | None) -> None:
     """``--emit``: the framework's expression instead of the rows, on one line for ``$(...)``;
     ``--emit lrsched``: the command line with every resolved parameter."""
     from lrsched_cli.frameworks.canonical import command_line

@@ -11,7 +11,6 @@ here. `dispatch.reproduce` reads a call (``lrsched from``), `emitters.expression
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 
 from lrsched_cli.frameworks import (
     composer,
@@ -47,10 +46,8 @@ FRAMEWORKS: Mapping[str, Framework] = {
     ]
 }
 
-EmitTarget = StrEnum(  # type: ignore[misc]
-    "EmitTarget", {key: key for key, record in FRAMEWORKS.items() if record.emits} | {"lrsched": "lrsched"}
-)
+EMIT_TARGETS: tuple[str, ...] = (*(key for key, record in FRAMEWORKS.items() if record.emits), "lrsched")
 """The choices of ``--emit``: every emitting framework's key, and ``lrsched``, the generic command
-line (Typer takes choices from an Enum)."""
+line."""
 
-__all__ = ["FRAMEWORKS", "EmitTarget", "Framework"]
+__all__ = ["EMIT_TARGETS", "FRAMEWORKS", "Framework"]

@@ -11,8 +11,8 @@ from helpers import assert_usage_error, lrsched, parity
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrsched_cli.schedules import BeyondEnd, cyclic, one_cycle
-from lrsched_cli.schedules.cycles import AnnealStrategy, CyclicMode
+from lrsched_cli.schedules import BeyondEnd
+from lrsched_cli.schedules.cycles import AnnealStrategy, CyclicMode, cyclic, one_cycle
 
 
 def rates(*argv: str) -> list[float]:

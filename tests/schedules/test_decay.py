@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lrsched_cli.schedules import (
-    ScheduleError,
-    cosine,
-    cosine_restarts,
-    exponential,
-    step_decay,
-    with_warmup,
-)
+from lrsched_cli.schedules import ScheduleError, with_warmup
+from lrsched_cli.schedules.decay import cosine, cosine_restarts, exponential, step_decay
 
 approx = pytest.approx
 

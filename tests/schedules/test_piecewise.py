@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from lrsched_cli.schedules import ScheduleError, constant, multistep, piecewise_constant
+from lrsched_cli.schedules import ScheduleError
+from lrsched_cli.schedules.piecewise import constant, multistep, piecewise_constant
 
 approx = pytest.approx
 

@@ -11,8 +11,8 @@ from helpers import assert_usage_error, lrsched, parity
 
 from lrsched_cli.errors import InputError
 from lrsched_cli.inputs import read_numbers
-from lrsched_cli.schedules import BeyondEnd, reduce_on_plateau
-from lrsched_cli.schedules.plateau import PlateauMode, ThresholdMode
+from lrsched_cli.schedules import BeyondEnd
+from lrsched_cli.schedules.plateau import PlateauMode, ThresholdMode, reduce_on_plateau
 
 
 def rates(*argv: str, input: str | None = None) -> list[float]:

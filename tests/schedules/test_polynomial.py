@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from lrsched_cli.schedules import ScheduleError, cosine_restarts, inverse_time, linear, polynomial
+from lrsched_cli.schedules import ScheduleError
+from lrsched_cli.schedules.decay import cosine_restarts
+from lrsched_cli.schedules.polynomial import inverse_time, linear, polynomial
 
 approx = pytest.approx
 

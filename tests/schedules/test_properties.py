@@ -7,7 +7,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrsched_cli.schedules import cosine, cosine_restarts, exponential, step_decay, with_warmup
+from lrsched_cli.schedules import with_warmup
+from lrsched_cli.schedules.decay import cosine, cosine_restarts, exponential, step_decay
 
 rates = st.floats(min_value=1e-8, max_value=10.0)
 factors = st.floats(min_value=0.0, max_value=1.0)

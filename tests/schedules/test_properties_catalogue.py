@@ -6,15 +6,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrsched_cli.schedules import (
-    constant,
-    cosine_restarts,
-    inverse_time,
-    linear,
-    multistep,
-    piecewise_constant,
-    polynomial,
-)
+from lrsched_cli.schedules.decay import cosine_restarts
+from lrsched_cli.schedules.piecewise import constant, multistep, piecewise_constant
+from lrsched_cli.schedules.polynomial import inverse_time, linear, polynomial
 
 rates = st.floats(min_value=1e-8, max_value=10.0)
 factors = st.floats(min_value=0.0, max_value=1.0)

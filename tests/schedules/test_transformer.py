@@ -13,8 +13,7 @@ from helpers import assert_usage_error, lrsched, parity
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrsched_cli.schedules import inverse_sqrt, warmup_stable_decay
-from lrsched_cli.schedules.transformer import DecayType
+from lrsched_cli.schedules.transformer import DecayType, inverse_sqrt, warmup_stable_decay
 
 
 def rates(*argv: str) -> list[float]:

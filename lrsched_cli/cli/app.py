@@ -6,8 +6,6 @@ Typer app. Commands return their rows; the app delivers them. ``compare`` is han
 `spec_command`, the way to build one SPEC's command so that it returns its rows instead.
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
 import sys

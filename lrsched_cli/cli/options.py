@@ -6,8 +6,6 @@ names and defaults; here each gets its flag and help. Every command that prints 
 delivery options, so a new output option reaches all of them.
 """
 
-from __future__ import annotations
-
 import inspect
 import math
 import os

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY, EmitTo, Epochs, StepsPerEpoch, finite_option
+from lrsched_cli.cli.options import DELIVERY, EmitTo, Epochs, StepsPerEpoch, finite
 from lrsched_cli.cli.schedule import emit_alone
 from lrsched_cli.errors import DialectError, EmitError, LrschedError, RateError
 from lrsched_cli.frameworks import FRAMEWORKS
@@ -66,7 +66,7 @@ Expression = Annotated[
 ]
 Lr = Annotated[
     float | None,
-    typer.Option("--lr", callback=finite_option, help="The optimizer's learning rate.", show_default=False),
+    typer.Option("--lr", click_type=finite(), help="The optimizer's learning rate.", show_default=False),
 ]
 MAX_ROWS = sys.maxsize
 """The most rows `from` shows: what a row counter (and ``itertools.islice``) holds."""

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Context, Parameter
+from typer._click.types import FloatParamType, FloatRange, IntParamType, IntRange, ParamType
 from typer._types import TyperChoice
 
 from lrsched_cli.output import SUFFIXES, Format
@@ -26,20 +28,46 @@ def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def finite_option(value: float | None) -> float | None:
-    """Typer accepts nan, inf and 1e309 as floats; lrsched refuses them everywhere."""
-    if value is not None and not math.isfinite(value):
-        raise typer.BadParameter(f"must be a finite number, got {value}")
-    return zero_unsigned(value)
+class _Finite(FloatParamType):
+    """A float option: Typer accepts nan, inf and 1e309 as floats; lrsched refuses them everywhere,
+    and reads -0 as 0. A type rather than a callback: Typer inspects every callback's signature
+    at every start."""
+
+    def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"must be a finite number, got {number}", param, ctx)
+        return zero_unsigned(number)
 
 
-def count_option(value: int | None) -> int | None:
-    """An integer option's upper bound: beyond `LARGEST` no float holds it exactly."""
-    if value is not None and abs(value) > LARGEST:
-        digits = str(value)  # 2**1024 has 309 digits: a message quotes the first few
-        shown = digits if len(digits) <= 20 else f"{digits[:12]}... ({len(digits)} digits)"
-        raise typer.BadParameter(f"must be at most {LARGEST}, got {shown}")
-    return value
+class _FiniteRange(_Finite, FloatRange):
+    pass
+
+
+class _Bounded(IntParamType):
+    """An integer option: beyond `LARGEST` no float holds it exactly."""
+
+    def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if abs(number) > LARGEST:
+            digits = str(number)  # 2**1024 has 309 digits: a message quotes the first few
+            shown = digits if len(digits) <= 20 else f"{digits[:12]}... ({len(digits)} digits)"
+            self.fail(f"must be at most {LARGEST}, got {shown}", param, ctx)
+        return number
+
+
+class _BoundedRange(_Bounded, IntRange):
+    pass
+
+
+def finite(min: float | None = None) -> ParamType:
+    """The type of a float option (``click_type``), at least ``min`` where given."""
+    return _Finite() if min is None else _FiniteRange(min=min)
+
+
+def bounded(min: int | None = None) -> ParamType:
+    """The type of an integer option (``click_type``), at least ``min`` where given."""
+    return _Bounded() if min is None else _BoundedRange(min=min)
 
 
 def zero_unsigned(value: float | None) -> float | None:
@@ -48,7 +76,7 @@ def zero_unsigned(value: float | None) -> float | None:
 
 
 def _epochs(help_text: str) -> Any:
-    return typer.Option("--epochs", "-n", min=0, callback=count_option, help=help_text, show_default=False)
+    return typer.Option("--epochs", "-n", click_type=bounded(min=0), help=help_text, show_default=False)
 
 
 def epochs_option(default: str) -> Any:
@@ -84,8 +112,7 @@ Precision = Annotated[
 Warmup = Annotated[
     int,
     typer.Option(
-        min=0,
-        callback=count_option,
+        click_type=bounded(min=0),
         help="Epochs of linear warmup before the schedule starts (in steps: --warmup-steps; a "
         "fraction of the run: --warmup-ratio; give one of the three).",
     ),
@@ -93,8 +120,7 @@ Warmup = Annotated[
 WarmupSteps = Annotated[
     int | None,
     typer.Option(
-        min=0,
-        callback=count_option,
+        click_type=bounded(min=0),
         help="Steps of linear warmup instead of --warmup's epochs: optimizer steps with "
         "--steps-per-epoch, else epochs.",
         show_default=False,
@@ -103,7 +129,7 @@ WarmupSteps = Annotated[
 WarmupRatio = Annotated[
     float | None,
     typer.Option(
-        callback=finite_option,
+        click_type=finite(),
         help="Warmup as a fraction of the run's rows (--epochs, required), rounded up to whole "
         "steps as Hugging Face's warmup_ratio: ceil(ratio x rows).",
         show_default=False,
@@ -122,7 +148,7 @@ ByEpoch = Annotated[
 WarmupStartLr = Annotated[
     float,
     typer.Option(
-        callback=finite_option,
+        click_type=finite(),
         help="Rate the warmup starts from, ramping to the schedule's first (with --by-epoch: to its rate "
         "where the warmup ends).",
     ),
@@ -131,8 +157,7 @@ IN_STEPS = ", ".join(flag(name) for name, param in PARAMS.items() if param.unit 
 StepsPerEpoch = Annotated[
     int | None,
     typer.Option(
-        min=1,
-        callback=count_option,
+        click_type=bounded(min=1),
         help="Show one row per optimizer step, K per epoch. Durations in epochs (--epochs, --warmup, "
         f"--step-size, --t-max, ...) are multiplied by K; those in steps ({IN_STEPS}) count "
         "optimizer steps as given.",
@@ -180,8 +205,7 @@ Tag = Annotated[
 Tol = Annotated[
     float | None,
     typer.Option(
-        min=0,
-        callback=finite_option,
+        click_type=finite(min=0),
         help="Absolute tolerance for --expect, --check and --check-run.",
         show_default=False,
     ),
@@ -189,8 +213,7 @@ Tol = Annotated[
 Rtol = Annotated[
     float | None,
     typer.Option(
-        min=0,
-        callback=finite_option,
+        click_type=finite(min=0),
         help="Relative tolerance for --expect, --check and --check-run.",
         show_default=False,
     ),

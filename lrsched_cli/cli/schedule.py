@@ -22,9 +22,9 @@ from lrsched_cli.cli.boundary import Runner
 from lrsched_cli.cli.options import (
     DELIVERY,
     SHAPING,
-    count_option,
+    bounded,
     epochs_option,
-    finite_option,
+    finite,
     flag,
     zero_unsigned,
 )
@@ -56,9 +56,9 @@ def _schedule_option(entry: Entry, parameter: inspect.Parameter) -> inspect.Para
     base = _strip_optional(annotation)
     extra: dict[str, Any] = {}
     if base is float:
-        extra["callback"] = finite_option
+        extra["click_type"] = finite()
     elif base is int:
-        extra["callback"] = count_option
+        extra["click_type"] = bounded()
     cli_type: Any = annotation
     if typing.get_origin(base) is tuple:  # typed as the comma list the user writes
         cli_type = str

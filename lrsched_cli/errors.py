@@ -6,8 +6,6 @@ usage error on that option in one place (`lrsched_cli.cli.boundary`); nothing be
 line knows about exit codes or typer. Standard library only, so every layer may raise them.
 """
 
-from __future__ import annotations
-
 
 class LrschedError(ValueError):
     """What the user asked for cannot be done: ``message`` says why, ``param`` names the option."""
@@ -51,7 +49,7 @@ class InputError(LrschedError):
     the file gives None, and the caller that does puts it on with `named`.
     """
 
-    def named(self, param: str) -> InputError:
+    def named(self, param: str) -> "InputError":
         """The same error, on the option that named the file."""
         return InputError(param, self.message)
 

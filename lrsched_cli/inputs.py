@@ -6,8 +6,6 @@ one at a time, each at most `LONGEST_LINE` characters (`LONGEST_ROW` in a CSV), 
 huge file nor an endless line (``/dev/zero``) holds more in memory than the numbers themselves.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Iterable, Iterator
 from typing import Protocol

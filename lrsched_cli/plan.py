@@ -4,14 +4,13 @@
 lrsched tabulates, how many rows to show, and every resolved parameter (the JSON ``params``).
 """
 
-from __future__ import annotations
-
 import inspect
 import math
 from collections.abc import Mapping
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from lrsched_cli.errors import BeyondEnd, ScheduleError
+from lrsched_cli.records import Record
 from lrsched_cli.registry import LARGEST, PARAMS, Entry
 from lrsched_cli.schedules import Schedule, warmup_over, with_warmup
 
@@ -23,7 +22,7 @@ DEFAULT_ROWS = 30
 """Rows shown when neither --epochs nor the schedule gives a length: the tutorial's 30 epochs."""
 
 
-class Plan(NamedTuple):
+class Plan(Record):
     """A schedule ready to tabulate: the function of the step, how many rows, what made it."""
 
     schedule: Schedule

@@ -6,8 +6,6 @@ parameters become options (``step_size`` -> ``--step-size``), their help comes f
 (one meaning per name across every schedule), its docstring is the command's help.
 """
 
-from __future__ import annotations
-
 import functools
 import importlib
 import inspect

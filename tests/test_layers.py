@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"frameworks", "trainers", "output", "check"},
     {"registry", "plan", "inputs"},
     {"schedules"},
-    {"errors", "__init__"},
+    {"errors", "records", "__init__"},
 ]
 """Top to bottom, by the first part of the module's name under the package: a module imports its
 own layer or lower ones."""
@@ -35,7 +35,7 @@ ALLOWED_SIDEWAYS = {("output", "check")}
 otherwise know nothing of each other."""
 
 ONLY_IN_CLI = ("typer", "click")
-STANDARD_LIBRARY_ONLY = ("schedules", "errors")
+STANDARD_LIBRARY_ONLY = ("schedules", "errors", "records")
 
 
 def modules(root: Path, package: str = PACKAGE) -> dict[str, Path]:

@@ -6,8 +6,6 @@ commands load (the first tens of milliseconds) ends the run as Ctrl-C later does
 no traceback.
 """
 
-from __future__ import annotations
-
 INTERRUPTED = 130
 """The exit status after Ctrl-C (128 + SIGINT), as a shell reports a program it interrupted."""
 

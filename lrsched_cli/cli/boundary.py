@@ -7,8 +7,6 @@ or checks what the command returned. ``compare`` runs a SPEC's command through `
 and so is handed the rows instead.
 """
 
-from __future__ import annotations
-
 import functools
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn, TypeVar

@@ -5,8 +5,6 @@ delivery options; its help is the factory's docstring and the entry's examples. 
 returns the rows to deliver, or prints the --emit code.
 """
 
-from __future__ import annotations
-
 import inspect
 import math
 import sys
@@ -158,7 +156,7 @@ def schedule_command(entry: Entry) -> Callable[..., Rows | None]:
     return command
 
 
-def _planner(entry: Entry, options: Mapping[str, Any], shaping: Mapping[str, Any], ready: Plan) -> Planner:
+def _planner(entry: Entry, options: Mapping[str, Any], shaping: Mapping[str, Any], ready: Plan) -> "Planner":
     """For ``--check-run``'s diagnosis: the schedule again, past its rows (it is a function of
     the step), or with another length (the entry's length parameter)."""
     from lrsched_cli.check.diagnose import Change, Planner

@@ -6,8 +6,6 @@ go (stdout or an atomically replaced file); `deliver` is the one path every comm
 `aligned` writes several series side by side (compare).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -82,14 +80,14 @@ WRITERS: dict[Format, Callable[[TextIO, Series, int | None], None]] = {
 }
 
 
-def _plot(curves: Curves, look: Look) -> str:
+def _plot(curves: "Curves", look: "Look") -> str:
     from lrsched_cli.output.plot import draw  # plotille loads only when plotting
 
     return draw(curves, look)
 
 
-def _image(kind: str) -> Callable[[Curves, Look], bytes]:
-    def render(curves: Curves, look: Look) -> bytes:
+def _image(kind: str) -> Callable[["Curves", "Look"], bytes]:
+    def render(curves: "Curves", look: "Look") -> bytes:
         from lrsched_cli.output.image import render  # matplotlib loads only for an image
 
         return render(curves, look, kind)
@@ -97,7 +95,7 @@ def _image(kind: str) -> Callable[[Curves, Look], bytes]:
     return render
 
 
-FIGURES: dict[Format, Callable[[Curves, Look], str | bytes]] = {
+FIGURES: dict[Format, Callable[["Curves", "Look"], str | bytes]] = {
     Format.plot: _plot,
     Format.png: _image("png"),
     Format.svg: _image("svg"),
@@ -108,7 +106,7 @@ Each takes a list of (label, series), so a command draws one curve and ``compare
 """
 
 
-def write_figure(out: TextIO, fmt: Format, curves: Curves, look: Look) -> None:
+def write_figure(out: TextIO, fmt: Format, curves: "Curves", look: "Look") -> None:
     """Draw a figure format and write it: text to the stream, an image to its binary buffer.
 
     Colour as `terminal.colour` allows; braille only when the stream's encoding has it, else ASCII.

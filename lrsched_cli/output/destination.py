@@ -9,8 +9,6 @@ PATH that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a na
 written directly: renaming over it would replace the device or pipe itself.
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
 import signal

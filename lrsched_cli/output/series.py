@@ -1,16 +1,15 @@
 """The rows every command produces: a `Series` of rates, streamed a chunk at a time."""
 
-from __future__ import annotations
-
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import count, islice
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lrsched_cli.plan import Unit  # a type only: records load nothing
 
 from lrsched_cli.errors import RateError
+from lrsched_cli.records import Record
 
 CHUNK = 4096
 """Rows per write: big enough to amortise the write, small enough for `| head` to stop at once."""
@@ -20,15 +19,15 @@ HELD_ROWS = 1 << 20
 run computes its rates twice, to keep memory flat in the row count."""
 
 
-class Series(NamedTuple):
-    """Rates to write, row 1 first, with what made them (a NamedTuple, as `Delivery` says why)."""
+class Series(Record):
+    """Rates to write, row 1 first, with what made them (a `Record`: cheap to define at each start)."""
 
     schedule: str
     params: Mapping[str, Any]
     rates: Iterable[float]
     steps_per_epoch: int | None = None
     """When set, rows are optimizer steps and carry both an epoch and a step label."""
-    unit: Unit = "epoch"
+    unit: "Unit" = "epoch"
     """What a row is without ``steps_per_epoch``: ``step`` where the framework steps its schedule
     per optimizer update (`lrsched_cli.frameworks.base.Framework.unit`), so rows are labelled
     ``Step``; every label a format writes derives from it (`labels`)."""

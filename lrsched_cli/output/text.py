@@ -4,8 +4,6 @@ A writer takes the stream, a `Series` and the precision, and never holds more th
 of rows, so memory stays flat however many rows are asked for.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TextIO
 

@@ -5,8 +5,6 @@ taken; ``lr(0)`` is the rate of the first epoch. Factories check their arguments
 `ScheduleError` naming the parameter, and return the function.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Callable, Sequence
 

@@ -1,7 +1,5 @@
 """The tutorial's schedules: step decay, exponential decay, cosine annealing (with warm restarts)."""
 
-from __future__ import annotations
-
 import math
 
 from lrsched_cli.errors import ScheduleError

@@ -110,6 +110,16 @@ def test_a_plain_run_imports_nothing_heavy(argv: list[str]) -> None:
     assert [heavy for heavy in HEAVY if _loaded(heavy, modules)] == []
 
 
+def test_a_plain_run_loads_its_own_schedule_only_and_no_framework() -> None:
+    modules = _modules_after(["step", "--lr", "0.1", "--step-size", "10"])
+    assert "lrsched_cli.schedules.decay" in modules  # step_decay's module: the probe sees it
+    others = ("piecewise", "polynomial", "cycles", "transformer", "plateau")
+    assert [m for m in others if f"lrsched_cli.schedules.{m}" in modules] == []
+    assert [m for m in modules if m.startswith("lrsched_cli.frameworks")] == []
+    emitting = _modules_after(["step", "--lr", "0.1", "--step-size", "10", "--emit", "torch"])
+    assert "lrsched_cli.frameworks" in emitting  # --emit's choices load when it is given
+
+
 def test_compare_without_checks_imports_neither_the_check_modules_nor_decimal() -> None:
     modules = _modules_after(["compare", "step --lr 0.1 --step-size 10", "cosine --lr 0.1", "-f", "csv"])
     assert [m for m in ("lrsched_cli.check", "decimal") if _loaded(m, modules)] == []

@@ -22,11 +22,11 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeAlias
 
 from lrsched_cli.errors import DialectError, LrschedError
 from lrsched_cli.frameworks import arithmetic
+from lrsched_cli.records import Record
 
 ALLOWED = (
     "a scheduler call like StepLR(optimizer, step_size=10) (or `scheduler = ...`), whose "
@@ -39,8 +39,7 @@ MAX_INTEGER = 2**63 - 1
 counter's range, past which no framework counts and lrsched cannot show rows."""
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(Record):
     """A name no ``--let`` gave a value: the optimizer the scheduler is attached to (its value is
     never needed), or, anywhere else, an unbound name the dispatcher reports."""
 
@@ -50,8 +49,7 @@ class Name:
         return self.id
 
 
-@dataclass(frozen=True)
-class Unbound:
+class Unbound(Record):
     """Arithmetic or a lambda reading names no ``--let`` gave: the dispatcher reports them all."""
 
     names: tuple[str, ...]
@@ -61,8 +59,7 @@ class Unbound:
         return self.source
 
 
-@dataclass(frozen=True)
-class Lambda:
+class Lambda(Record):
     """``lambda <parameter>: <body>``, with a body already checked against the whitelist and the
     ``--let`` values it reads."""
 
@@ -105,14 +102,16 @@ def computed(value: object, source: str) -> object:
     return number
 
 
-@dataclass(frozen=True, eq=False)
-class Call:
-    """``name(*args, **kwargs)`` with ``name`` dotted as written."""
+class Call(Record):
+    """``name(*args, **kwargs)`` with ``name`` dotted as written; equal only to itself."""
 
     name: str
     args: tuple[Value, ...]
     kwargs: Mapping[str, Value]
     source: str
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
 
 Value: TypeAlias = (

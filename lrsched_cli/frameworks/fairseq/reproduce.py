@@ -1,9 +1,9 @@
 """fairseq's learning-rate schedulers, as its classes are built: ``SCHEDULE(CONFIG(...), optimizer)``.
 
 ``InverseSquareRootSchedule(InverseSquareRootLRScheduleConfig(warmup_updates=4000), optimizer)``:
-each config is a function with the dataclass's fields and defaults; each schedule takes the config
-and the optimizer. fairseq's trainer calls ``step_update(0)`` when it builds the scheduler and
-``step_update(num_updates)`` after every update, so update k applies the rate of
+each config is a function with the dataclass's fields and defaults (in `configs`); each schedule
+takes the config and the optimizer. fairseq's trainer calls ``step_update(0)`` when it builds the
+scheduler and ``step_update(num_updates)`` after every update, so update k applies the rate of
 ``step_update(k - 1)``: row t is that rate. A config without ``lr`` (fairseq fills it from
 ``--lr``, ``optimization.lr``) takes ``--lr``; ``max_update`` (``--max-update``) must be given
 where the schedule reads it.
@@ -24,42 +24,24 @@ fixed_schedule,step_lr_scheduler}.py, fairseq/trainer.py 382, 1195-1212.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from itertools import count
 from typing import Any, cast
 
 from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.fairseq.configs import (
+    FRAMEWORK,
+    UNSET,
+    Config,
+    CosineLRScheduleConfig,
+    FixedLRScheduleConfig,
+    InverseSquareRootLRScheduleConfig,
+    PolynomialDecayLRScheduleConfig,
+    StepLRScheduleConfig,
+    TriStageLRScheduleConfig,
+    fields_of,
+)
 from lrsched_cli.frameworks.reproduction import Reproduction, describe
-
-FRAMEWORK = "fairseq"
-
-UNSET: Any = None
-"""A field fairseq fills by interpolation (``II("optimization.lr")``), not given in the call: None,
-which JSON holds (fairseq itself has no None for these fields)."""
-
-
-@dataclass(frozen=True)
-class Config(Reproduction):
-    """A fairseq ``...LRScheduleConfig``: its fields, as given or defaulted."""
-
-    fields: Mapping[str, Any] = field(default_factory=dict)
-
-
-def _not_a_schedule(name: str) -> Callable[[float | None], Iterator[float]]:
-    def rates(lr: float | None) -> Iterator[float]:
-        raise DialectError(
-            None,
-            f"{name}(...) is a config, not a schedule: build the schedule with it, "
-            f"SCHEDULE({name}(...), optimizer)",
-        )
-        yield 0.0  # pragma: no cover - a generator
-
-    return rates
-
-
-def _config(name: str, values: dict[str, Any]) -> Config:
-    return Config(FRAMEWORK, name, {}, _not_a_schedule(name), needs_lr=False, fields=values)
 
 
 def _number(argument: str, value: object) -> float:
@@ -72,78 +54,6 @@ def _integer(argument: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise DialectError(argument, f"expected an integer, got {describe(value)}")
     return value
-
-
-# --- the configs: the dataclasses' fields and defaults ------------------------------------------
-
-
-def InverseSquareRootLRScheduleConfig(
-    warmup_updates: int = 4000, warmup_init_lr: float = -1, lr: object = None
-) -> Config:
-    return _config("InverseSquareRootLRScheduleConfig", dict(locals()))
-
-
-def CosineLRScheduleConfig(
-    warmup_updates: int = 0,
-    warmup_init_lr: float = -1,
-    lr: object = None,
-    min_lr: float = 0.0,
-    t_mult: float = 1.0,
-    lr_period_updates: float = -1,
-    lr_shrink: float = 0.1,
-    max_update: object = None,
-) -> Config:
-    return _config("CosineLRScheduleConfig", dict(locals()))
-
-
-def PolynomialDecayLRScheduleConfig(
-    warmup_updates: int = 0,
-    force_anneal: int | None = None,
-    end_learning_rate: float = 0.0,
-    power: float = 1.0,
-    total_num_update: object = None,
-    lr: object = None,
-) -> Config:
-    return _config("PolynomialDecayLRScheduleConfig", dict(locals()))
-
-
-def TriStageLRScheduleConfig(
-    warmup_steps: int = 0,
-    hold_steps: int = 0,
-    decay_steps: int = 0,
-    phase_ratio: object = None,
-    init_lr_scale: float = 0.01,
-    final_lr_scale: float = 0.01,
-    max_update: object = None,
-    lr: object = None,
-) -> Config:
-    return _config("TriStageLRScheduleConfig", dict(locals()))
-
-
-def FixedLRScheduleConfig(
-    force_anneal: int | None = None, lr_shrink: float = 0.1, warmup_updates: int = 0, lr: object = None
-) -> Config:
-    return _config("FixedLRScheduleConfig", dict(locals()))
-
-
-def StepLRScheduleConfig(
-    warmup_updates: int = 0,
-    warmup_init_lr: float = -1,
-    lr: object = None,
-    min_lr: float = 0.0,
-    lr_deacy_period: int = 25000,
-    lr_decay: float = 0.5,
-) -> Config:
-    return _config("StepLRScheduleConfig", dict(locals()))
-
-
-# --- the schedules --------------------------------------------------------------------------------
-
-
-def _fields(cfg: object, expected: str) -> dict[str, Any]:
-    if not isinstance(cfg, Config) or cfg.scheduler != expected:
-        raise DialectError("cfg", f"expected {expected}(...), got {describe(cfg)}")
-    return dict(cfg.fields)
 
 
 def _schedule(
@@ -201,7 +111,7 @@ def _required(cfg: dict[str, Any], key: str, why: str) -> Any:
 
 
 def InverseSquareRootSchedule(cfg: Config, optimizer: object) -> Reproduction:
-    fields = _fields(cfg, "InverseSquareRootLRScheduleConfig")
+    fields = fields_of(cfg, "InverseSquareRootLRScheduleConfig")
     warmup = _number("warmup_updates", fields["warmup_updates"])
 
     def build(lr: Any) -> Callable[[int], float]:
@@ -231,7 +141,7 @@ def InverseSquareRootSchedule(cfg: Config, optimizer: object) -> Reproduction:
 
 
 def CosineLRSchedule(cfg: Config, optimizer: object) -> Reproduction:
-    fields = _fields(cfg, "CosineLRScheduleConfig")
+    fields = fields_of(cfg, "CosineLRScheduleConfig")
     warmup = _number("warmup_updates", fields["warmup_updates"])
     t_mult = _number("t_mult", fields["t_mult"])
     shrink = _number("lr_shrink", fields["lr_shrink"])
@@ -286,7 +196,7 @@ def CosineLRSchedule(cfg: Config, optimizer: object) -> Reproduction:
 
 
 def PolynomialDecayLRSchedule(cfg: Config, optimizer: object) -> Reproduction:
-    fields = _fields(cfg, "PolynomialDecayLRScheduleConfig")
+    fields = fields_of(cfg, "PolynomialDecayLRScheduleConfig")
     if fields["force_anneal"] is not None:
         raise DialectError("force_anneal", "acts at epoch boundaries, which lrsched from does not have")
     total = _number(
@@ -326,7 +236,7 @@ def PolynomialDecayLRSchedule(cfg: Config, optimizer: object) -> Reproduction:
 
 
 def TriStageLRSchedule(cfg: Config, optimizer: object) -> Reproduction:
-    fields = _fields(cfg, "TriStageLRScheduleConfig")
+    fields = fields_of(cfg, "TriStageLRScheduleConfig")
     ratio = fields["phase_ratio"]
     if ratio is not None:
         if not isinstance(ratio, (list, tuple)) or len(ratio) != 3:
@@ -384,7 +294,7 @@ def TriStageLRSchedule(cfg: Config, optimizer: object) -> Reproduction:
 
 
 def FixedLRSchedule(cfg: Config, optimizer: object) -> Reproduction:
-    fields = _fields(cfg, "FixedLRScheduleConfig")
+    fields = fields_of(cfg, "FixedLRScheduleConfig")
     if fields["force_anneal"] is not None:
         raise DialectError("force_anneal", "acts at epoch boundaries, which lrsched from does not have")
     warmup = _number("warmup_updates", fields["warmup_updates"])
@@ -405,7 +315,7 @@ def FixedLRSchedule(cfg: Config, optimizer: object) -> Reproduction:
 
 
 def StepLRSchedule(cfg: Config, optimizer: object) -> Reproduction:
-    fields = _fields(cfg, "StepLRScheduleConfig")
+    fields = fields_of(cfg, "StepLRScheduleConfig")
     warmup = _number("warmup_updates", fields["warmup_updates"])
     period = _integer("lr_deacy_period", fields["lr_deacy_period"])
     decay = _number("lr_decay", fields["lr_decay"])

@@ -6,7 +6,6 @@ command's are, with the framework's notes for stderr (``--quiet`` silences them)
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import math
 import sys
@@ -138,7 +137,7 @@ def from_command(
     natural = reproduction.length if (reproduction.length or 0) >= 0 else None  # none below 0 steps
     steps = next(rows for rows in (epochs, stated, natural, DEFAULT_ROWS) if rows is not None)
     if reproduction.over is not None:  # a function of progress: its rates depend on the rows
-        reproduction = dataclasses.replace(reproduction, rates=reproduction.over(steps))
+        reproduction = reproduction._replace(rates=reproduction.over(steps))
     if steps * k > MAX_ROWS:
         raise DialectError(
             None,
@@ -192,7 +191,7 @@ def _run(
         )
     rates, found = reproduction.run(epochs, steps_per_epoch, None)
     notes = reproduction.notes
-    ran = dataclasses.replace(reproduction, rates=rates, notes=lambda rows: [*notes(rows), *found], run=None)
+    ran = reproduction._replace(rates=rates, notes=lambda rows: [*notes(rows), *found], run=None)
     return ran, epochs * steps_per_epoch, None
 
 

@@ -8,7 +8,6 @@ every command's rows are; the derivation and the trap notes go to stderr first.
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import math
 import sys
@@ -339,8 +338,8 @@ def _reproduce(derivation: Derivation) -> Reproduction:
         if reproduction.run is not None and derivation.run is not None:  # Composer: the run's batches
             rates, found = reproduction.run(*derivation.run)
             notes = reproduction.notes
-            reproduction = dataclasses.replace(
-                reproduction, rates=rates, notes=lambda rows: [*notes(rows), *found], run=None
+            reproduction = reproduction._replace(
+                rates=rates, notes=lambda rows: [*notes(rows), *found], run=None
             )
         return reproduction
     except DialectError as error:

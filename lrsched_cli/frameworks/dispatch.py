@@ -8,7 +8,6 @@ first, and checks that ``--lr`` is given when the rates scale it.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import importlib
 import inspect
@@ -158,7 +157,7 @@ def _reproduce(
 
 def _with_note(reproduction: Reproduction, note: str) -> Reproduction:
     notes = reproduction.notes
-    return dataclasses.replace(reproduction, notes=lambda rows: [note, *notes(rows)])
+    return reproduction._replace(notes=lambda rows: [note, *notes(rows)])
 
 
 def _construct(
@@ -185,8 +184,7 @@ def _construct(
         reproduction = function(*bound.args, **bound.kwargs)
     except ArithmeticError as exc:  # the framework's own Python arithmetic fails the same way
         raise DialectError(None, f"{scheduler}() fails: {type(exc).__name__}: {exc}") from None
-    return dataclasses.replace(
-        reproduction,
+    return reproduction._replace(
         framework=framework,
         scheduler=scheduler,
         arguments={key: _json(value) for key, value in bound.arguments.items()},

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from lrsched_cli.errors import EmitError
 from lrsched_cli.frameworks._float32 import float32
 from lrsched_cli.frameworks.base import Framework
+from lrsched_cli.records import Record
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(Record):
     """A resolved schedule as an emitter sees it: everything counted in scheduler steps."""
 
     params: Mapping[str, Any]
@@ -137,8 +136,7 @@ def float32_power(spec: Spec, framework: Framework, rate: float, exponent: float
         )
 
 
-@dataclass(frozen=True)
-class Geometric:
+class Geometric(Record):
     """A decay by ``rate`` every ``steps`` steps, continuous or in a staircase (step, exponential)."""
 
     rate: float

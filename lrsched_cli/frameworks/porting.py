@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice, pairwise
 from typing import Any
 
@@ -26,14 +25,14 @@ from lrsched_cli.frameworks import FRAMEWORKS
 from lrsched_cli.frameworks.base import Framework
 from lrsched_cli.frameworks.reproduction import Reproduction, describe
 from lrsched_cli.plan import Plan, plan
+from lrsched_cli.records import Record
 from lrsched_cli.registry import SCHEDULES, Entry
 
 LRSCHED = "lrsched"
 """The ``--emit`` target that writes the generic command line."""
 
 
-@dataclass(frozen=True)
-class Generic:
+class Generic(Record):
     """A framework scheduler as lrsched's own schedule: a registry entry, its parameters (on the
     scheduler's step clock, no --steps-per-epoch), and the warmup before it."""
 
@@ -95,12 +94,11 @@ def whole(argument: str, value: object) -> int:
     return int(value)
 
 
-@dataclass(frozen=True)
-class Port:
+class Port(Record):
     """What ``from --emit`` prints: the code, and notes for stderr."""
 
     code: str
-    notes: list[str] = field(default_factory=list)
+    notes: Sequence[str] = ()
 
 
 def port(reproduction: Reproduction, lr: float | None, rows: int, target: str) -> Port:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.expression import ComputedFloat, ComputedInt, Lambda, Name, Unbound
+from lrsched_cli.records import Record
 
 if TYPE_CHECKING:
     from lrsched_cli.plan import Unit
@@ -36,8 +36,7 @@ refuses to step further (PyTorch OneCycleLR past ``total_steps``); it may also b
 """
 
 
-@dataclass(frozen=True)
-class Reproduction:
+class Reproduction(Record):
     """One framework scheduler, resolved: what it is, and how to compute its rates."""
 
     framework: str
@@ -55,7 +54,7 @@ class Reproduction:
     """True when the rates scale the optimizer's learning rate (PyTorch, Hugging Face, timm)."""
     length: int | None = None
     """The scheduler's natural number of rows (steps), when it has one."""
-    notes: Callable[[int], list[str]] = field(default=lambda rows: [])
+    notes: Callable[[int], list[str]] = lambda rows: []
     """Short warnings for a run of ``rows`` rows: climbing back past T_max, rows past the end, ..."""
     expression: str = ""
     """The call as the user wrote it (normalised); filled in by the dispatcher."""

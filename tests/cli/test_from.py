@@ -266,7 +266,6 @@ def test_steps_per_epoch_is_refused_where_the_framework_steps_per_update(express
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Make `from` count the rates its reproduction computes (one number per run of rates)."""
-    import dataclasses
 
     from lrsched_cli.cli import from_
 
@@ -282,7 +281,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
                 counted[-1] += 1
                 yield rate
 
-        return dataclasses.replace(reproduction, rates=rates)
+        return reproduction._replace(rates=rates)
 
     monkeypatch.setattr(from_, "reproduce", reproduce)
     return counted

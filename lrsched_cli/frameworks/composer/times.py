@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.reproduction import Reproduction, describe, number
+from lrsched_cli.records import Record
 
 FRAMEWORK = "composer"
 
@@ -39,7 +39,6 @@ class Time(NamedTuple):
     unit: str
 
 
-@dataclass(frozen=True)
 class TimeObject(Reproduction):
     """A ``Time(value, unit)`` call: a time, not a schedule."""
 
@@ -115,8 +114,7 @@ def parse_time(argument: str, written: object) -> Time:
     return Time(argument, written, value, unit)
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(Record):
     """The run a scheduler reads: ``max_duration='Eep'``, a dataloader of K batches, and the
     notes its times call for."""
 

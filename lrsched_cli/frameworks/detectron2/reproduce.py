@@ -25,7 +25,6 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import count
 
 from lrsched_cli.errors import DialectError
@@ -46,11 +45,10 @@ def _never(where: float) -> float:
     raise AssertionError("a ParamSchedule always has its function")
 
 
-@dataclass(frozen=True)
 class ParamSchedule(Reproduction):
     """An fvcore ParamScheduler: ``value(where)`` as it computes it, raising `Stops` where it raises."""
 
-    value: Callable[[float], float] = field(default=_never)
+    value: Callable[[float], float] = _never
 
 
 def _schedule(scheduler: str, value: Callable[[float], float]) -> ParamSchedule:

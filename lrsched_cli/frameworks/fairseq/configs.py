@@ -9,7 +9,7 @@ fixed_schedule,step_lr_scheduler}.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from lrsched_cli.errors import DialectError
@@ -22,11 +22,10 @@ UNSET: Any = None
 which JSON holds (fairseq itself has no None for these fields)."""
 
 
-@dataclass(frozen=True)
 class Config(Reproduction):
     """A fairseq ``...LRScheduleConfig``: its fields, as given or defaulted."""
 
-    fields: Mapping[str, Any] = field(default_factory=dict)
+    fields: Mapping[str, Any] = MappingProxyType({})
 
 
 def _not_a_schedule(name: str) -> Callable[[float | None], Iterator[float]]:

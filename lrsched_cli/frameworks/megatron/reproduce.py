@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from itertools import count
 
 from lrsched_cli.errors import DialectError
@@ -26,7 +25,6 @@ WSD_STYLES = ("linear", "cosine", "exponential", "minus_sqrt")
 WD_STYLES = ("constant", "linear", "cosine")
 
 
-@dataclass(frozen=True)
 class MegatronReproduction(Reproduction):
     """The scheduler, with its rate at any ``num_steps`` (for `iterations`)."""
 

@@ -17,7 +17,6 @@ runner/runner.py (``_build_param_scheduler``), registry/build_functions.py
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -124,9 +123,7 @@ def _item(index: int, item: object, epoch_length: int | None) -> MMEngineReprodu
     unit = " (counted in iterations: convert_to_iter_based multiplies by the epoch length)"
     suffix = unit if converted else ""
     notes = built.trap_notes
-    return dataclasses.replace(
-        built, trap_notes=lambda rows: [f"{where}: {note}{suffix}" for note in notes(rows)]
-    )
+    return built._replace(trap_notes=lambda rows: [f"{where}: {note}{suffix}" for note in notes(rows)])
 
 
 def _converted(where: str, kind: str, arguments: dict[str, Any], epoch_length: int | None) -> dict[str, Any]:

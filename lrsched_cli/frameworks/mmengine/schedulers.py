@@ -7,7 +7,6 @@ Source read: mmengine 0.10.7, optim/scheduler/{param_scheduler,lr_scheduler}.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lrsched_cli.errors import DialectError
@@ -21,14 +20,13 @@ if TYPE_CHECKING:
 FRAMEWORK = "mmengine"
 
 
-@dataclass(frozen=True)
 class MMEngineReproduction(Reproduction):
     """A scheduler as MMEngine builds it on a group, for a ``param_scheduler`` chain."""
 
     build: Build | None = None
     by_epoch: bool = True
     one_cycle: bool = False
-    trap_notes: Callable[[int], list[str]] = field(default=lambda rows: [])
+    trap_notes: Callable[[int], list[str]] = lambda rows: []
 
 
 def _window(begin: object, end: object, last_step: object, by_epoch: object) -> dict[str, Any]:

@@ -11,7 +11,6 @@ instead of computing from ``t``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from itertools import count
 
 from lrsched_cli.errors import DialectError, LrschedError
@@ -103,13 +102,12 @@ class LambdaScheduler(Scheduler):
             yield base * lr_lambda(t)
 
 
-@dataclass(frozen=True)
 class TorchReproduction(Reproduction):
     """A Reproduction that composites can attach to a shared optimizer group."""
 
-    optimizer: str = field(default="", kw_only=True)
+    optimizer: str = ""
     """The optimizer's name in the expression: a composite's children must share it."""
-    build: Callable[[Group], Scheduler] = field(default=lambda group: Scheduler(group), kw_only=True)
+    build: Callable[[Group], Scheduler] = lambda group: Scheduler(group)
     """Construct the scheduler on a group, as the framework's constructor does (one step)."""
 
 

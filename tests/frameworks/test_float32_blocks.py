@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from lrsched_cli.frameworks import _float32 as f32
 from lrsched_cli.frameworks.dispatch import reproduce
+from lrsched_cli.frameworks.keras import reproduce as keras
 from lrsched_cli.frameworks.optax.reproduce import _warmup_cosine
 from lrsched_cli.frameworks.optax.schedules import _cosine
 
@@ -72,3 +73,49 @@ def test_blocks_join_into_the_rows_of_single_steps() -> None:
     value = _warmup_cosine(0.0, 0.1, 600, 10000, 0.0, 1.0)
     assert rows == [value(range(t, t + 1))[0] for t in range(10000)]
     assert rows == [value([t])[0] for t in range(10000)]  # counts as a list, as a join at a fraction gives
+
+
+_alpha = st.sampled_from([0.0, -0.0, 1e-50, 1e-10, 0.1, -0.25, 1.5])  # 1e-10: keep is 1.0, low is not 0
+_steps = st.one_of(st.integers(1, 300), st.floats(0.5, 300.0)).map(f32.float32)
+
+
+def _scaled(x: float, keep: float, low: float, peak: float) -> float:
+    """``(keep * x + low) * peak``, each op rounded to float32, as Keras and optax compute it."""
+    return f32.float32(peak * f32.float32(f32.float32(keep * x) + low))
+
+
+@given(_steps, st.floats(0.0, 1.0).map(f32.float32), _alpha, st.integers(0, 400))
+def test_the_keras_cosine_is_its_scalar_ops(steps: float, peak: float, alpha: float, start: int) -> None:
+    """Every op of ``_decay_function`` one value at a time, none skipped: the block (which skips
+    those leaving x as it is) gives the same bits."""
+    keep, low = f32.float32(1 - alpha), f32.float32(alpha)
+    ts = range(start, start + 80)
+    want = [
+        _scaled(0.5 * f32.float32(1 + f32.cos32(f32.float32(f32.PI * f32.div32(t, steps)))), keep, low, peak)
+        for t in ts
+    ]
+    assert bits(keras._cosine(ts, steps, peak, alpha)) == bits(want)
+
+
+@given(_steps, st.floats(0.0, 1.0), _alpha, st.sampled_from([1, 1.0, 2, 0.5]), st.integers(0, 400))
+def test_the_optax_cosine_is_its_scalar_ops(
+    steps: float, init: float, alpha: float, exponent: float, start: int
+) -> None:
+    keep, low, length = f32.float32(1 - alpha), f32.float32(alpha), f32.float32(steps)
+
+    def power(x: float) -> float:
+        if isinstance(exponent, int):
+            return f32.integer_pow32(x, exponent)
+        return f32.pow32(x, f32.float32(exponent))
+
+    ts = range(start, start + 80)
+    want = [
+        _scaled(
+            power(0.5 * f32.float32(1 + f32.cos32(f32.div32(f32.float32(f32.PI * min(t, length)), length)))),
+            keep,
+            low,
+            f32.float32(init),
+        )
+        for t in ts
+    ]
+    assert bits(_cosine(init, steps, alpha, exponent)(ts)) == bits(want)

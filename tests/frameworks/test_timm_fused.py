@@ -64,3 +64,23 @@ def test_fused_rates_are_main_row_by_row_bit_for_bit(
         stepped = _rows(expression, lr, rows)
     assert timm._cycled_over is original
     assert repr(fused) == repr(stepped)  # bit-identical (repr round-trips): -0.0 and nan too
+
+
+@pytest.mark.parametrize(
+    ("expression", "rows"),
+    [
+        # the peak lr * 1e10 ** i overflows at the cycle i = 31 (t = 31): timm raises there
+        ("CosineLRScheduler(optimizer, t_initial=1, cycle_decay=1e10, cycle_limit=100)", 31),
+        # t_i ** k = 1e400 overflows at the first row of the cycle (t = 1), after the constructor's
+        ("PolyLRScheduler(optimizer, t_initial=1e200, k_decay=2.0)", 1),
+        # ... but past cycle_limit=0 no row computes it: lr_min for ever
+        ("CosineLRScheduler(optimizer, t_initial=1e200, k_decay=2.0, cycle_limit=0)", 50),
+    ],
+)
+def test_an_overflowing_power_ends_the_rows_at_the_same_t(expression: str, rows: int) -> None:
+    fused = _rows(expression, 0.1, 50)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(timm, "_cycled_over", lambda *arguments: None)
+        stepped = _rows(expression, 0.1, 50)
+    assert fused == stepped
+    assert len(fused[0]) == rows and fused[1] is None

@@ -1,5 +1,5 @@
 """Hugging Face transformers (5.x): ``get_scheduler``, its ``SchedulerType`` names, and the table
-of every function `lrsched from` reads (the functions themselves are in `schedules`).
+of every function `lrsched from` reads (the functions themselves are in `schedules` and `floors`).
 
 Metric-driven names (``reduce_lr_on_plateau``, ``greedy`` and their functions) have no closed
 form: they are refused, pointing to ``lrsched plateau``, and never listed as supported.
@@ -12,17 +12,19 @@ import inspect
 from collections.abc import Callable, Mapping
 
 from lrsched_cli.errors import DialectError
+from lrsched_cli.frameworks.hf.floors import (
+    get_cosine_with_min_lr_schedule_with_warmup,
+    get_cosine_with_min_lr_schedule_with_warmup_lr_rate,
+    get_wsd_schedule,
+)
 from lrsched_cli.frameworks.hf.schedules import (
     get_constant_schedule,
     get_constant_schedule_with_warmup,
     get_cosine_schedule_with_warmup,
     get_cosine_with_hard_restarts_schedule_with_warmup,
-    get_cosine_with_min_lr_schedule_with_warmup,
-    get_cosine_with_min_lr_schedule_with_warmup_lr_rate,
     get_inverse_sqrt_schedule,
     get_linear_schedule_with_warmup,
     get_polynomial_decay_schedule_with_warmup,
-    get_wsd_schedule,
 )
 from lrsched_cli.frameworks.reproduction import Reproduction, describe, metric_driven
 

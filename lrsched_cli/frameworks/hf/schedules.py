@@ -1,5 +1,5 @@
 """Hugging Face transformers (5.x): the ``get_*_schedule*`` functions (`reproduce` adds
-``get_scheduler``, its name dispatch, and lists them all).
+``get_scheduler``, its name dispatch, and lists them all; `floors` has those with a floor).
 
 Every one is a PyTorch ``LambdaLR``: the optimizer's rate times ``factor(t)``, so they are
 built on the torch emulation (and may sit inside a torch SequentialLR, as in real code). The
@@ -8,30 +8,55 @@ factors below copy ``transformers/optimization.py`` operation for operation, tra
 ``cosine_warmup_with_min_lr`` counts warmup from 1, ``polynomial`` and ``min_lr`` read
 ``optimizer.defaults['lr']`` (``--lr``). Metric-driven names (``reduce_lr_on_plateau``,
 ``greedy``) have no closed form: they point to ``lrsched plateau``.
+
+Each factor has a fused twin, its rows: ``base_lr * factor(t)`` for t = 1, 2, ... in one loop,
+the factor's operations in the same order (what does not change with t computed once), a phase
+at a time (each branch's condition ``t < edge`` holds up to an edge, then never again), so that
+a schedule stepped alone costs one loop iteration a row instead of the LambdaLR's three calls;
+every rate is the same float (tests/frameworks/test_hf_fused.py).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
+from itertools import count, repeat
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.reproduction import Reproduction, describe, number
 from lrsched_cli.frameworks.torch.emulation import Group, LambdaScheduler, Scheduler, reproduction
 
 Factor = Callable[[int, float], float]
-"""``lr_lambda(t)`` given also ``optimizer.defaults['lr']``, which two schedules read."""
+"""``lr_lambda(t)`` given also ``optimizer.defaults['lr']``, which some schedules read."""
+
+Fused = Callable[[float, float], Iterator[float]]
+"""A factor's rows: given ``base_lr`` and ``optimizer.defaults['lr']``, ``base_lr * factor(t, lr)``
+for t = 1, 2, ..., failing at the step where the factor fails."""
 
 WASTED_FIRST_STEP = (
     "the first row's rate is 0: warmup starts from 0, so the first update is wasted (transformers#34754)"
 )
 
 
-def _schedule(
+class _FusedLambdaLR(LambdaScheduler):
+    """A LambdaLR whose lambda has a fused twin: stepped alone, its rows come from that."""
+
+    def __init__(
+        self, group: Group, lr_lambda: Callable[[int], float], rows: Callable[[float], Iterator[float]]
+    ) -> None:
+        self.rows = rows
+        super().__init__(group, lr_lambda)
+
+    def fused(self) -> Iterator[float]:
+        return self.rows(self.base_lr)
+
+
+def schedule(
     name: str,
     optimizer: object,
     last_epoch: object,
     factor: Factor,
+    fused: Fused,
     *,
     warmup: float = 0,
     total: float | None = None,
@@ -39,12 +64,13 @@ def _schedule(
     past_end: str | None = None,
     check: Callable[[float], object] = lambda lr: None,
 ) -> Reproduction:
-    """A LambdaLR with ``factor``; ``check`` validates ``optimizer.defaults['lr']`` when known."""
+    """A LambdaLR with ``factor`` (rows ``fused``); ``check`` validates ``optimizer.defaults['lr']``
+    when known."""
 
     def build(group: Group) -> Scheduler:
         check(group.defaults_lr)
         lr = group.defaults_lr
-        return LambdaScheduler(group, lambda step: factor(step, lr))
+        return _FusedLambdaLR(group, lambda step: factor(step, lr), lambda base: fused(base, lr))
 
     def notes(rows: int) -> list[str]:
         found = [WASTED_FIRST_STEP] if warmup > 0 and rows > 0 and factor(0, 1.0) == 0 else []
@@ -57,15 +83,27 @@ def _schedule(
     return reproduction(name, optimizer, last_epoch, build, length=length, notes=notes)
 
 
-def _warmup(step: int, num_warmup_steps: float) -> float:
+def warmup_factor(step: int, num_warmup_steps: float) -> float:
     return float(step) / float(max(1, num_warmup_steps))
+
+
+def warming(base: float, warmup: float, ramp: float) -> Generator[float, None, int]:
+    """The fused warmup phase, ``base * (float(t) / ramp)`` while ``t < warmup`` (`warmup_factor`'s
+    ``ramp`` is ``float(max(1, warmup))``); returns the first step past it."""
+    step = 1
+    while step < warmup:
+        yield base * (float(step) / ramp)
+        step += 1
+    return step
 
 
 # --- the schedules ---------------------------------------------------------------------------
 
 
 def get_constant_schedule(optimizer: object, last_epoch: int = -1) -> Reproduction:
-    return _schedule("get_constant_schedule", optimizer, last_epoch, lambda step, lr: 1)
+    return schedule(
+        "get_constant_schedule", optimizer, last_epoch, lambda step, lr: 1, lambda base, lr: repeat(base * 1)
+    )
 
 
 def get_constant_schedule_with_warmup(
@@ -78,7 +116,11 @@ def get_constant_schedule_with_warmup(
             return float(step) / float(max(1.0, warmup))
         return 1.0
 
-    return _schedule("get_constant_schedule_with_warmup", optimizer, last_epoch, factor, warmup=warmup)
+    def fused(base: float, lr: float) -> Iterator[float]:
+        yield from warming(base, warmup, float(max(1.0, warmup)))
+        yield from repeat(base * 1.0)
+
+    return schedule("get_constant_schedule_with_warmup", optimizer, last_epoch, factor, fused, warmup=warmup)
 
 
 def get_linear_schedule_with_warmup(
@@ -89,14 +131,22 @@ def get_linear_schedule_with_warmup(
 
     def factor(step: int, lr: float) -> float:
         if step < warmup:
-            return _warmup(step, warmup)
+            return warmup_factor(step, warmup)
         return max(0.0, float(total - step) / float(max(1, total - warmup)))
 
-    return _schedule(
+    def fused(base: float, lr: float) -> Iterator[float]:
+        start = yield from warming(base, warmup, float(max(1, warmup)))
+        span = float(max(1, total - warmup))
+        for step in count(start):
+            value = float(total - step) / span
+            yield base * (value if value > 0.0 else 0.0)  # max(0.0, value), without the call
+
+    return schedule(
         "get_linear_schedule_with_warmup",
         optimizer,
         last_epoch,
         factor,
+        fused,
         warmup=warmup,
         total=total,
         end=f"num_training_steps={describe(num_training_steps)}",
@@ -117,23 +167,31 @@ def get_cosine_schedule_with_warmup(
 
     def factor(step: int, lr: float) -> float:
         if step < warmup:
-            return _warmup(step, warmup)
+            return warmup_factor(step, warmup)
         progress = float(step - warmup) / float(max(1, total - warmup))
         return max(0.0, 0.5 * (1.0 + math.cos(math.pi * float(cycles) * 2.0 * progress)))
 
-    return _schedule(
+    def fused(base: float, lr: float) -> Iterator[float]:
+        start = yield from warming(base, warmup, float(max(1, warmup)))
+        span, turn, cos = float(max(1, total - warmup)), math.pi * float(cycles) * 2.0, math.cos
+        for step in count(start):
+            value = 0.5 * (1.0 + cos(turn * (float(step - warmup) / span)))
+            yield base * (value if value > 0.0 else 0.0)
+
+    return schedule(
         "get_cosine_schedule_with_warmup",
         optimizer,
         last_epoch,
         factor,
+        fused,
         warmup=warmup,
         total=total,
         end=f"num_training_steps={describe(num_training_steps)}",
-        past_end=_PERIODIC,
+        past_end=PERIODIC,
     )
 
 
-_PERIODIC = "the cosine is periodic, so the rate climbs back instead of staying at its floor"
+PERIODIC = "the cosine is periodic, so the rate climbs back instead of staying at its floor"
 
 
 def get_cosine_with_hard_restarts_schedule_with_warmup(
@@ -149,17 +207,29 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
 
     def factor(step: int, lr: float) -> float:
         if step < warmup:
-            return _warmup(step, warmup)
+            return warmup_factor(step, warmup)
         progress = float(step - warmup) / float(max(1, total - warmup))
         if progress >= 1.0:
             return 0.0
         return max(0.0, 0.5 * (1.0 + math.cos(math.pi * ((float(cycles) * progress) % 1.0))))
 
-    return _schedule(
+    def fused(base: float, lr: float) -> Iterator[float]:
+        start = yield from warming(base, warmup, float(max(1, warmup)))
+        span, many, cos = float(max(1, total - warmup)), float(cycles), math.cos
+        for step in count(start):
+            progress = float(step - warmup) / span
+            if progress >= 1.0:
+                break
+            value = 0.5 * (1.0 + cos(math.pi * ((many * progress) % 1.0)))
+            yield base * (value if value > 0.0 else 0.0)
+        yield from repeat(base * 0.0)  # progress only grows
+
+    return schedule(
         "get_cosine_with_hard_restarts_schedule_with_warmup",
         optimizer,
         last_epoch,
         factor,
+        fused,
         warmup=warmup,
         total=total,
         end=f"num_training_steps={describe(num_training_steps)}",
@@ -188,7 +258,7 @@ def get_polynomial_decay_schedule_with_warmup(
 
     def factor(step: int, lr_init: float) -> float:
         if step < warmup:
-            return _warmup(step, warmup)
+            return warmup_factor(step, warmup)
         if step > total:
             return end / lr_init
         lr_range = lr_init - end
@@ -197,11 +267,22 @@ def get_polynomial_decay_schedule_with_warmup(
         decay: float = lr_range * pct_remaining**exponent + end
         return decay / lr_init
 
-    return _schedule(
+    def fused(base: float, lr_init: float) -> Iterator[float]:
+        start = yield from warming(base, warmup, float(max(1, warmup)))
+        lr_range, decay_steps = lr_init - end, total - warmup
+        for step in count(start):
+            if step > total:
+                break
+            decay: float = lr_range * (1 - (step - warmup) / decay_steps) ** exponent + end
+            yield base * (decay / lr_init)
+        yield from repeat(base * (end / lr_init))
+
+    return schedule(
         "get_polynomial_decay_schedule_with_warmup",
         optimizer,
         last_epoch,
         factor,
+        fused,
         warmup=warmup,
         total=total,
         end=f"num_training_steps={describe(num_training_steps)}",
@@ -218,182 +299,14 @@ def get_inverse_sqrt_schedule(
 
     def factor(step: int, lr: float) -> float:
         if step < warmup:
-            return _warmup(step, warmup)
+            return warmup_factor(step, warmup)
         shift = scale - warmup
         return 1.0 / math.sqrt((step + shift) / scale)
 
-    return _schedule("get_inverse_sqrt_schedule", optimizer, last_epoch, factor, warmup=warmup)
+    def fused(base: float, lr: float) -> Iterator[float]:
+        start = yield from warming(base, warmup, float(max(1, warmup)))
+        shift, sqrt = scale - warmup, math.sqrt
+        for step in count(start):
+            yield base * (1.0 / sqrt((step + shift) / scale))
 
-
-def _min_lr_rate(min_lr: object, min_lr_rate: object) -> Callable[[float], float]:
-    """``min_lr_rate``, or ``min_lr / optimizer.defaults['lr']``, as a function of that rate."""
-    if min_lr is not None and min_lr_rate is not None:
-        raise DialectError("min_lr", "Only one of min_lr or min_lr_rate should be set")
-    if min_lr is not None:
-        floor = number("min_lr", min_lr)
-
-        def rate(lr: float) -> float:
-            if lr == 0:
-                raise DialectError("min_lr", "min_lr is divided by the optimizer's rate: --lr cannot be 0")
-            return floor / lr
-
-        return rate
-    if min_lr_rate is None:
-        raise DialectError(
-            "min_lr_rate", "One of min_lr or min_lr_rate should be set through the `lr_scheduler_kwargs`"
-        )
-    fixed = number("min_lr_rate", min_lr_rate)
-    return lambda lr: fixed
-
-
-def get_cosine_with_min_lr_schedule_with_warmup(
-    optimizer: object,
-    num_warmup_steps: int,
-    num_training_steps: int,
-    num_cycles: float = 0.5,
-    last_epoch: int = -1,
-    min_lr: float | None = None,
-    min_lr_rate: float | None = None,
-) -> Reproduction:
-    warmup = number("num_warmup_steps", num_warmup_steps)
-    total = number("num_training_steps", num_training_steps)
-    cycles = number("num_cycles", num_cycles)
-    floor_rate = _min_lr_rate(min_lr, min_lr_rate)
-
-    def factor(step: int, lr: float) -> float:
-        if step < warmup:
-            return _warmup(step, warmup)
-        progress = float(step - warmup) / float(max(1, total - warmup))
-        value = 0.5 * (1.0 + math.cos(math.pi * float(cycles) * 2.0 * progress))
-        rate = floor_rate(lr)
-        return max(0, value * (1 - rate) + rate)
-
-    return _schedule(
-        "get_cosine_with_min_lr_schedule_with_warmup",
-        optimizer,
-        last_epoch,
-        factor,
-        warmup=warmup,
-        total=total,
-        end=f"num_training_steps={describe(num_training_steps)}",
-        past_end=_PERIODIC,
-        check=floor_rate,
-    )
-
-
-def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
-    optimizer: object,
-    num_warmup_steps: int,
-    num_training_steps: int,
-    num_cycles: float = 0.5,
-    last_epoch: int = -1,
-    min_lr: float | None = None,
-    min_lr_rate: float | None = None,
-    warmup_lr_rate: float | None = None,
-) -> Reproduction:
-    warmup = float(number("num_warmup_steps", num_warmup_steps))
-    total = float(number("num_training_steps", num_training_steps))
-    cycles = number("num_cycles", num_cycles)
-    floor_rate = _min_lr_rate(min_lr, min_lr_rate)
-    start = None if warmup_lr_rate is None else float(number("warmup_lr_rate", warmup_lr_rate))
-
-    def factor(step: int, lr: float) -> float:
-        current = float(step)
-        if current < warmup:
-            if start is None:
-                return (current + 1.0) / max(1.0, warmup)  # counts from 1: no zero first row
-            return start + (1.0 - start) * current / max(1, warmup - 1)
-        progress = (current - warmup + 1.0) / max(1.0, total - warmup)
-        value = 0.5 * (1.0 + math.cos(math.pi * cycles * 2.0 * progress))
-        rate = floor_rate(lr)
-        return max(0, value * (1 - rate) + rate)
-
-    return _schedule(
-        "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",
-        optimizer,
-        last_epoch,
-        factor,
-        warmup=warmup,
-        total=total,
-        end=f"num_training_steps={describe(num_training_steps)}",
-        past_end=_PERIODIC,
-        check=floor_rate,
-    )
-
-
-_WSD_SHAPES = ("linear", "cosine", "1-sqrt")
-
-
-def get_wsd_schedule(
-    optimizer: object,
-    num_warmup_steps: int,
-    num_decay_steps: int,
-    num_training_steps: int | None = None,
-    num_stable_steps: int | None = None,
-    warmup_type: str = "linear",
-    decay_type: str = "cosine",
-    min_lr_ratio: float = 0,
-    num_cycles: float = 0.5,
-    last_epoch: int = -1,
-) -> Reproduction:
-    if num_training_steps is None and num_stable_steps is None:
-        raise DialectError(
-            "num_training_steps", "Either num_training_steps or num_stable_steps must be specified."
-        )
-    if warmup_type not in _WSD_SHAPES:
-        raise DialectError(
-            "warmup_type",
-            f"Unknown warmup type: {describe(warmup_type)}, expected 'linear', 'cosine' or '1-sqrt'",
-        )
-    if decay_type not in _WSD_SHAPES:
-        raise DialectError(
-            "decay_type",
-            f"Unknown decay type: {describe(decay_type)}, expected 'linear', 'cosine' or '1-sqrt'",
-        )
-    warmup = number("num_warmup_steps", num_warmup_steps)
-    decay = number("num_decay_steps", num_decay_steps)
-    if num_stable_steps is None:
-        stable = number("num_training_steps", num_training_steps) - warmup - decay
-    else:
-        stable = number("num_stable_steps", num_stable_steps)
-    floor = number("min_lr_ratio", min_lr_ratio)
-    cycles = number("num_cycles", num_cycles)
-
-    def factor(step: int, lr: float) -> float:
-        if step < warmup:
-            progress = float(step) / float(max(1, warmup))
-            if warmup_type == "linear":
-                value = progress
-            elif warmup_type == "cosine":
-                value = 0.5 * (1.0 - math.cos(math.pi * progress))
-            else:
-                value = 1.0 - math.sqrt(1.0 - progress)
-            return max(0.0, value * (1.0 - floor) + floor)
-        if step < warmup + stable:
-            return 1.0
-        if step < warmup + stable + decay:
-            progress = float(step - warmup - stable) / float(max(1, decay))
-            if decay_type == "linear":
-                value = 1.0 - progress
-            elif decay_type == "cosine":
-                value = 0.5 * (1.0 + math.cos(math.pi * float(cycles) * 2.0 * progress))
-            else:
-                value = 1.0 - math.sqrt(progress)
-            return max(0.0, value * (1.0 - floor) + floor)
-        return floor
-
-    return _schedule(
-        "get_wsd_schedule",
-        optimizer,
-        last_epoch,
-        factor,
-        warmup=warmup,
-        total=warmup + stable + decay,
-        end=(
-            f"num_training_steps={describe(num_training_steps)}"
-            if num_stable_steps is None
-            else f"num_warmup_steps={describe(num_warmup_steps)} + num_stable_steps="
-            f"{describe(num_stable_steps)} + num_decay_steps={describe(num_decay_steps)}"
-        ),
-        past_end="the rate stays at min_lr_ratio",
-    )
+    return schedule("get_inverse_sqrt_schedule", optimizer, last_epoch, factor, fused, warmup=warmup)

@@ -199,9 +199,12 @@ def inverse_time_decay(
 def _cosine(step: Floats, steps: float, peak: float, alpha: float) -> Floats:
     """Keras's ``_decay_function``: ``alpha`` is a Python number, so ``1 - alpha`` is float64."""
     angle = float32s([PI * x for x in div32s(step, steps)])
-    # 0.5 * x is exact: x = 1 + cos is 0 or at least 2 ** -24, far from float32's subnormals
-    cosine: Floats = [0.5 * x for x in float32s([1 + c for c in cos32s(angle)])]
+    plus_one = float32s([1 + c for c in cos32s(angle)])
     keep, low = f(1 - alpha), f(alpha)
+    # 0.5 * x is exact: x = 1 + cos is 0 or at least 2 ** -24, far from float32's subnormals
+    if keep == 1.0 and low == 0.0:  # as below, without the two steps that leave x as it is
+        return float32s([peak * (0.5 * x) for x in plus_one])
+    cosine: Floats = [0.5 * x for x in plus_one]
     if keep != 1.0:  # 1.0 * x is x
         cosine = float32s([keep * x for x in cosine])
     if low != 0.0 or keep < 0:  # x + 0.0 is x, but for -0.0, which keep * x >= +0 is not

@@ -192,11 +192,15 @@ def exponential_decay(
 def _cosine(init_value: float, steps: float, alpha: float, exponent: float) -> Value:
     start, length, low = f(init_value), f(steps), f(alpha)
     keep = f(1 - alpha)
+    plain = exponent == 1 and keep == 1.0 and low == 0.0  # x ** 1, 1.0 * x and x + 0.0 are x
 
     def value(ts: Floats) -> Floats:
         angle = div32s(float32s([PI * t for t in clamped(counts32(ts), length)]), length)
+        plus_one = float32s([1 + c for c in cos32s(angle)])
         # 0.5 * x is exact: x = 1 + cos is 0 or at least 2 ** -24, far from float32's subnormals
-        cosine = [0.5 * x for x in float32s([1 + c for c in cos32s(angle)])]
+        if plain:  # as below, without the steps that leave x as it is
+            return float32s([start * (0.5 * x) for x in plus_one])
+        cosine = [0.5 * x for x in plus_one]
         scaled = _power(cosine, exponent)
         if keep != 1.0:  # 1.0 * x is x
             scaled = float32s([keep * x for x in scaled])

@@ -9,7 +9,8 @@ Kept as timm has them: the restart index of a growing cycle (``cycle_mul != 1``)
 float ``log``, so some exact restart boundaries land a step late (``t_initial=2, cycle_mul=3``:
 t = 242 is ``lr_min``, the restart comes at 243); MultiStepLRScheduler switches one step before
 each milestone (``bisect_right(decay_t, t + 1)``, PyPI timm 1.0.x). Noise (``noise_range_t``) is
-drawn from torch's random generator and is refused.
+drawn from torch's random generator and is refused. The cycled schedules' math (cosine, poly,
+tanh: the cycles, the shapes, their rows in one loop) is in `cycles`.
 
 Source read: timm/scheduler/{scheduler,cosine_lr,poly_lr,tanh_lr,step_lr,multistep_lr}.py (1.0.31).
 """
@@ -25,47 +26,20 @@ from itertools import count, repeat
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, metric_driven, number
+from lrsched_cli.frameworks.timm.cycles import (
+    Cycles,
+    Over,
+    cosine,
+    cosine_over,
+    cycled,
+    poly,
+    poly_over,
+    step_text,
+    tanh,
+    tanh_over,
+)
 
 FRAMEWORK = "timm"
-
-
-@dataclass(frozen=True)
-class Cycles:
-    """timm's cycle arithmetic, shared by the cosine, poly and tanh schedulers."""
-
-    t_initial: float
-    cycle_mul: float
-    cycle_decay: float
-    cycle_limit: float
-
-    def locate(self, t: float) -> tuple[float, float, float]:
-        """(cycle index i, cycle length t_i, time into the cycle t_curr), with timm's float log."""
-        if self.cycle_mul != 1:
-            m, t0 = self.cycle_mul, self.t_initial
-            grown = math.floor(math.log(1 - t / t0 * (1 - m), m))
-            return grown, m**grown * t0, t - (1 - m**grown) / (1 - m) * t0
-        i = t // self.t_initial
-        return i, self.t_initial, t - (self.t_initial * i)
-
-    def length(self, warmup_t: float, warmup_prefix: bool) -> int | None:
-        """timm's ``get_cycle_length()``: the epochs train.py runs for this scheduler (None when
-        it overflows: ``cycle_mul=2, cycle_limit=1e9``)."""
-        cycles = max(1, self.cycle_limit)
-        try:
-            if self.cycle_mul == 1.0:
-                t = self.t_initial * cycles
-            else:
-                t = math.floor(-self.t_initial * (self.cycle_mul**cycles - 1) / (1 - self.cycle_mul))
-            return int(t + warmup_t if warmup_prefix else t)
-        except (OverflowError, ValueError):
-            return None
-
-    def domain_end(self) -> float | None:
-        """Where ``log`` fails (a shrinking cycle, ``cycle_mul < 1``): t of the main schedule
-        from which timm raises, if any (only for the notes: the rates end where timm's does)."""
-        if self.cycle_mul < 1:
-            return self.t_initial / (1 - self.cycle_mul)
-        return None
 
 
 @dataclass(frozen=True)
@@ -75,11 +49,6 @@ class Warmup:
     prefix: bool
     shown: str = ""
     """``warmup_t`` as the user wrote it."""
-
-
-def _step(t: float) -> str:
-    """A step timm reaches (an integer, or a float where the arguments are): its shortest text."""
-    return str(int(t)) if t == int(t) else repr(t)
 
 
 def _refuse_noise(noise_range_t: object) -> None:
@@ -127,7 +96,7 @@ def _reproduction(
     length: int | None = None,
     ends_at: float | None = None,
     extra_notes: Callable[[int], list[str]] = lambda rows: [],
-    over: Callable[[float, Iterator[float]], Iterator[float]] | None = None,
+    over: Over | None = None,
 ) -> Reproduction:
     """Rates from ``main(base_lr, t)`` behind timm's linear warmup; ``warmup_target(base_lr)`` is
     what the warmup climbs to (the base lr, or the tanh value at ``warmup_t``). ``over(base_lr,
@@ -173,7 +142,7 @@ def _reproduction(
                 else max(math.ceil(ends_at), math.ceil(warmup.t))
             )
             if rows > end:
-                found.append(f"timm raises ValueError (math domain error in log) at t={_step(end)}")
+                found.append(f"timm raises ValueError (math domain error in log) at t={step_text(end)}")
         return found + extra_notes(rows)
 
     return Reproduction(
@@ -188,54 +157,10 @@ def _reproduction(
     )
 
 
-def _complex(t: float) -> DialectError:
-    return DialectError(
-        None,
-        f"timm computes a complex rate at t={_step(t)} (a negative base to a fractional "
-        "power: check k_decay and power), which no optimizer can use",
-    )
-
-
-def _cycled(
-    cycles: Cycles, lr_min: float, shape: Callable[[float, float, float, float], float]
-) -> Callable[[float, float], float]:
-    """``shape(peak, lr_min, t_curr, t_i)`` within the allowed cycles, ``lr_min`` after them."""
-
-    def main(lr: float, t: float) -> float:
-        i, t_i, t_curr = cycles.locate(t)
-        peak = lr * cycles.cycle_decay**i  # timm computes it past cycle_limit too (may overflow)
-        if i < cycles.cycle_limit:
-            value = shape(peak, lr_min, t_curr, t_i)
-            if isinstance(value, complex):  # a negative number to a fractional power
-                raise _complex(t)
-            return value
-        return lr_min
-
-    return main
-
-
-def _cycled_over(
-    cycles: Cycles, lr_min: float, shape: Callable[[float, float, float, float], float]
-) -> Callable[[float, Iterator[float]], Iterator[float]] | None:
-    """`_cycled`'s main over many t in one loop, ``locate`` inlined, where the cycles do not grow
-    (a growing cycle keeps main: its float log)."""
-    if cycles.cycle_mul != 1:
-        return None
-    t_initial, cycle_decay, cycle_limit = cycles.t_initial, cycles.cycle_decay, cycles.cycle_limit
-
-    def over(lr: float, ts: Iterator[float]) -> Iterator[float]:
-        for t in ts:
-            i = t // t_initial
-            peak = lr * cycle_decay**i
-            if i < cycle_limit:
-                value = shape(peak, lr_min, t - (t_initial * i), t_initial)
-                if isinstance(value, complex):
-                    raise _complex(t)
-                yield value
-            else:
-                yield lr_min
-
-    return over
+def _cycled_over(cycles: Cycles, over: Over) -> Over | None:
+    """``over``, main over many t in one loop, where the cycles do not grow (a growing cycle
+    keeps main: its float log)."""
+    return over if cycles.cycle_mul == 1 else None
 
 
 def cosine_lr_scheduler(
@@ -264,15 +189,12 @@ def cosine_lr_scheduler(
     _check(low >= 0, "lr_min", "lr_min >= 0", lr_min)
     warmup = _warmup(warmup_t, warmup_lr_init, warmup_prefix)
 
-    def shape(peak: float, lr_min: float, t_curr: float, t_i: float) -> float:
-        return lr_min + 0.5 * (peak - lr_min) * (1 + math.cos(math.pi * t_curr**k / t_i**k))
-
     return _reproduction(
         "CosineLRScheduler",
-        _cycled(cycles, low, shape),
+        cycled(cycles, low, cosine(k)),
         warmup,
         t_in_epochs,
-        over=_cycled_over(cycles, low, shape),
+        over=_cycled_over(cycles, cosine_over(cycles, low, k)),
         length=cycles.length(warmup.t, warmup.prefix),
         ends_at=cycles.domain_end(),
     )
@@ -304,15 +226,12 @@ def poly_lr_scheduler(
     _check(low >= 0, "lr_min", "lr_min >= 0", lr_min)
     warmup = _warmup(warmup_t, warmup_lr_init, warmup_prefix)
 
-    def shape(peak: float, lr_min: float, t_curr: float, t_i: float) -> float:
-        return lr_min + (peak - lr_min) * (1 - t_curr**k / t_i**k) ** exponent  # type: ignore[no-any-return]
-
     return _reproduction(
         "PolyLRScheduler",
-        _cycled(cycles, low, shape),
+        cycled(cycles, low, poly(k, exponent)),
         warmup,
         t_in_epochs,
-        over=_cycled_over(cycles, low, shape),
+        over=_cycled_over(cycles, poly_over(cycles, low, k, exponent)),
         length=cycles.length(warmup.t, warmup.prefix),
         ends_at=cycles.domain_end(),
     )
@@ -349,17 +268,13 @@ def tanh_lr_scheduler(
     _check(warmup.t >= 0, "warmup_t", "warmup_t >= 0", warmup_t)
     _check(warmup.lr_init >= 0, "warmup_lr_init", "warmup_lr_init >= 0", warmup_lr_init)
 
-    def shape(peak: float, lr_min: float, t_curr: float, t_i: float) -> float:
-        ratio = t_curr / t_i
-        return lr_min + 0.5 * (peak - lr_min) * (1 - math.tanh(lower * (1.0 - ratio) + upper * ratio))
-
-    main = _cycled(cycles, low, shape)
+    main = cycled(cycles, low, tanh(lower, upper))
     return _reproduction(
         "TanhLRScheduler",
         main,
         warmup,
         t_in_epochs,
-        over=_cycled_over(cycles, low, shape),
+        over=_cycled_over(cycles, tanh_over(cycles, low, lower, upper)),
         warmup_target=None if warmup.prefix else (lambda lr: main(lr, warmup.t)),
         length=cycles.length(warmup.t, warmup.prefix),
         ends_at=cycles.domain_end(),

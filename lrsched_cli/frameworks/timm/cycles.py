@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from lrsched_cli.errors import DialectError
+from lrsched_cli.records import Record
 
 Shape = Callable[[float, float, float, float], float]
 """``shape(peak, lr_min, t_curr, t_i)``: the rate at ``t_curr`` into a cycle of ``t_i``."""
@@ -22,8 +22,7 @@ Over = Callable[[float, Iterator[float]], Iterator[float]]
 """``over(base_lr, ts)``: main at each t of ``ts``, in one loop."""
 
 
-@dataclass(frozen=True)
-class Cycles:
+class Cycles(Record):
     """timm's cycle arithmetic, shared by the cosine, poly and tanh schedulers."""
 
     t_initial: float

@@ -21,7 +21,6 @@ import bisect
 import math
 import operator
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from itertools import count, repeat
 
 from lrsched_cli.errors import DialectError
@@ -38,12 +37,12 @@ from lrsched_cli.frameworks.timm.cycles import (
     tanh,
     tanh_over,
 )
+from lrsched_cli.records import Record
 
 FRAMEWORK = "timm"
 
 
-@dataclass(frozen=True)
-class Warmup:
+class Warmup(Record):
     t: float
     lr_init: float
     prefix: bool

@@ -29,6 +29,10 @@ BY_EPOCH = (
 )
 
 
+WARMUP_OPTIONS = (("warmup_ratio", "--warmup-ratio"), ("warmup_steps", "--warmup-steps"))
+"""The warmup options a plan records when given (``warmup_steps`` also for a ratio), first match wins."""
+
+
 def spec_of(entry: Entry, plan: Plan) -> Spec:
     """The plan as emitters see it: its own parameters, defaults included, counted in steps."""
     if entry.length and plan.params.get(entry.length) is None:
@@ -48,6 +52,7 @@ def spec_of(entry: Entry, plan: Plan) -> Spec:
         first_rate=plan.schedule(warmup),
         rows=plan.rows,
         steps_per_epoch=k,
+        warmup_option=next((flag for key, flag in WARMUP_OPTIONS if key in plan.params), "--warmup"),
     )
 
 

@@ -28,6 +28,8 @@ class Spec(Record):
     """The schedule's rate when it starts, after the warmup: what the warmup ramps to."""
     rows: int
     steps_per_epoch: int
+    warmup_option: str = "--warmup"
+    """The option the warmup was given with, for a message asking to drop it."""
 
     @property
     def lr(self) -> float:
@@ -47,13 +49,14 @@ class Spec(Record):
 
     def no_warmup(self, framework: Framework, what: str) -> None:
         if self.warmup:
-            raise EmitError(f"{framework.name}'s {what} has no warmup; drop --warmup")
+            raise EmitError(f"{framework.name}'s {what} has no warmup; drop {self.warmup_option}")
 
     def sets_rates(self, framework: Framework, what: str) -> None:
         """Refuse a warmup before a scheduler that sets rates itself: the ramp would scale --lr."""
         if self.warmup:
             raise EmitError(
-                f"{what} sets the rates itself, so {framework.name} cannot ramp into it; drop --warmup"
+                f"{what} sets the rates itself, so {framework.name} cannot ramp into it; "
+                f"drop {self.warmup_option}"
             )
 
     def warmup_from_zero(self, framework: Framework) -> None:

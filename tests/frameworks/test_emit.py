@@ -121,7 +121,15 @@ def test_emitted_code(command: str) -> None:
             "cosine --lr 0.1 --t-max 4 --steps-per-epoch 10 -n 5 --emit optax",
             ["that is 41 rows, not 50", "--epochs 4 or fewer"],
         ),
-        ("exponential --lr 0.1 --gamma 0.9 --warmup 2 --emit keras", ["has no warmup", "--warmup"]),
+        ("exponential --lr 0.1 --gamma 0.9 --warmup 2 --emit keras", ["has no warmup", "drop --warmup\n"]),
+        (  # the message names the option the warmup was given with
+            "exponential --lr 0.1 --gamma 0.9 --warmup-steps 2 --emit keras",
+            ["has no warmup", "drop --warmup-steps"],
+        ),
+        (
+            "onecycle --max-lr 0.1 --total-steps 30 --warmup-ratio 0.1 -n 33 --emit torch",
+            ["cannot ramp into it", "drop --warmup-ratio"],
+        ),
         ("exponential --lr 0.1 --gamma 0 --emit optax", ["decay_rate of 0"]),
         ("exponential --lr 0.1 --gamma 0.999 -n 2000 --emit keras", ["float32", "0.999"]),
         ("cosine-restarts --lr 0.1 --t-0 5 --decay 0.5 --emit torch", ["same peak", "--decay"]),

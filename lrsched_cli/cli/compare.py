@@ -63,6 +63,8 @@ NOT_IN_A_SPEC = {
     "tol": "give --tol to compare, not to a SPEC",
     "rtol": "give --rtol to compare, not to a SPEC",
     "steps_per_epoch": "compare aligns rows by epoch, so a SPEC cannot have a row per optimizer step",
+    "check_run": "check a run's log with the SPEC's own command (lrsched SPEC --check-run LOG)",
+    "tag": "it names a series of --check-run's log, which the SPEC's own command checks",
 }
 """Options a SPEC's command has that make no sense inside compare, and why."""
 

@@ -195,6 +195,11 @@ def test_output_writes_text_formats_to_a_file(tmp_path: Path) -> None:
             (STEP, "cosine --lr 0.1 --steps-per-epoch 2"),
             ("SPEC 2", "--steps-per-epoch", "aligns rows by epoch"),
         ),
+        (  # a SPEC's --check-run was ignored: a check that never ran passed
+            (STEP, "cosine --lr 0.1 --check-run trainer_state.json"),
+            ("SPEC 2", "--check-run: check a run's log with the SPEC's own command"),
+        ),
+        ((STEP, "cosine --lr 0.1 --tag lr"), ("SPEC 2", "--tag: it names a series of --check-run's log")),
         ((STEP, "cosine --help"), ("SPEC 2", "cannot ask for help")),
         ((STEP, 'from "NoSuchLR(opt)" --lr 0.1'), ("SPEC 2", "NoSuchLR")),
         ((STEP,), ("SPEC", "at least two, got 1")),

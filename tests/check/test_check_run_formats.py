@@ -244,7 +244,7 @@ def test_a_corrupted_log_is_a_usage_error(tmp_path: Path, name: str, text: str, 
 @pytest.mark.parametrize(
     ("log", "tag", "says"),
     [
-        (CSV, "lr-Adam", "has no series 'lr-Adam' (it has: lr-SGD, step)"),
+        (CSV, "lr-Adam", "has no series 'lr-Adam' (it has: lr-SGD)"),
         (SCALARS, "base_lr", "has no series 'base_lr' (it has: lr, data_time, loss, time, epoch, iter)"),
         (TB_HF5, "lr", "has no series 'lr' (it has: train/loss, train/grad_norm, train/learning_rate"),
     ],

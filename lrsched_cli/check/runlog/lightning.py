@@ -50,7 +50,8 @@ def open_log(path: Path, name: str, tag: str | None) -> Log:
     with open(path, "rb") as file:
         columns = _header(file.read(1 << 16)) or []
     rates = [c for c in columns if c.startswith("lr-") and not c.endswith(NOT_RATES)]
-    wanted = one_series(name, tag, columns, rates, "LearningRateMonitor's lr- columns")
+    series = [c for c in columns if c != "step"]  # CSVLogger's step column counts, it is no series
+    wanted = one_series(name, tag, series, rates, "LearningRateMonitor's lr- columns")
     facts: dict[str, Any] = {}
     return Log(
         name=name,

@@ -20,6 +20,7 @@ from typer._types import TyperChoice
 from lrsched_cli import __version__
 from lrsched_cli.cli.boundary import Runner, delivering, guarded
 from lrsched_cli.cli.schedule import add_schedule, list_schedules
+from lrsched_cli.output.destination import silence_stdout, stdout_somewhere
 from lrsched_cli.registry import SCHEDULES
 
 HELP = """See, epoch by epoch, the learning rate your training run will use.
@@ -161,6 +162,7 @@ def _completing() -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     _stderr_somewhere()
+    stdout_somewhere()
     args = sys.argv[1:] if argv is None else argv
     try:
         app_for(args)(args=args, prog_name="lrsched")
@@ -170,8 +172,6 @@ def main(argv: list[str] | None = None) -> None:
         # error, when it was raised in Click's echo (anything else stays a traceback: a bug)
         if not _from_echo(error):
             raise
-        from lrsched_cli.output.destination import silence_stdout
-
         silence_stdout()
         with contextlib.suppress(OSError, ValueError):
             sys.stderr.write(f"Error: cannot write to stdout: {error.strerror or error}\n")
@@ -179,11 +179,14 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _from_echo(error: BaseException) -> bool:
-    """Whether the error was raised writing a message through Click's ``echo``."""
+    """Whether the error was raised writing a message through Click's ``echo`` (to a stdout that
+    fails, or to the `ClosedStdout` standing in for a closed one)."""
     frame = error.__traceback__
-    while frame is not None and frame.tb_next is not None:
+    while frame is not None:
+        if frame.tb_frame.f_code is echo.__code__:
+            return True
         frame = frame.tb_next
-    return frame is not None and frame.tb_frame.f_code is echo.__code__
+    return False
 
 
 def _stderr_somewhere() -> None:

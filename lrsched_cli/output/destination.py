@@ -10,6 +10,8 @@ written directly: renaming over it would replace the device or pipe itself.
 """
 
 import contextlib
+import errno
+import io
 import os
 import signal
 import stat
@@ -74,13 +76,31 @@ def destination(path: Path | None, option: str | None = "output") -> Iterator[Te
         raise
 
 
+class ClosedStdout(io.TextIOBase):
+    """``sys.stdout`` for a run started with stdout closed (``>&-``). Python leaves it None, and
+    Click's help and ``--version`` then print nothing and succeed; this fails to write as a
+    closed stream does, so that they fail as every other output does (exit 2, on stderr)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+
+def stdout_somewhere() -> None:
+    """Started with stdout closed, stand `ClosedStdout` in for it."""
+    if sys.stdout is None:
+        sys.stdout = ClosedStdout()
+
+
 @contextlib.contextmanager
 def _stdout(option: str | None) -> Iterator[TextIO]:
     """Stdout, flushed at the end; a reader closing the pipe ends the run quietly (141), any
     other failure to write is an `LrschedError` on ``option``, and the interpreter's last flush
     is pointed at /dev/null so that it cannot fail a second time with a traceback."""
     stdout = sys.stdout
-    if stdout is None:  # started with stdout closed (>&-): Python leaves sys.stdout None
+    if stdout is None or isinstance(stdout, ClosedStdout):  # started with stdout closed (>&-)
         raise LrschedError(option, "cannot write to stdout: it is closed" + _elsewhere(option))
     try:
         yield stdout

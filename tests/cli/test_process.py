@@ -298,6 +298,15 @@ def test_a_closed_stdout_is_a_usage_error_not_a_silent_success(argv: list[str]) 
     assert "Traceback" not in stderr
 
 
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["--version"], ["step", "-h"], ["--show-completion", "bash"]], ids=str
+)
+def test_help_and_version_to_a_closed_stdout_are_the_same_usage_error(argv: list[str]) -> None:
+    done = _run(argv, preexec_fn=lambda: os.close(1))  # they printed nothing and exited 0
+    assert done.returncode == 2
+    assert done.stderr.decode() == "Error: cannot write to stdout: it is closed\n"
+
+
 def test_a_closed_stdout_does_not_matter_when_writing_a_file(tmp_path: Path) -> None:
     path = tmp_path / "rates.txt"
     done = _run([*EVERY_COMMAND["schedule"], "-o", str(path)], preexec_fn=lambda: os.close(1))

@@ -4,10 +4,12 @@ A thin client of `lrsched_cli.trainers` and `lrsched_cli.frameworks`: the traine
 step counts and the scheduler call it makes with them; the framework's own schedule function,
 reproduced as for ``lrsched from``, gives the rates. One row per optimizer update, delivered as
 every command's rows are; the derivation and the trap notes go to stderr first.
+
+Annotations are evaluated as the module loads (no postponed evaluation): Typer reads the
+command's annotations at every run, and would otherwise compile and evaluate each string.
 """
 
-from __future__ import annotations
-
+import codecs
 import inspect
 import math
 import sys
@@ -205,7 +207,7 @@ def trainer_command(
     return Rows(series, delivery, planner=planner)
 
 
-def _planner(name: str, values: dict[str, Any], run: Run, derivation: Derivation, rates: Any) -> Planner:
+def _planner(name: str, values: dict[str, Any], run: Run, derivation: Derivation, rates: Any) -> "Planner":
     """For ``--check-run``'s diagnosis: the trainer's rows derived again with another world
     size, accumulation, batch size or length, each set by the key the trainer declares."""
     from lrsched_cli.check.diagnose import Change, Planner
@@ -317,7 +319,7 @@ def _read(path: str | None, name: str) -> dict[str, Any]:
     except OSError as error:
         raise LrschedError("config", f"cannot read {path}: {error.strerror or error}") from None
     try:
-        text = data.decode("utf-8-sig")
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")  # "utf-8-sig", without its codec
     except UnicodeDecodeError:
         raise LrschedError("config", f"{source}: not UTF-8 text (a binary file?)") from None
     if TRAINERS[name].reader:
@@ -378,7 +380,7 @@ def _rates(reproduction: Reproduction, derivation: Derivation) -> Any:
     return once_per_update if derivation.steps is None else following
 
 
-def _dry_run(rates: Iterator[float], derivation: Derivation) -> array[float] | None:
+def _dry_run(rates: Iterator[float], derivation: Derivation) -> "array[float] | None":
     """Compute every row once before writing any: a rate that overflows, or a scheduler that
     ends before training does, is a usage error with stdout still empty.
 

@@ -7,10 +7,9 @@ showing its formula, the trap notes, and the framework constructor call the trai
 with those numbers, which ``lrsched from`` already reproduces. Loading a record loads no
 ``derive`` module.
 
-Pure: standard library only, no I/O.
+Pure: standard library only, no I/O. Annotations are evaluated as the module loads (no postponed
+evaluation): a `NamedTuple` would otherwise compile each field's annotation string at every start.
 """
-
-from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping

@@ -209,6 +209,22 @@ def test_unreadable_and_binary_files_are_usage_errors(tmp_path: Any) -> None:
     assert_usage_error(lrsched("trainer", "hf", str(tmp_path / "missing.yaml"), "--samples", "10"), "CONFIG")
 
 
+def test_a_config_starting_with_a_byte_order_mark_reads_as_without_it(tmp_path: Any) -> None:
+    yaml_text = "num_train_epochs: 3\ngradient_accumulation_steps: 4\n"  # 125 batches: 32 updates an epoch
+    json_text = '{"num_train_epochs": 3, "gradient_accumulation_steps": 4}'
+    for name, text in (("args.yaml", yaml_text), ("args.json", json_text)):
+        plain, marked = tmp_path / name, tmp_path / f"bom-{name}"
+        plain.write_bytes(text.encode())
+        marked.write_bytes(b"\xef\xbb\xbf" + text.encode())  # as a Windows editor saves UTF-8
+        expected = lrsched("trainer", "hf", str(plain), "--samples", "1000", "-q", "-f", "csv")
+        assert (expected.exit_code, expected.stdout.count("\n")) == (0, 97)
+        result = lrsched("trainer", "hf", str(marked), "--samples", "1000", "-q", "-f", "csv")
+        assert result.stdout == expected.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_bytes(b"\xef\xbb\xbfnum_train_epochs: \xff\n")
+    assert_usage_error(lrsched("trainer", "hf", str(broken), "--samples", "10"), "CONFIG", "not UTF-8")
+
+
 def test_version_5_0_reads_the_deprecated_warmup_ratio_over_warmup_steps() -> None:
     config = "warmup_steps: 5\nwarmup_ratio: 0.2\nper_device_train_batch_size: 4\nnum_train_epochs: 2\n"
     result = lrsched("trainer", "hf", "-", "--samples", "50", "--version", "5.0", "-f", "csv", input=config)

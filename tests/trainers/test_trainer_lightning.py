@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 import pytest
 from helpers import assert_usage_error, lrsched, parity
+
+from lrsched_cli.trainers import Run, derive
 
 GOLDEN = parity("trainer_lightning")
 
@@ -67,6 +71,49 @@ def test_frequency_under_accumulation_is_noted() -> None:
     case = next(c for c in GOLDEN["cases"] if c["id"] == "frequency-3-counts-micro-batches")
     result = run(json.dumps(case["config"]), "--samples", "45", "--batch-size", "4")
     assert "lr_scheduler.frequency: 3 counts micro-batches" in result.stderr
+
+
+def _stepped_one_update_at_a_time(
+    updates: int, batches: int, accumulation: int, interval: str, frequency: int
+) -> Iterator[int]:
+    """The scheduler's step count at each update, as Lightning's loop advances it (the loop
+    lrsched ran before its steps were built in C): the reference for the test below."""
+    t = 0
+    for epoch in range(1_000_000_000):
+        for update in range(updates):
+            yield t
+            ends_on = min((update + 1) * accumulation, batches)  # batch_idx + 1 of the update
+            if interval == "step" and ends_on % frequency == 0:
+                t += 1
+        if interval == "epoch" and (epoch + 1) % frequency == 0:
+            t += 1
+
+
+@pytest.mark.parametrize("interval", ["step", "epoch"])
+@pytest.mark.parametrize("frequency", [1, 2, 3])
+@pytest.mark.parametrize(("batches", "accumulation"), [(1, 1), (7, 1), (7, 2), (12, 4), (10, 3), (5, 8)])
+@pytest.mark.parametrize("epochs", [1, 4])
+def test_the_steps_are_those_of_lightnings_loop(
+    interval: str, frequency: int, batches: int, accumulation: int, epochs: int
+) -> None:
+    config = {
+        "trainer": {"max_epochs": epochs, "accumulate_grad_batches": accumulation},
+        "optimizer": {"lr": 0.1},
+        "lr_scheduler": {
+            "scheduler": "StepLR(optimizer, step_size=2)",
+            "interval": interval,
+            "frequency": frequency,
+        },
+    }
+    derivation = derive("lightning", config, Run(samples=batches, world_size=1, batch_size=1, version=None))
+    updates, total = derivation.updates_per_epoch, derivation.total_updates
+    assert (updates, total) == (-(-batches // accumulation), epochs * -(-batches // accumulation))
+    assert derivation.steps is not None
+    want = list(
+        islice(_stepped_one_update_at_a_time(updates, batches, accumulation, interval, frequency), 3 * total)
+    )
+    assert list(islice(derivation.steps(), 3 * total)) == want  # past the run's end too
+    assert derivation.derived["scheduler_steps"] == want[total - 1]
 
 
 def test_max_epochs_unset_is_1000_epochs() -> None:

@@ -24,8 +24,9 @@ in it is the number Lightning computes.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain, count, islice, repeat
 from typing import Any
 
 from lrsched_cli.errors import LrschedError
@@ -34,6 +35,7 @@ from lrsched_cli.trainers.base import (
     ConfigError,
     Derivation,
     Run,
+    Steps,
     ceil_div,
     line,
     release,
@@ -265,24 +267,29 @@ def _scheduler(config: Settings, estimated: int) -> tuple[str, bool]:
     return filled, uses > 0
 
 
-def _stepping(updates: int, batches: int, accumulation: int, interval: str, frequency: int) -> Any:
+def _stepping(updates: int, batches: int, accumulation: int, interval: str, frequency: int) -> Steps:
+    """The scheduler's step count at each update. The two common cases are iterators built in C
+    (a million updates cost a Python loop each otherwise): every update steps a ``step``-interval
+    scheduler of frequency 1, and during epoch e (from 0) an ``epoch``-interval one has stepped
+    at the end of each epoch j < e where (j + 1) % frequency == 0, e // frequency times."""
+    if interval == "step" and frequency == 1:
+        return count
+    if interval == "epoch":
+        return lambda: chain.from_iterable(repeat(epoch // frequency, updates) for epoch in count())
+
     def steps() -> Iterator[int]:
         t = 0
-        for epoch in range(1_000_000_000):
+        while True:
             for update in range(updates):
                 yield t
                 ends_on = min((update + 1) * accumulation, batches)  # batch_idx + 1 of the update
-                if interval == "step" and ends_on % frequency == 0:
+                if ends_on % frequency == 0:
                     t += 1
-            if interval == "epoch" and (epoch + 1) % frequency == 0:
-                t += 1
 
     return steps
 
 
 def _last(steps: Iterator[int], total: int) -> int:
     """The scheduler's step count at the last update."""
-    t = 0
-    for t in islice(steps, total):  # noqa: B007 - t is the last one
-        pass
-    return t
+    last = deque(islice(steps, total), maxlen=1)  # in C: no Python loop over the updates
+    return last[0] if last else 0

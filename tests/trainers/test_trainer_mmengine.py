@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from helpers import assert_usage_error, lrsched, parity
 
+from lrsched_cli.trainers import Run, derive
+
 GOLDEN = parity("trainer_mmengine")
 CASES = {case["id"]: case for case in GOLDEN["cases"]}
 REFERENCE = CASES["reference-warmup-and-converted-cosine"]
@@ -133,3 +135,26 @@ def test_auto_scale_lr_scales_the_rate(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert math.isclose(json.loads(result.stdout)["params"]["lr"], 0.01)
     assert "lr (auto_scale_lr) = 0.02 x 1 x 8 / 16 = 0.01" in result.stderr
+
+
+@pytest.mark.parametrize("accumulation", [1, 2, 3, 4, 7, 100])
+@pytest.mark.parametrize(("epochs", "samples"), [(1, 8), (2, 50), (3, 57), (12, 50)])
+def test_each_update_steps_to_its_windows_last_iteration(
+    accumulation: int, epochs: int, samples: int
+) -> None:
+    config = {
+        "param_scheduler": [
+            {"type": "LinearLR", "start_factor": 0.1, "by_epoch": False, "begin": 0, "end": 5}
+        ],
+        "train_cfg": {"type": "EpochBasedTrainLoop", "max_epochs": epochs},
+        "optim_wrapper": {"optimizer": {"type": "SGD", "lr": 0.02}, "accumulative_counts": accumulation},
+        "train_dataloader": {"batch_size": 8},
+    }
+    derivation = derive("mmengine", config, Run(samples=samples, world_size=1, batch_size=None, version=None))
+    iterations = epochs * -(-samples // 8)
+    # the Runner's loop, one iteration at a time: the optimizer steps when a window of
+    # accumulative_counts iterations ends, or at the last iteration
+    want = [i - 1 for i in range(1, iterations + 1) if i % accumulation == 0 or i == iterations]
+    assert derivation.steps is not None
+    assert list(derivation.steps()) == want
+    assert derivation.total_updates == len(want)

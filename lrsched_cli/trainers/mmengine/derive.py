@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from lrsched_cli.errors import LrschedError
@@ -114,9 +115,9 @@ def derive(values: dict[str, Any], run: Run) -> Derivation:
     call = repr_call("mmengine.optim.param_scheduler", [items], {"epoch_length": batches})
 
     def steps() -> Iterator[int]:
-        for iteration in range(1, iterations + 1):
-            if iteration % accumulation == 0 or iteration == iterations:
-                yield iteration - 1
+        """The iteration (from 0) that ends each window of ``accumulation``, and the last one."""
+        last = [iterations - 1] if iterations % accumulation else []  # a window cut short
+        return chain(range(accumulation - 1, iterations, accumulation), last)
 
     derived = {
         "samples": run.samples,

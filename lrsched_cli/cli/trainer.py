@@ -19,6 +19,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from lrsched_cli.cli.boundary import Runner
 from lrsched_cli.cli.options import DELIVERY, EmitTo
@@ -418,10 +419,20 @@ trainer_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 )
 
 
+class TrainerCommand(TyperCommand):
+    """``trainer``, whose help lists every trainer's record: written when the help is shown, so
+    that a run loads its own trainer's record alone."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.help = HELP + "\n\n" + _trainers_help()
+        super().format_help(ctx, formatter)
+
+
 def add_trainer(app: typer.Typer, run: Runner) -> None:
     app.command(
         "trainer",
-        help=HELP + "\n\n" + _trainers_help(),
+        cls=TrainerCommand,
+        help=HELP,
         short_help="The schedule a trainer (hf, ...) runs, from its config and your data.",
         epilog=EPILOG,
     )(run(trainer_command, {"name": "NAME", "config": "CONFIG", "sets": "--set"}))

@@ -1,47 +1,56 @@
 """Trainers: one folder each, turning its config and the run's facts into the schedule it runs.
 
-`TRAINERS` is the table of them, one line per trainer. A new trainer is a folder holding its
-`Trainer` record (in ``__init__``) and ``derive.py`` (``derive(config, run) -> Derivation``),
-plus its line here. `derive` loads a trainer's module only when it is asked for.
+`TRAINERS` is the table of them, by the folder names in `NAMES`, one line per trainer. A new
+trainer is a folder holding its `Trainer` record (in ``__init__``) and ``derive.py``
+(``derive(config, run) -> Derivation``), plus its line here. A record is loaded when it is asked
+for, `derive` a trainer's module likewise: a run loads its own trainer's alone (the help, every
+record).
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from lrsched_cli.trainers import (
-    composer,
-    deepspeed,
-    detectron2,
-    fairseq,
-    hf,
-    lightning,
-    megatron,
-    mmengine,
-    nemo,
-    timm,
-    torchtune,
-)
 from lrsched_cli.trainers.base import Derivation, Run, Trainer
 
-TRAINERS: Mapping[str, Trainer] = {
-    record.key: record
-    for record in [
-        hf.TRAINER,
-        lightning.TRAINER,
-        timm.TRAINER,
-        torchtune.TRAINER,
-        deepspeed.TRAINER,
-        mmengine.TRAINER,
-        megatron.TRAINER,
-        detectron2.TRAINER,
-        nemo.TRAINER,
-        fairseq.TRAINER,
-        composer.TRAINER,
-    ]
-}
+NAMES = (
+    "hf",
+    "lightning",
+    "timm",
+    "torchtune",
+    "deepspeed",
+    "mmengine",
+    "megatron",
+    "detectron2",
+    "nemo",
+    "fairseq",
+    "composer",
+)
+"""The trainers' folders, each the name the command line gives it, in the help's order."""
+
+
+class _Table(Mapping[str, Trainer]):
+    """The trainers' records by name, each imported from its folder when asked for."""
+
+    def __getitem__(self, name: str) -> Trainer:
+        if name not in NAMES:
+            raise KeyError(name)
+        record: Trainer = importlib.import_module(f"lrsched_cli.trainers.{name}").TRAINER
+        return record
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(NAMES)
+
+    def __len__(self) -> int:
+        return len(NAMES)
+
+    def __contains__(self, name: object) -> bool:
+        return name in NAMES
+
+
+TRAINERS: Mapping[str, Trainer] = _Table()
 
 
 def derive(trainer: str, config: dict[str, Any], run: Run) -> Derivation:

@@ -13,8 +13,7 @@ import codecs
 import inspect
 import math
 import sys
-from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,6 +32,8 @@ from lrsched_cli.trainers.base import ConfigError, release
 from lrsched_cli.trainers.config import hint, override, parse
 
 if TYPE_CHECKING:
+    from array import array
+
     from lrsched_cli.check.diagnose import Planner
 
 HELP = """Show the schedule a trainer will really run, from its config and your data.
@@ -381,14 +382,15 @@ def _rates(reproduction: Reproduction, derivation: Derivation) -> Any:
     return once_per_update if derivation.steps is None else following
 
 
-def _dry_run(rates: Iterator[float], derivation: Derivation) -> "array[float] | None":
+def _dry_run(rates: Iterator[float], derivation: Derivation) -> "Sequence[float] | None":
     """Compute every row once before writing any: a rate that overflows, or a scheduler that
     ends before training does, is a usage error with stdout still empty.
 
     Returns the rates when there are at most `HELD_ROWS` (as `from` holds them), so that they
-    are computed once; else None, and they are computed again as they are written.
+    are computed once; else None, and they are computed again as they are written. A run of one
+    chunk keeps its list; a longer one holds its rates as doubles (`_doubles`).
     """
-    held: array[float] | None = array("d")
+    held: list[float] | array[float] | None = []
     rows = 0
     try:
         while chunk := list(islice(rates, CHUNK)):  # a chunk at a time: checked at C speed
@@ -398,6 +400,8 @@ def _dry_run(rates: Iterator[float], derivation: Derivation) -> "array[float] | 
                     derivation.argument_key(None), RateError(rows + bad + 1, chunk[bad]).message
                 )
             rows += len(chunk)
+            if isinstance(held, list) and rows > CHUNK:
+                held = _doubles(held)
             if held is not None:
                 held.extend(chunk)
                 if len(held) > HELD_ROWS:
@@ -412,6 +416,13 @@ def _dry_run(rates: Iterator[float], derivation: Derivation) -> "array[float] | 
             f"the {derivation.total_updates} updates of training",
         )
     return held
+
+
+def _doubles(rates: list[float]) -> "array[float]":
+    """The rates as doubles, 8 bytes each; `array` is loaded only for a run longer than a chunk."""
+    from array import array
+
+    return array("d", rates)
 
 
 trainer_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

@@ -84,6 +84,7 @@ def test_an_image_without_a_file_fails_before_the_derivation_is_printed() -> Non
                 "lrsched_cli.frameworks.nemo.reproduce",
                 "lrsched_cli.frameworks.fairseq.reproduce",
                 "lrsched_cli.frameworks.composer.reproduce",
+                "array",  # 33 rates: one chunk, held as a list
                 # nor another trainer's folder, not even its record: the help alone lists them all
                 *(f"lrsched_cli.trainers.{name}" for name in TRAINERS if name != "hf"),
             ],
@@ -185,6 +186,16 @@ def test_rows_past_what_is_held_are_computed_again(monkeypatch: pytest.MonkeyPat
     counted = _counting_rates(monkeypatch)
     assert lrsched(*HF_RUN, "-f", "csv").stdout == whole
     assert counted == [96, 96]
+
+
+def test_rates_held_past_one_chunk_are_the_rows_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lrsched_cli.cli import trainer
+
+    whole = lrsched(*HF_RUN, "-f", "csv").stdout  # 96 rates: one chunk, held as computed
+    monkeypatch.setattr(trainer, "CHUNK", 10)  # ten chunks: held as doubles from the second on
+    counted = _counting_rates(monkeypatch)
+    assert lrsched(*HF_RUN, "-f", "csv").stdout == whole
+    assert counted == [96]  # computed once
 
 
 def test_a_rate_that_overflows_is_a_usage_error_naming_its_row(tmp_path: Path) -> None:

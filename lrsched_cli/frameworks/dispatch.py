@@ -81,19 +81,24 @@ def reproduce(
     scale the optimizer's learning rate.
 
     Without ``frameworks``, the core frameworks are tried first, loading no stack: a bare name
-    they have is theirs anyway (`Framework.core`). Only a call they cannot build, or one naming
-    a module a stack's prefixes end with, is read again with every framework loaded, so that
-    each stack added costs a plain ``from`` nothing at start-up.
+    they have is theirs anyway (`Framework.core`). Each is tried alone first, in the table's
+    order, loading the frameworks before it only (a PyTorch call loads PyTorch alone): no name
+    is in two core frameworks (a test holds them to that), so a call one of them builds alone
+    is the call they all build; a call mixing them (an HF schedule in a SequentialLR) is read
+    with the five. Only a call they cannot build, or one naming a module a stack's prefixes end
+    with, is read again with every framework loaded, so that each stack added costs a plain
+    ``from`` nothing at start-up.
     """
     if frameworks is None:
         core = [key for key, record in FRAMEWORKS.items() if record.core]
-        try:
-            call, reproduction = _reproduce(expression, lr, names, core)
-        except DialectError:
-            pass
-        else:
+        for attempt in [*([key] for key in core), core]:
+            try:
+                call, reproduction = _reproduce(expression, lr, names, attempt)
+            except DialectError:
+                continue
             if not any(_a_stacks(name) for name in _call_names(call)):
                 return reproduction
+            break
     return _reproduce(expression, lr, names, frameworks)[1]
 
 

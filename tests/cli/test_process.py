@@ -396,6 +396,17 @@ def test_from_a_core_frameworks_call_loads_no_big_model_stack() -> None:
     assert _loaded("lrsched_cli.frameworks.mmengine.reproduce", stack)  # a prefix of a stack: all load
 
 
+def test_from_a_pytorch_call_loads_no_other_core_framework() -> None:
+    modules = _modules_after(["from", "CosineAnnealingLR(optimizer, T_max=10)", "--lr", "0.1"])
+    others = ("keras", "optax", "hf", "timm")
+    assert [f for f in others if _loaded(f"lrsched_cli.frameworks.{f}.reproduce", modules)] == []
+    mixed = (
+        "SequentialLR(optimizer, [get_constant_schedule(optimizer), StepLR(optimizer, 3)], milestones=[2])"
+    )
+    both = _modules_after(["from", mixed, "--lr", "0.1"])  # an HF schedule in a torch one: the five read it
+    assert _loaded("lrsched_cli.frameworks.hf.reproduce", both)
+
+
 def test_a_name_only_a_stack_has_is_still_found() -> None:
     result = lrsched("from", "WarmupLR(optimizer, warmup_num_steps=3)", "--lr", "0.1", "-n", "2", "-q")
     assert result.exit_code == 0, result.stderr

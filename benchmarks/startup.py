@@ -6,7 +6,8 @@ Budget (DESIGN.md): `lrsched from ...` and `lrsched trainer ...` at most 1.3x
 `lrsched step --lr 0.1 --step-size 10`. Each case prints its default rows to /dev/null; the
 cases run in turn, N rounds (default 40), and each figure is the median CPU time (user +
 system) of its runs. The trainer's config is README's (tests/examples/hf-args.yaml), once as
-YAML and once as the same keys in JSON, in a temporary folder.
+YAML and once as the same keys in JSON, in a temporary folder; then README's Lightning config,
+and `from` a big-model stack's call (NeMo's WarmupPolicy: every framework's module loads).
 
 It also times what importing PyYAML alone costs (``python -c "import re, yaml"`` against
 ``python -c "import re"``; lrsched has loaded ``re`` before it reads a config): the part of the
@@ -31,7 +32,11 @@ PYTHON = sys.executable
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 """Runs as an installed lrsched runs, its bytecode cached (as bench.py says)."""
 LRSCHED = shutil.which("lrsched", path=str(Path(PYTHON).parent)) or "lrsched"
-CONFIG = Path(__file__).resolve().parent.parent / "tests" / "examples" / "hf-args.yaml"
+EXAMPLES = Path(__file__).resolve().parent.parent / "tests" / "examples"
+CONFIG = EXAMPLES / "hf-args.yaml"
+LIGHTNING = EXAMPLES / "lightning.yaml"
+"""README's Lightning config (YAML): its scheduler is a constructor call of any framework, so the
+dispatcher searches for it as `from` does."""
 
 
 def cpu(argv: list[str], cwd: str) -> float:
@@ -67,6 +72,24 @@ def main() -> None:
             "from torch": [LRSCHED, "from", "CosineAnnealingLR(optimizer, T_max=30)", "--lr", "0.1"],
             "trainer hf json": [*trainer, str(json_config), *run],
             "trainer hf yaml": [*trainer, str(yaml_config), *run],
+            "trainer lightning": [
+                LRSCHED,
+                "trainer",
+                "lightning",
+                str(LIGHTNING),
+                "--samples",
+                "1000",
+                "--batch-size",
+                "8",
+                "--quiet",
+            ],
+            "from a stack": [
+                LRSCHED,
+                "from",
+                "WarmupPolicy(optimizer, warmup_steps=4, max_steps=10)",
+                "--lr",
+                "0.1",
+            ],
             "import re": [PYTHON, "-c", "import re"],
             "import re, yaml": [PYTHON, "-c", "import re, yaml"],
         }

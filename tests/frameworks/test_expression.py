@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from types import FrameType
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 if TYPE_CHECKING:
     from _typeshed import TraceFunction
@@ -15,6 +18,7 @@ if TYPE_CHECKING:
 from lrsched_cli.errors import DialectError, LrschedError
 from lrsched_cli.frameworks.dispatch import reproduce, supported
 from lrsched_cli.frameworks.expression import (
+    LINES,
     Call,
     ComputedFloat,
     ComputedInt,
@@ -22,6 +26,7 @@ from lrsched_cli.frameworks.expression import (
     Name,
     Unbound,
     bindings,
+    lines,
     parse,
 )
 
@@ -366,3 +371,15 @@ def test_reading_a_call_is_linear_in_its_size() -> None:
     # linear work grows 4x for 4x the children; quadratic (quoting each call by re-splitting the
     # whole text, as ast.get_source_segment does) grew 16x
     assert large < 5 * small, (small, large)
+
+
+@given(st.text(alphabet="a \r\n\v\f\x1c\x85\u2028é"))
+def test_lines_are_the_tokenizers_whatever_the_line_breaks(text: str) -> None:
+    # lines() takes splitlines' fast path without the breaks only it knows: the same lines
+    assert lines(text) == re.findall(LINES, text)
+    assert "".join(lines(text)) == text
+
+
+def test_lines_end_where_python_ends_them() -> None:
+    assert lines("a\r\nb\rc\nd") == ["a\r\n", "b\r", "c\n", "d"]
+    assert lines("a\x0cb\n") == ["a\x0cb\n"]  # a form feed is no line break to the tokenizer

@@ -9,13 +9,15 @@ Loading a record loads neither: a plain run reads the records for the --emit cho
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from lrsched_cli.records import Record
 
 if TYPE_CHECKING:
     from lrsched_cli.plan import Unit  # a type only: records load nothing
 
 
-class Framework(NamedTuple):
+class Framework(Record):
     """One framework's facts."""
 
     key: str

@@ -21,7 +21,7 @@ import typer
 from typer.core import TyperCommand
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY, EmitTo
+from lrsched_cli.cli.options import DELIVERY, EmitTo, bounded
 from lrsched_cli.errors import DialectError, LrschedError, RateError
 from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
 from lrsched_cli.output import Format, Series, format_for
@@ -85,12 +85,22 @@ Sets = Annotated[
 ]
 Samples = Annotated[
     int | None,
-    typer.Option(min=1, help="The number of training samples: len(train_dataset).", show_default=False),
+    typer.Option(
+        click_type=bounded(min=1),
+        help="The number of training samples: len(train_dataset).",
+        show_default=False,
+    ),
 ]
-WorldSize = Annotated[int, typer.Option(min=1, help="Data-parallel processes (GPUs across nodes).")]
+WorldSize = Annotated[
+    int, typer.Option(click_type=bounded(min=1), help="Data-parallel processes (GPUs across nodes).")
+]
 BatchSize = Annotated[
     int | None,
-    typer.Option(min=1, help="The dataloader's batch size, where the config has none.", show_default=False),
+    typer.Option(
+        click_type=bounded(min=1),
+        help="The dataloader's batch size, where the config has none.",
+        show_default=False,
+    ),
 ]
 Version = Annotated[
     str | None,
@@ -105,7 +115,7 @@ LoopEpochs = Annotated[
     int | None,
     typer.Option(
         "--epochs",
-        min=1,
+        click_type=bounded(min=1),
         help="Passes of your own training loop over the data, for a trainer whose config has no "
         "run length (deepspeed).",
         show_default=False,

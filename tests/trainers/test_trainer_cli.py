@@ -209,3 +209,22 @@ def test_a_rate_that_overflows_is_a_usage_error_naming_its_row(tmp_path: Path) -
         "trainer", "lightning", str(config), "--samples", "5000", "--batch-size", "1", "-f", "csv"
     )
     assert_usage_error(result, "lr_scheduler.scheduler", "the rate at row 311 is inf")
+
+
+HUGE = str(2**1024)
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["hf", "hf-args.yaml", "--samples", HUGE], "--samples"),
+        (["hf", "hf-args.yaml", "--samples", "1000", "--world-size", HUGE], "--world-size"),
+        (["lightning", "lightning.yaml", "--samples", "1000", "--batch-size", HUGE], "--batch-size"),
+        (["deepspeed", "ds_config.json", "--samples", "1000", "--epochs", HUGE], "--epochs"),
+    ],
+)
+def test_a_huge_integer_is_a_usage_error_naming_the_option(argv: list[str], option: str) -> None:
+    # --samples 2**1024 was blamed on the config's lr_scheduler_type, 309 digits quoted; --world-size ran
+    trainer, config, *options = argv
+    result = lrsched("trainer", trainer, str(ROOT / "tests" / "examples" / config), *options, "-q")
+    assert_usage_error(result, f"'{option}'", "at most 9007199254740992")

@@ -287,3 +287,27 @@ def test_tag_picks_another_series_and_needs_check_run() -> None:
 def test_every_command_printing_rows_takes_check_run(command: list[str]) -> None:
     shown = lrsched(*command).stdout
     assert "--check-run" in shown and "--tag" in shown
+
+
+@pytest.mark.parametrize(
+    ("trainer", "config", "key"),
+    [
+        ("timm", "timm-args.yaml", "grad_accum_steps"),
+        ("torchtune", "torchtune.yaml", "gradient_accumulation_steps"),
+    ],
+)
+def test_timm_and_torchtune_runs_with_another_accumulation_are_named_by_their_key(
+    tmp_path: Path, trainer: str, config: str, key: str
+) -> None:
+    """The run accumulated 2 batches an update where the config says 4: the diagnosis derives the
+    run again with the trainer's own keys and names them (both configs fit: 2 x 8 = 4 x 4)."""
+    argv = ["trainer", trainer, str(TESTS / "examples" / config), "--samples", "1000", "-q"]
+    ran = lrsched(*argv, "--set", f"{key}=2", "-f", "csv")
+    assert ran.exit_code == 0, ran.stderr
+    rows = [line.split(",") for line in ran.stdout.splitlines()[1:]]
+    log = tmp_path / "panel.csv"  # a W&B line plot's "Export CSV" of the run's rate
+    log.write_text('"Step","run-1 - train/lr"\n' + "".join(f'"{step}","{lr}"\n' for _, step, lr in rows))
+    result = lrsched(*argv, "--check-run", str(log))
+    assert result.exit_code == 1
+    assert f"a gradient accumulation of 2, not 4 (--set {key}=2)" in result.stderr
+    assert "or equally a batch size of 4, not 8 (--set batch_size=4)" in result.stderr

@@ -8,4 +8,5 @@ TRAINER = Trainer(
     "the recipe YAML (lr_scheduler._component_ and its arguments, epochs, batch_size, "
     "gradient_accumulation_steps, max_steps_per_epoch, optimizer.lr)",
     {"0.6": "the finetune recipes of torchtune 0.6.x"},
+    keys={"accumulation": "gradient_accumulation_steps", "batch_size": "batch_size"},
 )

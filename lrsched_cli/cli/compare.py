@@ -22,7 +22,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from lrsched_cli.cli.boundary import guarded
-from lrsched_cli.cli.options import FORMAT_HELP, Epochs, LogY, Output, Precision, Rtol, Tol
+from lrsched_cli.cli.options import FORMAT_HELP, LogY, Output, Precision, Rtol, Tol, rows_option
 from lrsched_cli.errors import LrschedError
 from lrsched_cli.output import FIGURES, SUFFIXES, Format, RateError, Series, format_for, write_figure
 from lrsched_cli.output.aligned import WRITERS, Aligned
@@ -51,6 +51,13 @@ Examples:
   lrsched compare "cosine --lr 0.1" "cosine --lr 0.1 --warmup 5" --label plain --label warmup -f json
   lrsched compare "cosine --lr 0.1" "cosine --lr 0.1 --warmup 5" -l plain -l warmup --expect warmup:6=0.1
 """
+
+RowCount = Annotated[
+    int | None,
+    rows_option(
+        "Rows to show, the same for every SPEC [default: each SPEC's own; the longest sets the table's]."
+    ),
+]
 
 NOT_IN_A_SPEC = {
     "format": "give --format to compare, not to a SPEC",
@@ -190,7 +197,7 @@ Labels = Annotated[
 def compare_command(
     specs: Specs,
     label: Labels = None,
-    epochs: Epochs = None,
+    epochs: RowCount = None,
     format: Annotated[
         Format | None,
         typer.Option(

@@ -75,17 +75,18 @@ def zero_unsigned(value: float | None) -> float | None:
     return 0.0 if value == 0 else value
 
 
-def _epochs(help_text: str) -> Any:
+def rows_option(help_text: str) -> Any:
+    """``--epochs/-n``, the row count, with a command's own words for its default."""
     return typer.Option("--epochs", "-n", click_type=bounded(min=0), help=help_text, show_default=False)
 
 
 def epochs_option(default: str) -> Any:
     """A schedule command's --epochs/-n, its help saying what the default is for that command."""
     help_text = f"Epochs to show: a row each, or --steps-per-epoch rows each [default: {default}]."
-    return Annotated[int | None, _epochs(help_text)]
+    return Annotated[int | None, rows_option(help_text)]
 
 
-Epochs = Annotated[int | None, _epochs("Rows to show [default: the schedule's natural length, else 30].")]
+Epochs = Annotated[int | None, rows_option("Rows to show [default: the schedule's natural length, else 30].")]
 FORMAT_HELP = (
     "Output format{which} [default: from --output's extension ({suffixes}), else {default}; a "
     "--format the extension contradicts is an error]."

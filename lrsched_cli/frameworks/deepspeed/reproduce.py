@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from itertools import count
+from itertools import count, repeat
 
 from lrsched_cli.errors import DialectError
 from lrsched_cli.frameworks.reproduction import Reproduction, boolean, describe, number
@@ -91,13 +91,17 @@ def _reproduction(
     needs_lr: bool,
     length: int | None,
     notes: Callable[[int], list[str]],
+    fused: Callable[[float | None], Iterator[float]] | None = None,
 ) -> Reproduction:
-    """Rates ``rate(t, lr)`` for ``last_batch_iteration`` t = -1 (the constructor's), 0, 1, ..."""
+    """Rates ``rate(t, lr)`` for ``last_batch_iteration`` t = -1 (the constructor's), 0, 1, ...;
+    ``fused``, where given, computes the same rows in one loop."""
 
     def rates(lr: float | None) -> Iterator[float]:
         return (float(rate(t, lr)) for t in count(-1))
 
-    return Reproduction(FRAMEWORK, scheduler, {}, rates, needs_lr=needs_lr, length=length, notes=notes)
+    return Reproduction(
+        FRAMEWORK, scheduler, {}, fused or rates, needs_lr=needs_lr, length=length, notes=notes
+    )
 
 
 def WarmupLR(
@@ -145,7 +149,11 @@ def _warmup_lr(
     warmup_type: object,
     last_batch_iteration: object,
     total: float | None = None,
+    *,
+    fuse: bool = True,
 ) -> Reproduction:
+    """WarmupLR and WarmupDecayLR (``total``): rows in one loop, or (``fuse=False``, which the
+    tests compare it with) ``rate`` at each step."""
     _fresh(last_batch_iteration)
     n = _warmup_steps(warmup_num_steps)
     low = _one_group("warmup_min_lr", warmup_min_lr)
@@ -165,6 +173,22 @@ def _warmup_lr(
         else:
             gamma = max(0.0, float(total - t) / float(max(1.0, total - n)))
         return low + (peak - low) * gamma
+
+    def fused(lr: float | None) -> Iterator[float]:
+        """`rate` at t = -1, 0, 1, ... in one loop, a phase at a time: its operations in the same
+        order, what does not change with t (the rise, the decay's span) computed once."""
+        peak = high if high is not None else lr
+        assert peak is not None, "WarmupLR without warmup_max_lr scales the optimizer's lr"
+        rise = peak - low
+        yield float(low)
+        for t in range(n):
+            yield float(low + rise * fraction(t))
+        if total is None:
+            yield from repeat(float(low + rise * 1.0))
+            return
+        span = float(max(1.0, total - n))
+        for t in count(n):
+            yield float(low + rise * max(0.0, float(total - t) / span))
 
     start = (
         f"the first two updates apply warmup_min_lr={describe(low)} (the constructor's rate, then "
@@ -191,7 +215,9 @@ def _warmup_lr(
         return found
 
     length = n + 2 if total is None else _rows_to(total)
-    return _reproduction(scheduler, rate, needs_lr=high is None, length=length, notes=notes)
+    return _reproduction(
+        scheduler, rate, needs_lr=high is None, length=length, notes=notes, fused=fused if fuse else None
+    )
 
 
 def WarmupCosineLR(

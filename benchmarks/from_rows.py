@@ -60,10 +60,36 @@ CASES = {
     "keras": ["from", "keras.optimizers.schedules.CosineDecay(0.1, decay_steps=1000000)"],
     "optax": ["from", "optax.cosine_decay_schedule(0.1, decay_steps=1000000)"],
     "optax warmup": ["from", "optax.warmup_cosine_decay_schedule(0.0, 0.1, 1000, 1000000)"],
+    "deepspeed": ["from", "WarmupDecayLR(optimizer, total_num_steps=1000000, warmup_num_steps=1000)", "-q"],
+    "mmengine": [
+        "from",
+        "mmengine.optim.CosineAnnealingLR(optimizer, T_max=1000000, by_epoch=False)",
+        "--lr",
+        "0.1",
+    ],
+    "megatron": [
+        "from",
+        "OptimizerParamScheduler(optimizer, init_lr=0.0, max_lr=0.1, min_lr=0.001, lr_warmup_steps=1000, "
+        "lr_decay_steps=1000000, lr_decay_style='cosine', start_wd=0.0, end_wd=0.0, wd_incr_steps=1000000, "
+        "wd_incr_style='constant')",
+    ],
+    "detectron2": ["from", "CosineParamScheduler(0.1, 0.001)"],
+    "nemo": [
+        "from",
+        "CosineAnnealing(optimizer, max_steps=1000000, warmup_steps=1000, min_lr=1e-5)",
+        "--lr",
+        "0.1",
+    ],
+    "fairseq": [
+        "from",
+        "CosineLRSchedule(CosineLRScheduleConfig(warmup_updates=1000, lr=[0.1], max_update=1000000), "
+        "optimizer)",
+    ],
     "trainer hf": ["trainer", "hf", str(CONFIG), "--samples", "10666656", "--quiet"],  # 999,999 updates
 }
-"""Each framework's common schedule, as a user pastes it (and README's trainer config, sized to
-a million updates)."""
+"""Each framework's common schedule, as a user pastes it (the big-model stacks' too, but
+Composer's, which reads the run's length from a trainer), and README's trainer config, sized to
+a million updates."""
 PER_STEP = {"trainer hf"}
 """The cases whose rows carry an epoch and a step: measured against `FLOOR_STEPS`."""
 

@@ -9,31 +9,26 @@ Annotations are evaluated as the module loads (no postponed evaluation): Typer r
 command's annotations at every run, and would otherwise compile and evaluate each string.
 """
 
-import codecs
 import inspect
-import math
 import sys
-from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
 
+from lrsched_cli.cli import trainer_run
 from lrsched_cli.cli.boundary import Runner
 from lrsched_cli.cli.options import DELIVERY, EmitTo, bounded
-from lrsched_cli.errors import DialectError, LrschedError, RateError
-from lrsched_cli.frameworks.dispatch import Reproduction, reproduce
+from lrsched_cli.errors import LrschedError
+from lrsched_cli.frameworks.dispatch import Reproduction
 from lrsched_cli.output import Format, Series, format_for
 from lrsched_cli.output.deliver import Delivery, Rows, check_output_options
-from lrsched_cli.output.series import CHUNK, HELD_ROWS
 from lrsched_cli.trainers import TRAINERS, Derivation, Run, derive
 from lrsched_cli.trainers.base import ConfigError, release
-from lrsched_cli.trainers.config import hint, override, parse
+from lrsched_cli.trainers.config import hint, override
 
 if TYPE_CHECKING:
-    from array import array
-
     from lrsched_cli.check.diagnose import Planner
 
 HELP = """Show the schedule a trainer will really run, from its config and your data.
@@ -168,7 +163,7 @@ def trainer_command(
         raise LrschedError(
             "epochs", f"is for a trainer whose config has no run length; {name}'s config has one"
         )
-    values, from_set = override(_read(config, name), sets or [])
+    values, from_set = override(trainer_run.read(config, name), sets or [])
     run = Run(samples=samples, world_size=world_size, batch_size=batch_size, version=version, epochs=epochs)
     try:
         derivation = derive(name, values, run)
@@ -178,9 +173,9 @@ def trainer_command(
                 f"{derivation.total_updates} updates: more rows than lrsched can count "
                 f"(at most {sys.maxsize})",
             )
-        reproduction = _reproduce(derivation)
-        rates = _rates(reproduction, derivation)
-        held = _dry_run(rates(), derivation)
+        reproduction = trainer_run.scheduler_of(derivation)
+        rates = trainer_run.rates_of(reproduction, derivation)
+        held = trainer_run.dry_run(rates(), derivation)
     except ConfigError as error:
         if error.key is not None and any(
             error.key == key or error.key.startswith(key + ".") for key in from_set
@@ -208,7 +203,7 @@ def trainer_command(
                 f"{reproduction.scheduler} sets the rates itself"
             )
         framework = [note for note in framework if not note.startswith(moot)]
-        notes = [*derivation.notes, *_length_notes(reproduction, derivation, used), *framework]
+        notes = [*derivation.notes, *trainer_run.length_notes(reproduction, derivation, used), *framework]
         for text in derivation.lines:
             typer.echo(text, err=True)
         for note in notes:
@@ -238,7 +233,7 @@ def _planner(name: str, values: dict[str, Any], run: Run, derivation: Derivation
             if value is not None:
                 changed, _ = override(changed, [f"{keys[key]}={value}"])
         derived = derive(name, changed, other)
-        return _rates(_reproduce(derived), derived)()
+        return trainer_run.rates_of(trainer_run.scheduler_of(derived), derived)()
 
     def say(change: Change) -> str:
         if change.world_size is not None:
@@ -289,150 +284,6 @@ def _print_port(
             "other than once per update, and --emit writes a schedule of the update",
         )
     print_port(reproduction, derivation.lr, derivation.total_updates, target, delivery, quiet)
-
-
-def _length_notes(reproduction: Reproduction, derivation: Derivation, used: int) -> list[str]:
-    """Where a scheduler the user sized (``frameworks`` None) ends before training does, or after.
-
-    ``used`` is the scheduler's step count at the last update, plus one; a schedule of natural
-    length L ends at step L - 1 (a cosine reaches its floor at t = T_max). One step short is how
-    every trainer sizes it (the step after the last update is never applied), so it is not noted.
-    """
-    if derivation.frameworks is not None or reproduction.length is None:
-        return []
-    last, end = used - 1, reproduction.length - 1
-    key = derivation.argument_key(None)
-    if last > end:
-        return [
-            f"the schedule ends at step {end} but the run steps it {last} times: the last "
-            f"{last - end} updates run past its end ({key})"
-        ]
-    if last < end - 1:
-        return [
-            f"the run ends at scheduler step {last} of the {end} the schedule is sized for: it never "
-            f"reaches its end ({key})"
-        ]
-    return []
-
-
-def _read(path: str | None, name: str) -> dict[str, Any]:
-    """The config file's mapping ('-': stdin; none: an empty config): JSON or YAML, or a trainer's
-    own format as its folder's ``reader`` reads it."""
-    if path is None:
-        return {}
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-            source = "<stdin>"
-        else:
-            with open(path, "rb") as file:
-                data = file.read()
-            source = path
-    except OSError as error:
-        raise LrschedError("config", f"cannot read {path}: {error.strerror or error}") from None
-    try:
-        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")  # "utf-8-sig", without its codec
-    except UnicodeDecodeError:
-        raise LrschedError("config", f"{source}: not UTF-8 text (a binary file?)") from None
-    if TRAINERS[name].reader:
-        import importlib
-
-        values: dict[str, Any] = importlib.import_module(f"lrsched_cli.trainers.{name}.reader").read(
-            path, text
-        )
-        return values
-    return parse(text, source)
-
-
-def _reproduce(derivation: Derivation) -> Reproduction:
-    """The framework scheduler the trainer builds: an error in it is one on the config key its
-    argument came from."""
-    try:
-        reproduction = reproduce(derivation.scheduler, lr=derivation.lr, frameworks=derivation.frameworks)
-        if reproduction.run is not None and derivation.run is not None:  # Composer: the run's batches
-            rates, found = reproduction.run(*derivation.run)
-            notes = reproduction.notes
-            reproduction = reproduction._replace(
-                rates=rates, notes=lambda rows: [*notes(rows), *found], run=None
-            )
-        return reproduction
-    except DialectError as error:
-        key = derivation.argument_key(error.argument)
-        message = error.message
-        if error.argument and derivation.frameworks is not None:  # lrsched wrote the call: the
-            message = message.removeprefix(f"{error.argument}: ")  # key names what was at fault
-        raise ConfigError(key, f"{message} (the trainer calls {derivation.scheduler})") from None
-
-
-def _rates(reproduction: Reproduction, derivation: Derivation) -> Any:
-    """The rate of each optimizer update, update 1 first: the scheduler's rate at the step count
-    ``t`` it has reached by then."""
-    total = derivation.total_updates
-    lr = derivation.lr if reproduction.needs_lr else None
-
-    def once_per_update() -> Iterator[float]:
-        return islice(reproduction.rates(lr), total)
-
-    def following() -> Iterator[float]:
-        assert derivation.steps is not None
-        rates = reproduction.rates(lr)
-        t, current = -1, math.nan
-        for update, wanted in enumerate(islice(derivation.steps(), total), start=1):
-            while t < wanted:
-                rate = next(rates, None)
-                if rate is None:
-                    raise ConfigError(
-                        derivation.argument_key(None),
-                        f"{derivation.scheduler} stops at step {t + 1} (the framework raises there), "
-                        f"before update {update} of {total}",
-                    )
-                t, current = t + 1, rate
-            yield current
-
-    return once_per_update if derivation.steps is None else following
-
-
-def _dry_run(rates: Iterator[float], derivation: Derivation) -> "Sequence[float] | None":
-    """Compute every row once before writing any: a rate that overflows, or a scheduler that
-    ends before training does, is a usage error with stdout still empty.
-
-    Returns the rates when there are at most `HELD_ROWS` (as `from` holds them), so that they
-    are computed once; else None, and they are computed again as they are written. A run of one
-    chunk keeps its list; a longer one holds its rates as doubles (`_doubles`).
-    """
-    held: list[float] | array[float] | None = []
-    rows = 0
-    try:
-        while chunk := list(islice(rates, CHUNK)):  # a chunk at a time: checked at C speed
-            if not all(map(math.isfinite, chunk)):
-                bad = next(i for i, rate in enumerate(chunk) if not math.isfinite(rate))
-                raise ConfigError(
-                    derivation.argument_key(None), RateError(rows + bad + 1, chunk[bad]).message
-                )
-            rows += len(chunk)
-            if isinstance(held, list) and rows > CHUNK:
-                held = _doubles(held)
-            if held is not None:
-                held.extend(chunk)
-                if len(held) > HELD_ROWS:
-                    held = None
-    except DialectError as error:  # the scheduler fails part-way: on the key its argument came from
-        message = error.message.removeprefix(f"{error.argument}: ") if error.argument else error.message
-        raise ConfigError(derivation.argument_key(error.argument), message) from None
-    if rows < derivation.total_updates:
-        raise ConfigError(
-            derivation.argument_key(None),
-            f"{derivation.scheduler} stops at step {rows} (the framework raises there), before "
-            f"the {derivation.total_updates} updates of training",
-        )
-    return held
-
-
-def _doubles(rates: list[float]) -> "array[float]":
-    """The rates as doubles, 8 bytes each; `array` is loaded only for a run longer than a chunk."""
-    from array import array
-
-    return array("d", rates)
 
 
 trainer_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

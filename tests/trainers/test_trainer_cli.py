@@ -148,10 +148,10 @@ def test_batches_per_process_are_torchs_own_over_a_grid(trainer: str, column: in
 
 def _counting_rates(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Make `trainer` count the rates its schedule computes (one number per pass over them)."""
-    from lrsched_cli.cli import trainer
+    from lrsched_cli.cli import trainer_run
 
     counted: list[int] = []
-    real = trainer._rates
+    real = trainer_run.rates_of
 
     def counting(*args: Any) -> Any:
         rates = real(*args)
@@ -164,7 +164,7 @@ def _counting_rates(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
         return each
 
-    monkeypatch.setattr(trainer, "_rates", counting)
+    monkeypatch.setattr(trainer_run, "rates_of", counting)
     return counted
 
 
@@ -179,20 +179,20 @@ def test_the_rows_checked_before_writing_are_the_rows_written(monkeypatch: pytes
 
 
 def test_rows_past_what_is_held_are_computed_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lrsched_cli.cli import trainer
+    from lrsched_cli.cli import trainer_run
 
     whole = lrsched(*HF_RUN, "-f", "csv").stdout
-    monkeypatch.setattr(trainer, "HELD_ROWS", 50)  # memory stays flat: rates past it are not kept
+    monkeypatch.setattr(trainer_run, "HELD_ROWS", 50)  # memory stays flat: rates past it are not kept
     counted = _counting_rates(monkeypatch)
     assert lrsched(*HF_RUN, "-f", "csv").stdout == whole
     assert counted == [96, 96]
 
 
 def test_rates_held_past_one_chunk_are_the_rows_written(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lrsched_cli.cli import trainer
+    from lrsched_cli.cli import trainer_run
 
     whole = lrsched(*HF_RUN, "-f", "csv").stdout  # 96 rates: one chunk, held as computed
-    monkeypatch.setattr(trainer, "CHUNK", 10)  # ten chunks: held as doubles from the second on
+    monkeypatch.setattr(trainer_run, "CHUNK", 10)  # ten chunks: held as doubles from the second on
     counted = _counting_rates(monkeypatch)
     assert lrsched(*HF_RUN, "-f", "csv").stdout == whole
     assert counted == [96]  # computed once

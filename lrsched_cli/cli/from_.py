@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY, EmitTo, Epochs, StepsPerEpoch, finite
+from lrsched_cli.cli.options import DELIVERY, EmitTo, Epochs, StepsPerEpoch, finite, later_help
 from lrsched_cli.cli.schedule import emit_alone
 from lrsched_cli.errors import DialectError, EmitError, LrschedError, RateError
 from lrsched_cli.frameworks import FRAMEWORKS
@@ -259,13 +259,18 @@ from_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 )
 
 
-def add_from(app: typer.Typer, run: Runner) -> None:
-    # the records' names, not their schedulers: counting those would load every framework's
-    # module on every run of from (the help is built when the command is)
+def _help() -> str:
+    """The help, naming every framework's record (not its schedulers: counting those would load
+    every framework's module): written when it is shown, so a run loads no record it does not use."""
     names = ", ".join(record.name for record in FRAMEWORKS.values())
+    return HELP + f"\n\nFrameworks: {names}; each one's schedulers: README, 'Reproduce your framework'."
+
+
+def add_from(app: typer.Typer, run: Runner) -> None:
     app.command(
         "from",
-        help=HELP + f"\n\nFrameworks: {names}; each one's schedulers: README, 'Reproduce your framework'.",
+        cls=later_help(_help),
+        help=HELP,
         short_help="Reproduce a PyTorch/Keras/optax/HF/timm/DeepSpeed/MMEngine/Megatron scheduler call.",
         epilog=EPILOG,
     )(run(from_command, {"expr": "EXPR"}))

@@ -17,6 +17,7 @@ import typer
 from typer._click.core import Context, Parameter
 from typer._click.types import FloatParamType, FloatRange, IntParamType, IntRange, ParamType
 from typer._types import TyperChoice
+from typer.core import TyperCommand
 
 from lrsched_cli.output import SUFFIXES, Format
 from lrsched_cli.output.deliver import Delivery
@@ -262,10 +263,26 @@ class LaterChoice(TyperChoice[str]):
         return self.choices
 
 
-def _emit_targets() -> Sequence[str]:
-    from lrsched_cli.frameworks import EMIT_TARGETS
+class LaterHelp(TyperCommand):
+    """A command whose help is written when it is shown, by its class's ``later`` (`later_help`):
+    a help that lists every framework or trainer would load their records on every run."""
 
-    return EMIT_TARGETS
+    later: Callable[[], str]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.help = self.later()
+        super().format_help(ctx, formatter)
+
+
+def later_help(text: Callable[[], str]) -> type[TyperCommand]:
+    """The command class (``app.command(cls=...)``) whose help is ``text()``, written when shown."""
+    return type("LaterHelp", (LaterHelp,), {"later": staticmethod(text)})
+
+
+def _emit_targets() -> Sequence[str]:
+    from lrsched_cli.frameworks import emit_targets
+
+    return emit_targets()
 
 
 EmitTo = Annotated[

@@ -15,11 +15,10 @@ from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand
 
 from lrsched_cli.cli import trainer_run
 from lrsched_cli.cli.boundary import Runner
-from lrsched_cli.cli.options import DELIVERY, EmitTo, bounded
+from lrsched_cli.cli.options import DELIVERY, EmitTo, bounded, later_help
 from lrsched_cli.errors import LrschedError
 from lrsched_cli.frameworks.dispatch import Reproduction
 from lrsched_cli.output import Format, Series, format_for
@@ -291,19 +290,10 @@ trainer_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 )
 
 
-class TrainerCommand(TyperCommand):
-    """``trainer``, whose help lists every trainer's record: written when the help is shown, so
-    that a run loads its own trainer's record alone."""
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        self.help = HELP + "\n\n" + _trainers_help()
-        super().format_help(ctx, formatter)
-
-
 def add_trainer(app: typer.Typer, run: Runner) -> None:
     app.command(
         "trainer",
-        cls=TrainerCommand,
+        cls=later_help(lambda: HELP + "\n\n" + _trainers_help()),  # it lists every trainer's record
         help=HELP,
         short_help="The schedule a trainer (hf, ...) runs, from its config and your data.",
         epilog=EPILOG,

@@ -1,53 +1,57 @@
 """Frameworks: one folder each, reading its scheduler calls (`reproduce`) and writing them (`emit`).
 
-`FRAMEWORKS` is the table of them, one line per framework. A new framework is a folder holding
-its `Framework` record (in ``__init__``), ``reproduce.py`` (a ``SCHEDULERS`` table of functions
-with the framework's own signatures) and ``emit.py`` (an ``EMITTERS`` table), plus its line
-here. `dispatch.reproduce` reads a call (``lrsched from``), `emitters.expression` writes one
-(``--emit``), `porting.port` writes a call for another framework through its folder's
-``generic.py`` (``from --emit``); each loads a framework's modules only when it needs them.
+`FRAMEWORKS` is the table of them, by the folder names in `CORE` and `STACKS`. A new framework
+is a folder holding its `Framework` record (in ``__init__``), ``reproduce.py`` (a ``SCHEDULERS``
+table of functions with the framework's own signatures) and ``emit.py`` (an ``EMITTERS``
+table), plus its name here. `dispatch.reproduce` reads a call (``lrsched from``),
+`emitters.expression` writes one (``--emit``), `porting.port` writes a call for another
+framework through its folder's ``generic.py`` (``from --emit``); each loads a framework's
+modules only when it needs them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Iterator, Mapping
 
-from lrsched_cli.frameworks import (
-    composer,
-    deepspeed,
-    detectron2,
-    fairseq,
-    hf,
-    keras,
-    megatron,
-    mmengine,
-    nemo,
-    optax,
-    timm,
-    torch,
-)
 from lrsched_cli.frameworks.base import Framework
 
-FRAMEWORKS: Mapping[str, Framework] = {
-    record.key: record
-    for record in [
-        torch.FRAMEWORK,
-        keras.FRAMEWORK,
-        optax.FRAMEWORK,
-        hf.FRAMEWORK,
-        timm.FRAMEWORK,
-        deepspeed.FRAMEWORK,
-        mmengine.FRAMEWORK,
-        megatron.FRAMEWORK,
-        detectron2.FRAMEWORK,
-        nemo.FRAMEWORK,
-        fairseq.FRAMEWORK,
-        composer.FRAMEWORK,
-    ]
-}
+CORE = ("torch", "keras", "optax", "hf", "timm")
+"""The core frameworks' folders, in the order `lrsched from` tries them: a bare scheduler name
+one of them has is its own (a stack's same name needs the stack's module prefix)."""
 
-EMIT_TARGETS: tuple[str, ...] = (*(key for key, record in FRAMEWORKS.items() if record.emits), "lrsched")
-"""The choices of ``--emit``: every emitting framework's key, and ``lrsched``, the generic command
-line."""
+STACKS = ("deepspeed", "mmengine", "megatron", "detectron2", "nemo", "fairseq", "composer")
+"""The big-model stacks' folders: read only (``from``, ``trainer``), each loaded when a call
+needs it."""
 
-__all__ = ["EMIT_TARGETS", "FRAMEWORKS", "Framework"]
+
+class _Table(Mapping[str, Framework]):
+    """The records by key, core frameworks first, each imported from its folder when asked for:
+    a PyTorch call loads PyTorch's record alone, not the stacks'."""
+
+    def __getitem__(self, key: str) -> Framework:
+        if key not in CORE and key not in STACKS:
+            raise KeyError(key)
+        record: Framework = importlib.import_module(f"lrsched_cli.frameworks.{key}").FRAMEWORK
+        return record
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((*CORE, *STACKS))
+
+    def __len__(self) -> int:
+        return len(CORE) + len(STACKS)
+
+    def __contains__(self, key: object) -> bool:
+        return key in CORE or key in STACKS
+
+
+FRAMEWORKS: Mapping[str, Framework] = _Table()
+
+
+def emit_targets() -> tuple[str, ...]:
+    """The choices of ``--emit``: every emitting framework's key, and ``lrsched``, the generic
+    command line."""
+    return (*(key for key, record in FRAMEWORKS.items() if record.emits), "lrsched")
+
+
+__all__ = ["CORE", "FRAMEWORKS", "STACKS", "Framework", "emit_targets"]

@@ -39,12 +39,9 @@ class Framework(Record):
     a scheduler may say otherwise, `Reproduction.unit`)."""
     emits: bool = True
     """Whether ``--emit`` can write its code (its folder has an ``emit`` module); a stack that
-    lrsched only reads (``lrsched from``, ``lrsched trainer``) is not an ``--emit`` choice."""
-    core: bool = True
-    """Whether its scheduler names are its own without a module prefix. A stack (MMEngine,
-    DeepSpeed, ...) sets False: where a core framework has the same name (MMEngine's
-    ``CosineAnnealingLR``), the bare name stays the core framework's and the stack's needs its
-    prefix (``mmengine.optim.CosineAnnealingLR``)."""
+    lrsched only reads (``lrsched from``, ``lrsched trainer``) is not an ``--emit`` choice.
+    Whether its bare scheduler names are its own is where its folder is listed: `CORE` or
+    `STACKS` (`lrsched_cli.frameworks`)."""
 
     def __str__(self) -> str:
         return self.key

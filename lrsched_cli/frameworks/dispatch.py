@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from types import ModuleType
 
 from lrsched_cli.errors import DialectError
-from lrsched_cli.frameworks import FRAMEWORKS
+from lrsched_cli.frameworks import CORE, FRAMEWORKS, STACKS
 from lrsched_cli.frameworks.expression import Call, Lambda, Name, Unbound, Value, parse
 from lrsched_cli.frameworks.reproduction import Reproduction, describe
 
@@ -81,7 +81,7 @@ def reproduce(
     scale the optimizer's learning rate.
 
     Without ``frameworks``, the core frameworks are tried first, loading no stack: a bare name
-    they have is theirs anyway (`Framework.core`). Each is tried alone first, in the table's
+    they have is theirs anyway (`CORE`). Each is tried alone first, in the table's
     order, loading the frameworks before it only (a PyTorch call loads PyTorch alone): no name
     is in two core frameworks (a test holds them to that), so a call one of them builds alone
     is the call they all build; a call mixing them (an HF schedule in a SequentialLR) is read
@@ -90,8 +90,7 @@ def reproduce(
     ``from`` nothing at start-up.
     """
     if frameworks is None:
-        core = [key for key, record in FRAMEWORKS.items() if record.core]
-        for attempt in [*([key] for key in core), core]:
+        for attempt in [*([key] for key in CORE), list(CORE)]:
             try:
                 call, reproduction = _reproduce(expression, lr, names, attempt)
             except DialectError:
@@ -106,10 +105,7 @@ def _a_stacks(dotted: str) -> bool:
     """Whether a dotted call name's module may be a stack's (``mmengine.optim.LinearLR``)."""
     module = dotted.rpartition(".")[0]
     return bool(module) and any(
-        _is_tail(module, prefix)
-        for record in FRAMEWORKS.values()
-        if not record.core
-        for prefix in record.prefixes
+        _is_tail(module, prefix) for key in STACKS for prefix in FRAMEWORKS[key].prefixes
     )
 
 
@@ -302,7 +298,7 @@ def _resolve(
     if len(found) > 1 and not module:  # a bare name: the enclosing call's framework's, else the core one's
         found = (
             [pair for pair in found if pair[0] == within]
-            or [pair for pair in found if FRAMEWORKS[pair[0]].core]
+            or [pair for pair in found if pair[0] in CORE]
             or found
         )
     if len(found) == 1:

@@ -391,7 +391,7 @@ STACKS = ["deepspeed", "mmengine", "megatron", "detectron2", "nemo", "fairseq", 
 def test_from_a_core_frameworks_call_loads_no_big_model_stack() -> None:
     modules = _modules_after(["from", "CosineAnnealingLR(optimizer, T_max=10)", "--lr", "0.1"])
     assert _loaded("lrsched_cli.frameworks.torch.reproduce", modules)
-    assert [s for s in STACKS if _loaded(f"lrsched_cli.frameworks.{s}.reproduce", modules)] == []
+    assert [s for s in STACKS if _loaded(f"lrsched_cli.frameworks.{s}", modules)] == []  # nor its record
     stack = _modules_after(["from", "mmengine.optim.CosineAnnealingLR(optimizer, T_max=10)", "--lr", "0.1"])
     assert _loaded("lrsched_cli.frameworks.mmengine.reproduce", stack)  # a prefix of a stack: all load
 

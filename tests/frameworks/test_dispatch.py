@@ -3,9 +3,9 @@
 import importlib
 from collections import Counter
 
-from lrsched_cli.frameworks import FRAMEWORKS
+from lrsched_cli.frameworks import CORE as CORE_FOLDERS
 
-CORE = [key for key, record in FRAMEWORKS.items() if record.core]
+CORE = list(CORE_FOLDERS)
 
 
 def test_no_name_is_in_two_core_frameworks() -> None:

@@ -10,5 +10,4 @@ FRAMEWORK = Framework(
     tolerance=1e-9,
     unit="step",
     emits=False,
-    core=False,
 )

@@ -11,5 +11,4 @@ FRAMEWORK = Framework(
     tolerance=1e-9,
     unit="step",
     emits=False,
-    core=False,
 )

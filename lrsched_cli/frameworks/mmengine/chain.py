@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from itertools import count, repeat
 
 from lrsched_cli.errors import DialectError
 
@@ -54,6 +55,13 @@ class Scheduler:
 
     def value(self, lr: float) -> float:
         raise NotImplementedError
+
+    def advance(self, steps: int | None) -> Iterator[float]:
+        """Step ``steps`` times (None: for ever), the group's rate after each (`_phases` calls it
+        for a run of steps where this scheduler alone updates the rate)."""
+        for _ in range(steps) if steps is not None else count():
+            self.step()
+            yield self.group.lr
 
 
 Build = Callable[[Group], Scheduler]
@@ -130,16 +138,15 @@ class CosineScheduler(Scheduler):
             lr - self.floor()
         ) + self.floor()
 
-    def fused(self) -> Iterator[float]:
-        """The rates of the steps after construction, as `step` alone on the group gives them, in
-        one loop: `value`'s operations in the same order, what does not change computed once, and
-        the last step's ``cos(pi * t / T)`` reused as this one's ``cos(pi * (t - 1) / T)`` (the same
-        float: the same operations on the same numbers)."""
+    def advance(self, steps: int | None) -> Iterator[float]:
+        """`step` ``steps`` times in one loop: `value`'s operations in the same order, what does not
+        change computed once, and the last step's ``cos(pi * t / T)`` reused as this one's
+        ``cos(pi * (t - 1) / T)`` (the same float: the same operations on the same numbers)."""
         T, floor, begin, end = self.T_max, self.floor(), self.begin, self.end
         lr, t, global_step = self.group.lr, self.last_step, self.global_step
         restart = (self.base - floor) * (1 - math.cos(math.pi / T)) / 2
         last_t, last_cos = -2, 0.0
-        while True:
+        for _ in range(steps) if steps is not None else count():
             global_step += 1
             if begin <= global_step < end:
                 t += 1
@@ -153,6 +160,7 @@ class CosineScheduler(Scheduler):
                     lr = (1 + now) / (1 + before) * (lr - floor) + floor
                     last_t, last_cos = t, now
             yield lr
+        self.group.lr, self.last_step, self.global_step = lr, t, global_step
 
 
 class LinearScheduler(Scheduler):
@@ -261,7 +269,12 @@ class CosineRestartScheduler(Scheduler):
 
 
 def rates(
-    builds: Sequence[tuple[Build, bool]], lr: float, epoch_length: int | None, name: str
+    builds: Sequence[tuple[Build, bool]],
+    lr: float,
+    epoch_length: int | None,
+    name: str,
+    *,
+    by_phase: bool = True,
 ) -> Iterator[float]:
     """The rate of each step of a chain built in order on one group.
 
@@ -269,20 +282,20 @@ def rates(
     with it, rows are iterations: ``by_epoch=False`` schedulers step after every iteration,
     ``by_epoch=True`` ones after every ``epoch_length``-th (``ParamSchedulerHook``, which steps
     the iteration ones first). MMEngine's ZeroDivisionError (a ``LinearLR`` with
-    ``start_factor=0``) is a `DialectError` at its step.
+    ``start_factor=0``) is a `DialectError` at its step. When every scheduler steps every row,
+    the rows are computed a phase at a time (`_phases`; ``by_phase=False``, which the tests
+    compare it with, steps each row).
     """
     group = Group(lr)
     step = 0
     try:
         chain = [(build(group), by_epoch) for build, by_epoch in builds]
         yield group.lr
-        alone = chain[0][0] if len(chain) == 1 and (epoch_length is None or not chain[0][1]) else None
-        if alone is not None and "fused" in vars(type(alone)):  # one scheduler stepping every row
-            fused = alone.fused()  # type: ignore[attr-defined]
-            while (rate := next(fused, None)) is not None:
-                step += 1  # counted before the rate is used: a failure is at this step
-                yield rate
-            return
+        if by_phase and (epoch_length is None or not any(by_epoch for _, by_epoch in chain)):
+            phased = _phases([scheduler for scheduler, _ in chain])
+            while True:
+                step += 1  # counted before the rate is computed: a failure is at this step
+                yield next(phased)
         while True:
             step += 1
             for scheduler, by_epoch in chain:
@@ -299,3 +312,30 @@ def rates(
         raise DialectError(
             None, f"{name} fails at step {step}: MMEngine raises {type(exc).__name__} ({exc}) there"
         ) from None
+
+
+def _phases(chain: Sequence[Scheduler]) -> Iterator[float]:
+    """The rows after construction of a chain whose schedulers all step every row, a phase at a
+    time: between two window edges (a ``begin`` or an ``end``) the same schedulers update the
+    rate. One alone advances by its own loop (`Scheduler.advance`), the others only count the
+    steps; none leaves the rate as it is; several step in turn, as MMEngine steps them."""
+    edges = sorted({edge for scheduler in chain for edge in (scheduler.begin, scheduler.end)})
+    group = chain[0].group
+    while True:
+        now = chain[0].global_step + 1  # every scheduler has counted the same steps
+        later = [edge for edge in edges if edge > now]
+        steps = later[0] - now if later else None  # until the schedulers updating the rate change
+        active = [scheduler for scheduler in chain if scheduler.begin <= now < scheduler.end]
+        if len(active) == 1:
+            yield from active[0].advance(steps)
+        elif not active:
+            yield from repeat(group.lr, steps) if steps is not None else repeat(group.lr)
+        else:
+            for _ in range(steps) if steps is not None else count():
+                for scheduler in chain:
+                    scheduler.step()
+                yield group.lr
+            continue
+        for scheduler in chain:
+            if scheduler not in active:
+                scheduler.global_step += steps  # type: ignore[operator]  # a phase without end never gets here

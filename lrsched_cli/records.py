@@ -7,10 +7,16 @@ one with some fields changed, as a NamedTuple does; unlike a tuple, a record is 
 Why not a NamedTuple or a dataclass: defining a class is start-up work. A NamedTuple costs about
 0.1 ms (``collections.namedtuple`` compiles its constructor), a frozen dataclass about 0.4 ms; a
 record class a few microseconds. A plain ``lrsched step`` defines six records at every start.
+
+`Folders` is a table of records, one per folder of a package, each imported when asked for.
 """
 
+import importlib
 import inspect
-from typing import Any, ClassVar, Self, dataclass_transform
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
+
+R = TypeVar("R")
 
 
 @dataclass_transform(frozen_default=True)
@@ -85,3 +91,27 @@ class Record:
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={self.__dict__[name]!r}" for name in self._fields)
         return f"{type(self).__name__}({shown})"
+
+
+class Folders(Mapping[str, R]):
+    """The records of a package's folders, by folder name, in the order given: each one the
+    folder's ``attribute``, imported when it is asked for, so that a run loads the records it
+    uses only (the frameworks' and trainers' tables)."""
+
+    def __init__(self, package: str, names: tuple[str, ...], attribute: str) -> None:
+        self._package, self._names, self._attribute = package, names, attribute
+
+    def __getitem__(self, name: str) -> R:
+        if name not in self._names:
+            raise KeyError(name)
+        record: R = getattr(importlib.import_module(f"{self._package}.{name}"), self._attribute)
+        return record
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names

@@ -20,7 +20,7 @@ from typer._types import TyperChoice
 from lrsched_cli import __version__
 from lrsched_cli.cli.boundary import Runner, delivering, guarded
 from lrsched_cli.cli.schedule import add_schedule, list_schedules
-from lrsched_cli.output.destination import silence_stdout, stdout_somewhere
+from lrsched_cli.output.destination import silence_stdout, streams_somewhere
 from lrsched_cli.registry import SCHEDULES
 
 HELP = """See, epoch by epoch, the learning rate your training run will use.
@@ -161,8 +161,7 @@ def _completing() -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    _stderr_somewhere()
-    stdout_somewhere()
+    streams_somewhere()
     args = sys.argv[1:] if argv is None else argv
     try:
         app_for(args)(args=args, prog_name="lrsched")
@@ -187,11 +186,3 @@ def _from_echo(error: BaseException) -> bool:
             return True
         frame = frame.tb_next
     return False
-
-
-def _stderr_somewhere() -> None:
-    """Started with stderr closed (``2>&-``), Python leaves sys.stderr None, and Click then
-    prints a usage error to stdout, where a pipeline would read it as rows. Messages for a
-    closed stderr go nowhere, as they would have."""
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the run

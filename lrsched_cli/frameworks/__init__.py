@@ -11,10 +11,10 @@ modules only when it needs them.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from lrsched_cli.frameworks.base import Framework
+from lrsched_cli.records import Folders
 
 CORE = ("torch", "keras", "optax", "hf", "timm")
 """The core frameworks' folders, in the order `lrsched from` tries them: a bare scheduler name
@@ -25,27 +25,9 @@ STACKS = ("deepspeed", "mmengine", "megatron", "detectron2", "nemo", "fairseq", 
 needs it."""
 
 
-class _Table(Mapping[str, Framework]):
-    """The records by key, core frameworks first, each imported from its folder when asked for:
-    a PyTorch call loads PyTorch's record alone, not the stacks'."""
-
-    def __getitem__(self, key: str) -> Framework:
-        if key not in CORE and key not in STACKS:
-            raise KeyError(key)
-        record: Framework = importlib.import_module(f"lrsched_cli.frameworks.{key}").FRAMEWORK
-        return record
-
-    def __iter__(self) -> Iterator[str]:
-        return iter((*CORE, *STACKS))
-
-    def __len__(self) -> int:
-        return len(CORE) + len(STACKS)
-
-    def __contains__(self, key: object) -> bool:
-        return key in CORE or key in STACKS
-
-
-FRAMEWORKS: Mapping[str, Framework] = _Table()
+FRAMEWORKS: Mapping[str, Framework] = Folders("lrsched_cli.frameworks", (*CORE, *STACKS), "FRAMEWORK")
+"""The records by key, core frameworks first, each imported from its folder when asked for: a
+PyTorch call loads PyTorch's record alone, not the stacks'."""
 
 
 def emit_targets() -> tuple[str, ...]:

@@ -88,10 +88,14 @@ class ClosedStdout(io.TextIOBase):
         raise OSError(errno.EBADF, "it is closed")
 
 
-def stdout_somewhere() -> None:
-    """Started with stdout closed, stand `ClosedStdout` in for it."""
+def streams_somewhere() -> None:
+    """Started with stdout or stderr closed, Python leaves it None. Stdout: `ClosedStdout` stands
+    in. Stderr (``2>&-``): Click would print a usage error to stdout, where a pipeline would read
+    it as rows; messages for a closed stderr go nowhere, as they would have."""
     if sys.stdout is None:
         sys.stdout = ClosedStdout()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the run
 
 
 @contextlib.contextmanager

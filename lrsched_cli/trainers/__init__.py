@@ -10,9 +10,10 @@ record).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from lrsched_cli.records import Folders
 from lrsched_cli.trainers.base import Derivation, Run, Trainer
 
 NAMES = (
@@ -31,26 +32,8 @@ NAMES = (
 """The trainers' folders, each the name the command line gives it, in the help's order."""
 
 
-class _Table(Mapping[str, Trainer]):
-    """The trainers' records by name, each imported from its folder when asked for."""
-
-    def __getitem__(self, name: str) -> Trainer:
-        if name not in NAMES:
-            raise KeyError(name)
-        record: Trainer = importlib.import_module(f"lrsched_cli.trainers.{name}").TRAINER
-        return record
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(NAMES)
-
-    def __len__(self) -> int:
-        return len(NAMES)
-
-    def __contains__(self, name: object) -> bool:
-        return name in NAMES
-
-
-TRAINERS: Mapping[str, Trainer] = _Table()
+TRAINERS: Mapping[str, Trainer] = Folders("lrsched_cli.trainers", NAMES, "TRAINER")
+"""The trainers' records by name, each imported from its folder when asked for."""
 
 
 def derive(trainer: str, config: dict[str, Any], run: Run) -> Derivation:
